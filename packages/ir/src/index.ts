@@ -1,0 +1,41 @@
+/**
+ * @mixprec/ir: the graph IR of mixprec. Model, Graph, Node, Value, Tensor, data types,
+ * exact 16-bit float conversions, name authority, traversal and building helpers.
+ * This package has no runtime dependencies.
+ */
+export {
+  DataType, bitWidth, dataTypeName, dataTypeText, integerRange, isFloatType, isIntegerType,
+  isKnownDataType, isLowPrecisionFloat, isSignedInteger, isStandardFloat, parseDataType,
+  type LowPrecisionFloat,
+} from './data-type.js';
+export {
+  BFLOAT16_MAX, FLOAT16_MAX, FLOAT16_MIN_NORMAL, FLOAT16_MIN_SUBNORMAL,
+  bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBFloat16Bits, float32ToFloat16Bits,
+  fromBFloat16Bits, fromFloat16Bits, roundToBFloat16, roundToFloat16, toBFloat16Bits, toFloat16Bits,
+} from './float16.js';
+export {
+  Tensor, decodeRawBytes, elementCount, storageArrayType, storageLength,
+  type ExternalLocation, type TensorData, type TensorMeta, type TensorSource,
+} from './tensor.js';
+export {
+  floatTensor, int32Tensor, int64Tensor, isNumericTensorType, tensorFromNumbers, tensorToFloat32,
+  tensorToFloat64, tensorToNumbers,
+} from './tensor-values.js';
+export type { SparseTensor } from './sparse-tensor.js';
+export {
+  elementDType, shapesEqual, tensorType, typesEqual, withElementDType,
+  type Dim, type MapType, type OpaqueType, type OptionalType, type SequenceType, type SparseTensorType,
+  type TensorType, type ValueType,
+} from './value-type.js';
+export { attr, attrGraphs, fromBigInt, toNumber, type Attr, type AttrInt, type AttrType } from './attr.js';
+export { Use, Value } from './value.js';
+export { Node, type NodeInit } from './node.js';
+export { Graph, type ValueInfo } from './graph.js';
+export { NameAuthority } from './name-authority.js';
+export { FunctionDef, Model } from './model.js';
+export { GraphCycleError, implicitInputs, topologicalOrder } from './topo-sort.js';
+export {
+  countNodes, graphValues, subgraphDepth, valuesByName, walkGraphs, walkNodes, type WalkOptions,
+} from './walk.js';
+export { GraphBuilder, type OpOptions } from './builder.js';
+export { InvariantError, PreconditionError, invariant, precondition } from './errors.js';

@@ -1,0 +1,242 @@
+import { attrGraphs, toNumber, type Attr, type AttrInt } from './attr.js';
+import { PreconditionError } from './errors.js';
+import type { Graph } from './graph.js';
+import type { Tensor } from './tensor.js';
+import { Use, Value } from './value.js';
+
+/** What a node is made from; see {@link Node}. */
+export interface NodeInit {
+  readonly opType: string;
+  /** `''` (the default) is the ONNX domain; `ai.onnx` is normalised to `''`. */
+  readonly domain?: string;
+  readonly name?: string;
+  readonly overload?: string;
+  /** `undefined` marks an omitted optional input. */
+  readonly inputs?: readonly (Value | undefined)[];
+  /** Output values (fresh, without producer) or their names (`''` = omitted optional output). */
+  readonly outputs?: readonly (Value | string)[];
+  readonly attributes?: Iterable<readonly [string, Attr]> | Readonly<Record<string, Attr>>;
+  readonly docString?: string;
+  readonly metadataProps?: Iterable<readonly [string, string]>;
+}
+
+/**
+ * An operator application. Inputs change only through {@link replaceInput} and friends,
+ * which keep the use lists of the values in sync; outputs are created with the node.
+ * A node becomes part of a graph through `Graph.append`/`insertBefore`/`insertAfter`.
+ */
+export class Node {
+  domain: string;
+  opType: string;
+  name: string;
+  overload: string;
+  docString: string | undefined;
+  /** `NodeProto.metadata_props` (mixprec writes `mixprec.accumulation` here). */
+  readonly metadataProps = new Map<string, string>();
+  /** Fields of the file format this IR does not model, kept for lossless round trips. */
+  extras: Readonly<Record<string, unknown>> | undefined;
+
+  readonly #inputs: (Value | undefined)[] = [];
+  readonly #uses: (Use | undefined)[] = [];
+  readonly #outputs: Value[] = [];
+  readonly #attributes = new Map<string, Attr>();
+
+  /** @internal */ _graph: Graph | undefined;
+  /** @internal */ _prev: Node | undefined;
+  /** @internal */ _next: Node | undefined;
+
+  constructor(init: NodeInit) {
+    this.opType = init.opType;
+    this.domain = init.domain === 'ai.onnx' ? '' : (init.domain ?? '');
+    this.name = init.name ?? '';
+    this.overload = init.overload ?? '';
+    this.docString = init.docString;
+    for (const [k, v] of init.metadataProps ?? []) this.metadataProps.set(k, v);
+    const attrs = init.attributes;
+    if (attrs !== undefined) {
+      const entries = Symbol.iterator in attrs ? (attrs as Iterable<readonly [string, Attr]>) : Object.entries(attrs);
+      for (const [k, a] of entries) this.setAttr(k, a);
+    }
+    for (const v of init.inputs ?? []) this.appendInput(v);
+    for (const o of init.outputs ?? []) this.appendOutput(o);
+  }
+
+  /** The graph holding this node; undefined once removed (or before insertion). */
+  get graph(): Graph | undefined {
+    return this._graph;
+  }
+
+  /** The next node in the graph's order. */
+  get next(): Node | undefined {
+    return this._graph === undefined ? undefined : this._next;
+  }
+
+  /** The previous node in the graph's order. */
+  get prev(): Node | undefined {
+    return this._graph === undefined ? undefined : this._prev;
+  }
+
+  /** Input values; `undefined` marks an omitted optional input. Do not mutate. */
+  get inputs(): readonly (Value | undefined)[] {
+    return this.#inputs;
+  }
+
+  /** Output values; a value named `''` is an omitted optional output. Do not mutate. */
+  get outputs(): readonly Value[] {
+    return this.#outputs;
+  }
+
+  /** Attributes by name. Change them with {@link setAttr} / {@link removeAttr}. */
+  get attributes(): ReadonlyMap<string, Attr> {
+    return this.#attributes;
+  }
+
+  /** Sets input slot `index` (which must exist) to `value`, updating use lists. */
+  replaceInput(index: number, value: Value | undefined): void {
+    if (index < 0 || index >= this.#inputs.length) {
+      throw new PreconditionError(`Node '${this.name}' (${this.opType}) has no input slot ${index}`);
+    }
+    const old = this.#inputs[index];
+    if (old === value) return;
+    const oldUse = this.#uses[index];
+    if (old !== undefined && oldUse !== undefined) old._uses.delete(oldUse);
+    this.#inputs[index] = value;
+    if (value === undefined) {
+      this.#uses[index] = undefined;
+    } else {
+      const u = new Use(this, index);
+      value._uses.add(u);
+      this.#uses[index] = u;
+    }
+  }
+
+  /** Adds an input slot at the end. */
+  appendInput(value: Value | undefined): void {
+    this.#inputs.push(undefined);
+    this.#uses.push(undefined);
+    this.replaceInput(this.#inputs.length - 1, value);
+  }
+
+  /** Replaces the whole input list (for variadic ops), updating use lists. */
+  setInputs(values: readonly (Value | undefined)[]): void {
+    for (let i = 0; i < this.#inputs.length; i++) this.replaceInput(i, undefined);
+    this.#inputs.length = 0;
+    this.#uses.length = 0;
+    for (const v of values) this.appendInput(v);
+  }
+
+  /** Drops trailing omitted inputs (`""` at the end of an ONNX input list). */
+  trimOptionalInputs(): void {
+    while (this.#inputs.length > 0 && this.#inputs[this.#inputs.length - 1] === undefined) {
+      this.#inputs.pop();
+      this.#uses.pop();
+    }
+  }
+
+  /** Adds an output (a fresh value or a name) and returns it. */
+  appendOutput(output: Value | string): Value {
+    const v = typeof output === 'string' ? new Value(output) : output;
+    if (v._producer !== undefined || v._owner !== undefined) {
+      throw new PreconditionError(`Value '${v.name}' is already defined elsewhere; a node output must be a fresh value`);
+    }
+    v._producer = this;
+    v._index = this.#outputs.length;
+    this.#outputs.push(v);
+    if (this._graph !== undefined && v.name !== '') this._graph.names.registerValue(v.name);
+    return v;
+  }
+
+  /** Removes input uses of this node and of every node in its subgraphs (the node is dead). */
+  detach(): void {
+    for (let i = 0; i < this.#inputs.length; i++) this.replaceInput(i, undefined);
+    for (const g of this.subgraphs()) for (const n of g) n.detach();
+  }
+
+  /** Sets an attribute; graph-valued attributes become subgraphs of this node. */
+  setAttr(name: string, a: Attr): void {
+    const old = this.#attributes.get(name);
+    if (old !== undefined) for (const g of attrGraphs(old)) g._setParent(undefined);
+    for (const g of attrGraphs(a)) g._setParent(this);
+    this.#attributes.set(name, a);
+    if (this._graph !== undefined && attrGraphs(a).length > 0) this._graph.names.registerSubgraphs(this);
+  }
+
+  removeAttr(name: string): void {
+    const old = this.#attributes.get(name);
+    if (old === undefined) return;
+    for (const g of attrGraphs(old)) g._setParent(undefined);
+    this.#attributes.delete(name);
+  }
+
+  /** Graph-valued attributes (If branches, Loop/Scan bodies), in attribute order. */
+  subgraphs(): Graph[] {
+    const out: Graph[] = [];
+    for (const a of this.#attributes.values()) out.push(...attrGraphs(a));
+    return out;
+  }
+
+  getInt(name: string): number | undefined;
+  getInt(name: string, fallback: number): number;
+  getInt(name: string, fallback?: number): number | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'INT' ? toNumber(a.value) : fallback;
+  }
+
+  getFloat(name: string): number | undefined;
+  getFloat(name: string, fallback: number): number;
+  getFloat(name: string, fallback?: number): number | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'FLOAT' ? a.value : a?.type === 'INT' ? toNumber(a.value) : fallback;
+  }
+
+  getString(name: string): string | undefined;
+  getString(name: string, fallback: string): string;
+  getString(name: string, fallback?: string): string | undefined {
+    const a = this.#attributes.get(name);
+    if (a?.type !== 'STRING') return fallback;
+    return typeof a.value === 'string' ? a.value : new TextDecoder().decode(a.value);
+  }
+
+  getInts(name: string): number[] | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'INTS' ? a.value.map(toNumber) : undefined;
+  }
+
+  /** INTS as exact values (bigints where needed). */
+  getIntsExact(name: string): readonly AttrInt[] | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'INTS' ? a.value : undefined;
+  }
+
+  getFloats(name: string): readonly number[] | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'FLOATS' ? a.value : undefined;
+  }
+
+  getStrings(name: string): string[] | undefined {
+    const a = this.#attributes.get(name);
+    if (a?.type !== 'STRINGS') return undefined;
+    return a.value.map((s) => (typeof s === 'string' ? s : new TextDecoder().decode(s)));
+  }
+
+  getTensor(name: string): Tensor | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'TENSOR' ? a.value : undefined;
+  }
+
+  getGraph(name: string): Graph | undefined {
+    const a = this.#attributes.get(name);
+    return a?.type === 'GRAPH' ? a.value : undefined;
+  }
+
+  /** `domain::opType`, e.g. `::Conv` or `com.microsoft::FusedMatMul`. */
+  get qualifiedOpType(): string {
+    return `${this.domain}::${this.opType}`;
+  }
+
+  /** For messages: `Conv 'conv1'` (or the first output's name when unnamed). */
+  toString(): string {
+    const label = this.name !== '' ? this.name : `<unnamed, output '${this.#outputs[0]?.name ?? ''}'>`;
+    return `${this.domain === '' ? '' : `${this.domain}.`}${this.opType} '${label}'`;
+  }
+}
