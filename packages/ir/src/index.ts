@@ -39,3 +39,4 @@ export {
 } from './walk.js';
 export { GraphBuilder, type OpOptions } from './builder.js';
 export { InvariantError, PreconditionError, invariant, precondition } from './errors.js';
+export { err, ok, type Diagnostic, type Result } from './diagnostic.js';
