@@ -43,6 +43,8 @@ export interface TensorMeta {
   readonly external?: ExternalLocation;
   /** How the file stored the values: `raw_data` or the typed repeated fields. */
   readonly storage?: 'raw' | 'fields';
+  /** Fields of the file format this IR does not model (e.g. a TensorProto `segment`). */
+  readonly extras?: Readonly<Record<string, unknown>>;
 }
 
 type TypedArrayCtor =
