@@ -40,3 +40,13 @@ export {
 export { GraphBuilder, type OpOptions } from './builder.js';
 export { InvariantError, PreconditionError, invariant, precondition } from './errors.js';
 export { err, ok, type Diagnostic, type Result } from './diagnostic.js';
+export {
+  ONNX_DOMAINS, getOpSchema, knownOps, maxKnownOpset, normalizeDomain, opSchemaHistory, opSchemaSources,
+  opVersions, type AttributeSchema, type FormalParam, type KnownOp, type OpSchema,
+} from './schema/op-schema.js';
+export {
+  allowedInputTypes, allowedOutputTypes, formalInputIndex, formalOutputIndex, inputAdmits, inputParam,
+  inputTypeParam, inputsSharingTypeParam, opSupportsType, outputAdmits, outputParam, outputTypeParam,
+  outputsSharingTypeParam, typeParamBinding, typeParamGroups, type TypeGroup, type TypeParamBinding,
+} from './schema/type-constraints.js';
+export { canonicalTypeString, dataTypeOfTypeString, parseTypeString, typeStringOf } from './schema/type-string.js';
