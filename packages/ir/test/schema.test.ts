@@ -262,6 +262,27 @@ describe('op schema table: facts from the ONNX spec', () => {
     expect(schema('Pad', 17).inputs).to.have.length(3);
   });
 
+  it('shape ops widen: float8 at 19, int4/uint4 at 21, float4e2m1 at 23, float8e8m0 at 24, int2/uint2 at 25', () => {
+    const steps: readonly [number, DataType][] = [
+      [19, DataType.FLOAT8E4M3FN], [21, DataType.INT4], [23, DataType.FLOAT4E2M1], [24, DataType.FLOAT8E8M0], [25, DataType.INT2],
+    ];
+    for (const op of ['Reshape', 'Identity', 'Shape', 'Size', 'Cast', 'Constant', 'If']) {
+      for (const [v, d] of steps) {
+        const admits = (opset: number): boolean => {
+          const s = schema(op, opset);
+          return s.inputs.length > 0 ? inputAdmits(s, 0, d) : outputAdmits(s, 0, d);
+        };
+        if (op === 'If') {
+          expect(outputAdmits(schema(op, v - 1), 0, d), `${op}@${v - 1} ${d}`).to.equal(false);
+          expect(outputAdmits(schema(op, v), 0, d), `${op}@${v} ${d}`).to.equal(true);
+          continue;
+        }
+        expect(admits(v - 1), `${op}@${v - 1} ${d}`).to.equal(false);
+        expect(admits(v), `${op}@${v} ${d}`).to.equal(true);
+      }
+    }
+  });
+
   it('opset-22 ops gained bfloat16', () => {
     for (const op of ['Acos', 'Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LSTM', 'GRU', 'RNN', 'Selu', 'Elu', 'InstanceNormalization', 'RoiAlign', 'Mish', 'Softplus']) {
       expect(opSupportsType('', op, 21, BF16), `${op}-21`).to.equal(false);

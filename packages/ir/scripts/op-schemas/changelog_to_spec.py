@@ -114,11 +114,9 @@ def parse_attr(name: str, rest: str, where: str) -> list[Any]:
     if not m:
         raise ValueError(f"{where}: attribute line {rest!r}")
     plural, base, opt, default = m.groups()
-    kind = base.upper() + ("S" if plural else "")
-    if plural and not base.endswith("s"):
-        raise ValueError(f"{where}: list attribute type {rest!r}")
-    if plural:
-        kind = base.upper()
+    if bool(plural) != base.endswith("s"):  # gen_doc prints INTS as "list of ints", INT as "int"
+        raise ValueError(f"{where}: attribute type {rest!r}")
+    kind = base.upper()
     row: list[Any] = [name, kind, opt == "required"]
     if default is not None:
         row.append(parse_default(kind, default, f"{where} attribute {name}"))
@@ -126,7 +124,8 @@ def parse_attr(name: str, rest: str, where: str) -> list[Any]:
 
 
 def parse(path: str) -> list[dict[str, Any]]:
-    """Every operator version in a Changelog file; deprecated ones without signature get None fields."""
+    """Every operator version in a Changelog.md or Operators.md file. A deprecated version printed
+    without its signature is returned with empty lists and signature_missing set."""
     entries: list[dict[str, Any]] = []
     domain: str | None = None
     cur: dict[str, Any] | None = None
@@ -266,7 +265,8 @@ def main() -> None:
     ap.add_argument("--older-changelog", action="append", default=[],
                     help="Changelog.md of an older release, for signatures of deprecated versions")
     ap.add_argument("--all", action="store_true", help="every version, not only the ones after onnx 1.12")
-    ap.add_argument("--base", help="onnx-defs-1.12.json: exact float defaults of earlier versions")
+    ap.add_argument("--base", help="onnx-defs-1.12.json: the versions the spec file need not repeat (errata aside), "
+                    "exact float defaults and signatures of deprecated versions")
     ap.add_argument("--compare", help="onnx-defs JSON to compare the overlapping versions with")
     ap.add_argument("--spec-version", default="unknown")
     ap.add_argument("--out")
