@@ -1,0 +1,228 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  implicitInputs, topologicalOrder, type Attr, type Diagnostic, type Graph, type Model, type Node, type Value,
+} from '@mixprec/ir';
+import { isMissingKernelError, onCpu } from './backend.js';
+import { KernelContext, type KernelHost } from './context.js';
+import { valueFromTensor } from './convert.js';
+import { ExecError, nodeError } from './errors.js';
+import type { KernelSpec, KernelTable } from './registry.js';
+import { roundTensor } from './round-kernels.js';
+import { splitWideRun } from './wide.js';
+import { cloneValue, disposeValue, type RValue, storageOf, tensorsOf, TensorValue } from './values.js';
+
+/** Everything one model run shares. */
+export interface RunEnv {
+  readonly model: Model;
+  readonly kernels: KernelTable;
+  readonly opset: number;
+  readonly seed: number;
+  readonly notes: Diagnostic[];
+  /** Execution plans, computed once per graph and run. */
+  readonly plans: WeakMap<Graph, GraphPlan>;
+}
+
+/** Node order and liveness of one graph. */
+export interface GraphPlan {
+  readonly order: readonly Node[];
+  /** Values to free after node i (their last use in this graph, captures included). */
+  readonly freeAfter: readonly (readonly Value[])[];
+  readonly used: ReadonlySet<Value>;
+  readonly outputs: ReadonlySet<Value>;
+}
+
+/** Called with every value a graph defines (inputs excluded), before it can be freed. */
+export type Recorder = (value: Value, v: RValue) => void;
+
+function planOf(env: RunEnv, g: Graph): GraphPlan {
+  const cached = env.plans.get(g);
+  if (cached !== undefined) return cached;
+  const order = topologicalOrder(g);
+  const last = new Map<Value, number>();
+  order.forEach((n, i) => {
+    for (const v of n.inputs) if (v !== undefined) last.set(v, i);
+    if (n.subgraphs().length > 0) for (const v of implicitInputs(n)) last.set(v, i);
+  });
+  const freeAfter: Value[][] = order.map(() => []);
+  for (const [v, i] of last) freeAfter[i]!.push(v);
+  const plan: GraphPlan = { order, freeAfter, used: new Set(last.keys()), outputs: new Set(g.outputs) };
+  env.plans.set(g, plan);
+  return plan;
+}
+
+/** Values bound while a graph runs, chained to the enclosing graph's scope. */
+class Scope {
+  readonly #vals = new Map<Value, RValue>();
+  readonly #byName = new Map<string, RValue>();
+  constructor(readonly parent: Scope | undefined, readonly attrScope: ReadonlyMap<string, Attr> | undefined) {}
+
+  set(v: Value, x: RValue): void {
+    this.#vals.set(v, x);
+    if (v.name !== '') this.#byName.set(v.name, x);
+  }
+
+  has(v: Value): boolean {
+    return this.#vals.has(v);
+  }
+
+  /** Removes and returns an own value. */
+  take(v: Value): RValue | undefined {
+    const x = this.#vals.get(v);
+    this.#vals.delete(v);
+    if (x !== undefined && this.#byName.get(v.name) === x) this.#byName.delete(v.name);
+    return x;
+  }
+
+  /** Looks a value up by identity through the chain, then by name (captures by name). */
+  get(v: Value): RValue | undefined {
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+      const x = s.#vals.get(v);
+      if (x !== undefined) return x;
+    }
+    for (let s: Scope | undefined = this; s !== undefined; s = s.parent) {
+      const x = s.#byName.get(v.name);
+      if (x !== undefined) return x;
+    }
+    return undefined;
+  }
+
+  ownValues(): RValue[] {
+    return [...this.#vals.values()];
+  }
+
+  clear(): void {
+    this.#vals.clear();
+    this.#byName.clear();
+  }
+}
+
+/**
+ * Runs a graph. `inputs` bind the graph inputs in order and become owned by the run (they
+ * are freed after their last use); captured outer values are read, never freed. Returns the
+ * graph outputs, owned by the caller.
+ */
+export function runGraph(
+  env: RunEnv, g: Graph, inputs: readonly (RValue | undefined)[], parent: Scope | undefined,
+  attrScope: ReadonlyMap<string, Attr> | undefined, record?: Recorder,
+): RValue[] {
+  const plan = planOf(env, g);
+  const scope = new Scope(parent, attrScope);
+  const free = (v: Value): void => {
+    if (scope.has(v) && !plan.outputs.has(v)) disposeValue(scope.take(v));
+  };
+  try {
+    g.inputs.forEach((v, i) => {
+      const x = inputs[i];
+      if (x !== undefined) scope.set(v, x);
+      else if (!v.isInitializer()) throw new ExecError('InvalidInput', `Graph '${g.name}' input '${v.name}' has no value`);
+    });
+    for (let i = g.inputs.length; i < inputs.length; i++) disposeValue(inputs[i]);
+    for (const v of g.initializers.values()) {
+      if (!scope.has(v) && (plan.used.has(v) || plan.outputs.has(v))) scope.set(v, valueFromTensor(v.constValue!, `Initializer '${v.name}'`));
+    }
+    for (const v of g.inputs) if (!plan.used.has(v)) free(v);
+    plan.order.forEach((node, i) => {
+      const ins = node.inputs.map((v) => {
+        if (v === undefined) return undefined;
+        const x = scope.get(v);
+        if (x === undefined) throw nodeError('KernelError', node, `input '${v.name}' has no value (not computed before this node)`);
+        return x;
+      });
+      const outs = execNode(env, node, ins, scope);
+      node.outputs.forEach((o, k) => {
+        const x = outs[k];
+        if (o.name === '') {
+          disposeValue(x);
+          return;
+        }
+        if (x === undefined) throw nodeError('KernelError', node, `output ${k} ('${o.name}') was not produced`);
+        scope.set(o, x);
+        record?.(o, x);
+        if (!plan.used.has(o)) free(o);
+      });
+      for (let k = node.outputs.length; k < outs.length; k++) disposeValue(outs[k]);
+      for (const v of plan.freeAfter[i]!) free(v);
+    });
+    const returned = new Set<Value>();
+    return g.outputs.map((v) => {
+      if (scope.has(v) && !returned.has(v)) {
+        returned.add(v);
+        return scope.take(v)!;
+      }
+      const x = scope.get(v);
+      if (x === undefined) throw new ExecError('KernelError', `Graph '${g.name}' output '${v.name}' has no value`);
+      return cloneValue(x);
+    });
+  } finally {
+    for (const x of scope.ownValues()) disposeValue(x);
+    scope.clear();
+  }
+}
+
+/** Runs one node: kernel lookup, tidy scope, missing-kernel fallback, dtype and 16-bit rounding. */
+function execNode(env: RunEnv, node: Node, ins: readonly (RValue | undefined)[], scope: Scope): RValue[] {
+  const spec = env.kernels.get(`${node.domain}::${node.opType}`);
+  if (spec === undefined) return callFunction(env, node, ins, scope);
+  const host: KernelHost = {
+    opset: env.opset,
+    seed: env.seed,
+    attrScope: scope.attrScope,
+    runSubgraph: (sg, inputs) => runGraph(env, sg, inputs, scope, scope.attrScope),
+    note: (code, message) => env.notes.push({ severity: 'info', code, message: `${node.toString()}: ${message}`, node: node.name }),
+  };
+  const ctx = new KernelContext(node, ins, host);
+  let outs: (RValue | undefined)[] = [];
+  tf.tidy(() => {
+    outs = runKernel(spec, ctx);
+    outs = outs.map((o, i) => finalize(ctx, o, i));
+    return outs.flatMap((o) => tensorsOf(o));
+  });
+  return outs as RValue[];
+}
+
+function runKernel(spec: KernelSpec, ctx: KernelContext): (RValue | undefined)[] {
+  const attempt = (): (RValue | undefined)[] => [...(spec.movesData !== undefined ? splitWideRun(spec, ctx) : spec.run(ctx))];
+  try {
+    try {
+      return attempt();
+    } catch (e) {
+      if (isMissingKernelError(e)) return onCpu(attempt);
+      throw e;
+    }
+  } catch (e) {
+    if (e instanceof ExecError) throw e;
+    throw nodeError('KernelError', ctx.node, e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Applies the declared output dtype and rounds 16-bit float outputs onto their grid. */
+function finalize(ctx: KernelContext, o: RValue | undefined, i: number): RValue | undefined {
+  if (o === undefined || o.kind !== 'tensor') return o;
+  let v = o;
+  const declared = ctx.declaredDType(i);
+  if (declared !== undefined && declared !== v.dtype && storageOf(declared) !== undefined) {
+    if (storageOf(declared) !== storageOf(v.dtype)) {
+      ctx.fail(`output ${i} is declared ${KernelContext.dtypeName(declared)} but the op computes ${KernelContext.dtypeName(v.dtype)}`);
+    }
+    v = v.relabel(declared);
+  }
+  if (v.tf !== undefined && v.tf.dtype === 'float32') {
+    const r = roundTensor(v.tf, v.dtype);
+    if (r !== v.tf) v = TensorValue.ofTf(v.dtype, r);
+  }
+  return v;
+}
+
+/** Runs a model-local function (FunctionProto) called by `node`. */
+function callFunction(env: RunEnv, node: Node, ins: readonly (RValue | undefined)[], scope: Scope): RValue[] {
+  const fn = env.model.findFunction(node.domain, node.opType, node.overload);
+  if (fn === undefined) {
+    const dom = node.domain === '' ? 'ai.onnx' : node.domain;
+    throw nodeError('UnsupportedOp', node, `unsupported op ${dom}::${node.opType} (no kernel and no model-local function); see supportedOps() for the ${env.kernels.size} supported ops`);
+  }
+  const attrs = new Map<string, Attr>(fn.attributeDefaults);
+  for (const [k, a] of node.attributes) attrs.set(k, a.refAttrName !== undefined ? (scope.attrScope?.get(a.refAttrName) ?? a) : a);
+  const inputs = ins.map((x) => (x === undefined ? undefined : cloneValue(x)));
+  const fnEnv: RunEnv = fn.opsetImports.has('') ? { ...env, opset: fn.opsetImports.get('')! } : env;
+  return runGraph(fnEnv, fn.graph, inputs, undefined, attrs);
+}

@@ -1,0 +1,14 @@
+import { mergeTables, type KernelTable } from '../registry.js';
+import { ACTIVATION } from './activation.js';
+import { BINARY } from './binary.js';
+import { CAST } from './cast.js';
+import { GATHER } from './gather.js';
+import { GENERATE } from './generate.js';
+import { LOGIC } from './logic.js';
+import { MATMUL } from './matmul.js';
+import { REDUCE } from './reduce.js';
+import { SHAPE } from './shape.js';
+import { UNARY } from './unary.js';
+
+/** Every kernel of the executor, keyed `${domain}::${opType}` (frozen at import). */
+export const KERNELS: KernelTable = mergeTables([UNARY, ACTIVATION, BINARY, LOGIC, CAST, SHAPE, GATHER, GENERATE, REDUCE, MATMUL]);

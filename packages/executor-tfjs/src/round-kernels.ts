@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DataType, roundToBFloat16, roundToFloat16 } from '@mixprec/ir';
+
+/**
+ * tfjs kernels `MixprecRoundF16` and `MixprecRoundBF16`: they snap a float32 tensor onto the
+ * FLOAT16 / BFLOAT16 grid (nearest, ties to even, overflow to ±Inf, subnormals, NaN and −0
+ * kept) with the exact bit loops of `@mixprec/ir`. Registered for the backends in use.
+ */
+export const ROUND_F16 = 'MixprecRoundF16';
+export const ROUND_BF16 = 'MixprecRoundBF16';
+
+interface HostBackend {
+  readSync(dataId: object): unknown;
+  write(values: Float32Array, shape: number[], dtype: string): object;
+}
+
+function kernelFor(round: (src: Float32Array, dst?: Float32Array) => Float32Array): tf.KernelFunc {
+  return ({ inputs, backend }) => {
+    const x = inputs['x'] as tf.TensorInfo;
+    const b = backend as unknown as HostBackend;
+    const src = b.readSync(x.dataId) as Float32Array;
+    const out = round(src, new Float32Array(src.length));
+    return { dataId: b.write(out, [...x.shape], 'float32'), shape: [...x.shape], dtype: 'float32' };
+  };
+}
+
+/** Registers both rounding kernels for `backendName` (idempotent). */
+export function registerRoundKernels(backendName: string): void {
+  for (const [name, fn] of [[ROUND_F16, roundToFloat16], [ROUND_BF16, roundToBFloat16]] as const) {
+    if (tf.getKernel(name, backendName) === undefined) tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFor(fn) });
+  }
+}
+
+/** `x` (float32) rounded onto the grid of `dtype` (FLOAT16 or BFLOAT16); other dtypes: `x`. */
+export function roundTensor(x: tf.Tensor, dtype: DataType): tf.Tensor {
+  if (x.dtype !== 'float32') return x;
+  if (dtype === DataType.FLOAT16) return tf.engine().runKernel(ROUND_F16, { x }) as tf.Tensor;
+  if (dtype === DataType.BFLOAT16) return tf.engine().runKernel(ROUND_BF16, { x }) as tf.Tensor;
+  return x;
+}

@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  dataTypeName, err, ok, type Diagnostic, type Model, type Result, type Tensor, type Value,
+} from '@mixprec/ir';
+import { initBackend, type BackendName } from './backend.js';
+import { tensorFromValue, valueFromTensor } from './convert.js';
+import { ExecError } from './errors.js';
+import { runGraph, type RunEnv } from './interpreter.js';
+import { KERNELS } from './kernels/index.js';
+import { disposeValue, type RValue } from './values.js';
+
+/** Options of {@link runModel}. */
+export interface RunOptions {
+  /** Backend or ordered preference list (default: tensorflow → wasm → cpu). */
+  readonly backend?: BackendName | readonly BackendName[];
+  /** Also return every value computed in the main graph (for divergence localisation). */
+  readonly keepIntermediates?: boolean;
+  /** Seed of random ops that have no `seed` attribute (default 0). */
+  readonly seed?: number;
+}
+
+/** A graph output that is not a tensor (sequence or optional). */
+export type OtherOutput =
+  | { readonly kind: 'sequence'; readonly items: readonly Tensor[] }
+  | { readonly kind: 'optional'; readonly value: Tensor | readonly Tensor[] | undefined };
+
+/** What {@link runModel} returns. */
+export interface RunResult {
+  /** Tensor outputs by graph output name (FLOAT16 as bits, INT64 as BigInt64Array, …). */
+  readonly outputs: Readonly<Record<string, Tensor>>;
+  /** Sequence and optional outputs by name. */
+  readonly otherOutputs: Readonly<Record<string, OtherOutput>>;
+  /** With `keepIntermediates`: every tensor value of the main graph by name, in execution order. */
+  readonly intermediates?: ReadonlyMap<string, Tensor>;
+  /** The backend that ran the model. */
+  readonly backend: BackendName;
+  /** Notes about the run (e.g. accumulation annotations a kernel could not honour). */
+  readonly notes: readonly Diagnostic[];
+}
+
+/**
+ * Runs a model on tfjs kernels. Feeds are IR tensors keyed by graph input name (initializers
+ * that are also inputs may be overridden). Returns `Right(RunResult)` or `Left(ExecError)`;
+ * it does not throw for model or input problems.
+ */
+export async function runModel(
+  model: Model, feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {},
+): Promise<Result<ExecError, RunResult>> {
+  let backend: BackendName;
+  try {
+    backend = await initBackend(options.backend);
+  } catch (e) {
+    return err(asExecError(e));
+  }
+  const r = executeModel(model, feeds, options);
+  return r._tag === 'Left' ? r : ok({ ...r.right, backend });
+}
+
+/**
+ * The synchronous core of {@link runModel}, for callers that already called `initBackend`.
+ */
+export function executeModel(
+  model: Model, feeds: Readonly<Record<string, Tensor>>, options: Omit<RunOptions, 'backend'> = {},
+): Result<ExecError, Omit<RunResult, 'backend'>> {
+  const g = model.graph;
+  const inputs: (RValue | undefined)[] = [];
+  try {
+    checkFeedNames(model, feeds);
+    for (const v of g.inputs) {
+      const t = feeds[v.name];
+      if (t === undefined) {
+        if (v.isInitializer()) { inputs.push(undefined); continue; }
+        throw new ExecError('InvalidInput', `Missing feed for graph input '${v.name}'${describeType(v)}; pass it in feeds`);
+      }
+      checkFeed(v, t);
+      inputs.push(valueFromTensor(t, `Feed '${v.name}'`));
+    }
+    const env: RunEnv = {
+      model, kernels: KERNELS, opset: model.opset('') ?? model.opset('ai.onnx') ?? 1,
+      seed: options.seed ?? 0, notes: [], plans: new WeakMap(),
+    };
+    const intermediates = options.keepIntermediates === true ? new Map<string, Tensor>() : undefined;
+    const record = intermediates === undefined ? undefined : (val: Value, x: RValue): void => {
+      if (x.kind === 'tensor') intermediates.set(val.name, tensorFromValue(x));
+    };
+    const outs = runGraph(env, g, inputs, undefined, undefined, record);
+    inputs.length = 0;
+    const outputs: Record<string, Tensor> = {};
+    const otherOutputs: Record<string, OtherOutput> = {};
+    try {
+      g.outputs.forEach((v, i) => {
+        const x = outs[i]!;
+        if (x.kind === 'tensor') outputs[v.name] = tensorFromValue(x);
+        else if (x.kind === 'sequence') otherOutputs[v.name] = { kind: 'sequence', items: x.items.map(tensorFromValue) };
+        else {
+          const inner = x.value;
+          otherOutputs[v.name] = {
+            kind: 'optional',
+            value: inner === undefined ? undefined : inner.kind === 'tensor' ? tensorFromValue(inner) : inner.items.map(tensorFromValue),
+          };
+        }
+      });
+    } finally {
+      for (const x of outs) disposeValue(x);
+    }
+    return ok({ outputs, otherOutputs, intermediates, notes: env.notes });
+  } catch (e) {
+    for (const x of inputs) disposeValue(x);
+    return err(asExecError(e));
+  }
+}
+
+function asExecError(e: unknown): ExecError {
+  if (e instanceof ExecError) return e;
+  return new ExecError('KernelError', e instanceof Error ? e.message : String(e));
+}
+
+function describeType(v: Value): string {
+  const t = v.type;
+  if (t?.kind !== 'tensor') return '';
+  return ` (${dataTypeName(t.dtype)}[${(t.shape ?? []).map((d) => d ?? '?').join(', ')}])`;
+}
+
+function checkFeedNames(model: Model, feeds: Readonly<Record<string, Tensor>>): void {
+  const names = new Set(model.graph.inputs.map((v) => v.name));
+  for (const k of Object.keys(feeds)) {
+    if (!names.has(k)) throw new ExecError('InvalidInput', `Feed '${k}' names no graph input; the inputs are: ${[...names].join(', ')}`);
+  }
+}
+
+function checkFeed(v: Value, t: Tensor): void {
+  const type = v.type;
+  if (type === undefined) return;
+  if (type.kind !== 'tensor') throw new ExecError('InvalidInput', `Graph input '${v.name}' is a ${type.kind}; the executor only takes tensor feeds`);
+  if (type.dtype !== t.dtype) {
+    throw new ExecError('InvalidInput', `Feed '${v.name}' is ${dataTypeName(t.dtype)} but the input is declared ${dataTypeName(type.dtype)}; convert the feed`);
+  }
+  const shape = type.shape;
+  if (shape === undefined) return;
+  const bad = shape.length !== t.dims.length || shape.some((d, i) => typeof d === 'number' && d !== t.dims[i]);
+  if (bad) {
+    throw new ExecError('InvalidInput', `Feed '${v.name}' has shape [${t.dims.join(', ')}] but the input is declared [${shape.map((d) => d ?? '?').join(', ')}]`);
+  }
+}
+
+/** Number of live tfjs tensors (for leak checks in tests and tools). */
+export function liveTensorCount(): number {
+  return tf.memory().numTensors;
+}
