@@ -1,0 +1,154 @@
+import type { Graph, Node, Value, ValueInfo } from '@mixprec/ir';
+import { attrSeq, attrToProto, isHeavyAttr, type AttrRecords } from './attr-encode.js';
+import { EXTRAS, getExtra, presentSet } from './extras.js';
+import { entriesToProto } from './metadata.js';
+import { Seq, type Part, joinParts } from './pieces.js';
+import { onnx, type IGraphProto, type INodeProto, type IValueInfoProto } from './proto.js';
+import { smallParts, sparseSeq, tensorSeq, type ExternalSink } from './tensor-encode.js';
+import { hasInfo, infoOf, valueInfoToProto, verbatimStillValid } from './value-info.js';
+
+/** Options shared by the graph encoders. */
+export interface GraphEncodeContext {
+  /** Receives initializer tensors that go to the external-data file. */
+  readonly sink: ExternalSink | undefined;
+}
+
+/** Attribute records of a node or function, from its extras. */
+export function attrRecords(extras: Readonly<Record<string, unknown>> | undefined): AttrRecords {
+  return {
+    valueAbsent: new Set(getExtra<string[]>(extras, EXTRAS.attrValueAbsent) ?? []),
+    declaredType: getExtra<Record<string, number>>(extras, EXTRAS.attrDeclaredType) ?? {},
+  };
+}
+
+/** The scalar fields of a NodeProto (everything but attributes). */
+function nodeFields(n: Node): INodeProto {
+  const present = presentSet(n.extras);
+  const out: INodeProto = {
+    input: n.inputs.map((v) => v?.name ?? ''),
+    output: n.outputs.map((v) => v.name),
+  };
+  if (n.name !== '' || present.has('name')) out.name = n.name;
+  if (n.opType !== '' || present.has('opType')) out.opType = n.opType;
+  const spelled = getExtra<string>(n.extras, EXTRAS.domainSpelling);
+  if (n.domain === '' && spelled !== undefined) out.domain = spelled;
+  else if (n.domain !== '' || present.has('domain')) out.domain = n.domain;
+  if (n.overload !== '' || present.has('overload')) out.overload = n.overload;
+  if (n.docString !== undefined) out.docString = n.docString;
+  if (n.metadataProps.size > 0) out.metadataProps = entriesToProto(n.metadataProps);
+  const dev = getExtra<Uint8Array[]>(n.extras, EXTRAS.deviceConfigurations);
+  if (dev !== undefined) out.deviceConfigurations = dev.map((b) => onnx.NodeDeviceConfigurationProto.decode(b));
+  return out;
+}
+
+const NODE_FIELDS: Readonly<Record<string, number>> = Object.freeze({
+  input: 1, output: 2, name: 3, opType: 4, docString: 6, domain: 7, overload: 8, metadataProps: 9, deviceConfigurations: 10,
+});
+
+/** A NodeProto body: one protobufjs encode, or framed by hand when it holds graphs or big tensors. */
+export function nodeSeq(n: Node, ctx: GraphEncodeContext): Seq {
+  const rec = attrRecords(n.extras);
+  const fields = nodeFields(n);
+  let heavy = false;
+  for (const a of n.attributes.values()) if (isHeavyAttr(a)) heavy = true;
+  if (!heavy) {
+    fields.attribute = [...n.attributes].map(([k, a]) => attrToProto(k, a, rec));
+    return new Seq().add(onnx.NodeProto.encode(fields).finish());
+  }
+  const parts = smallParts(fields, NODE_FIELDS, (o) => onnx.NodeProto.encode(o).finish());
+  for (const [k, a] of n.attributes) {
+    const body = isHeavyAttr(a) ? attrSeq(k, a, rec, (g) => graphSeq(g, ctx)) : new Seq().add(onnx.AttributeProto.encode(attrToProto(k, a, rec)).finish());
+    parts.push({ no: 5, piece: new Seq().field(5, body) });
+  }
+  return joinParts(parts);
+}
+
+/** The values defined in `g` itself, by name (last definition wins). */
+function localValues(g: Graph): Map<string, Value> {
+  const m = new Map<string, Value>();
+  for (const v of g.inputs) m.set(v.name, v);
+  for (const [k, v] of g.initializers) m.set(k, v);
+  for (const [k, v] of g.sparseInitializers) m.set(k, v);
+  for (const n of g) for (const o of n.outputs) if (o.name !== '') m.set(o.name, o);
+  return m;
+}
+
+/**
+ * The `value_info` list of a graph: the entries recorded at load time in their order (skipping
+ * values that no longer exist), then the extras and typed intermediate values added since.
+ */
+export function valueInfoList(g: Graph, isFunction: boolean): IValueInfoProto[] {
+  const recorded = getExtra<(string | ValueInfo)[]>(g.extras, EXTRAS.valueInfo) ?? [];
+  const values = localValues(g);
+  const extrasByName = new Map<string, ValueInfo[]>();
+  for (const e of g.valueInfoExtras) {
+    const l = extrasByName.get(e.name);
+    if (l === undefined) extrasByName.set(e.name, [e]);
+    else l.push(e);
+  }
+  const out: IValueInfoProto[] = [];
+  const seen = new Set<string>();
+  for (const r of recorded) {
+    if (typeof r === 'string') {
+      seen.add(r);
+      const v = values.get(r);
+      if (v !== undefined) {
+        out.push(valueInfoToProto(infoOf(v)));
+        continue;
+      }
+      const e = extrasByName.get(r)?.shift();
+      if (e !== undefined) out.push(valueInfoToProto(e));
+    } else {
+      const v = values.get(r.name);
+      if (v !== undefined && verbatimStillValid(v, r)) out.push(valueInfoToProto(r));
+    }
+  }
+  for (const list of extrasByName.values()) for (const e of list) out.push(valueInfoToProto(e));
+  const consider = (v: Value): void => {
+    if (v.name === '' || seen.has(v.name) || !hasInfo(v)) return;
+    seen.add(v.name);
+    out.push(valueInfoToProto(infoOf(v)));
+  };
+  if (isFunction) for (const v of g.inputs) consider(v);
+  for (const n of g) for (const o of n.outputs) if (isFunction || !o.isGraphOutput()) consider(o);
+  return out;
+}
+
+const GRAPH_FIELDS: Readonly<Record<string, number>> = Object.freeze({
+  name: 2, docString: 10, input: 11, output: 12, valueInfo: 13, quantizationAnnotation: 14, metadataProps: 16,
+});
+
+interface QuantAnnotation {
+  readonly tensorName: string;
+  readonly quantParameterTensorNames: readonly (readonly [string, string])[];
+}
+
+/** A GraphProto body as pieces. */
+export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
+  const parts: Part[] = [];
+  for (const n of g) parts.push({ no: 1, piece: new Seq().field(1, nodeSeq(n, ctx)) });
+  for (const [name, v] of g.initializers) parts.push({ no: 5, piece: new Seq().field(5, tensorSeq(v.constValue!, name, ctx.sink)) });
+  for (const v of g.sparseInitializers.values()) parts.push({ no: 15, piece: new Seq().field(15, sparseSeq(v.sparseValue!)) });
+  const present = presentSet(g.extras);
+  const small: IGraphProto = {};
+  if (g.name !== '' || present.has('name')) small.name = g.name;
+  if (g.docString !== undefined) small.docString = g.docString;
+  const inputOverrides = getExtra<(ValueInfo | null)[]>(g.extras, EXTRAS.inputInfo) ?? [];
+  small.input = g.inputs.map((v, i) => {
+    const o = inputOverrides[i];
+    return valueInfoToProto(o != null && o.name === v.name && v.type === undefined ? o : infoOf(v));
+  });
+  const overrides = getExtra<(ValueInfo | null)[]>(g.extras, EXTRAS.outputInfo) ?? [];
+  small.output = g.outputs.map((v, i) => {
+    const o = overrides[i];
+    return valueInfoToProto(o != null && o.name === v.name && verbatimStillValid(v, o) ? o : infoOf(v));
+  });
+  small.valueInfo = valueInfoList(g, false);
+  const qa = getExtra<QuantAnnotation[]>(g.extras, EXTRAS.quantizationAnnotation);
+  if (qa !== undefined) {
+    small.quantizationAnnotation = qa.map((a) => ({ tensorName: a.tensorName, quantParameterTensorNames: entriesToProto(a.quantParameterTensorNames) }));
+  }
+  if (g.metadataProps.size > 0) small.metadataProps = entriesToProto(g.metadataProps);
+  parts.push(...smallParts(small, GRAPH_FIELDS, (o) => onnx.GraphProto.encode(o).finish()));
+  return joinParts(parts);
+}
