@@ -50,3 +50,9 @@ export {
   outputsSharingTypeParam, typeParamBinding, typeParamGroups, type TypeGroup, type TypeParamBinding,
 } from './schema/type-constraints.js';
 export { canonicalTypeString, dataTypeOfTypeString, parseTypeString, typeStringOf } from './schema/type-string.js';
+export { printGraph, printModel, printNode, type PrintOptions } from './printer.js';
+export { parseGraph, parseModel, type ParseOptions } from './parser.js';
+export { formatParseError, type ParseError } from './parser-base.js';
+export { formatDiagnostics, verify, type VerifyOptions } from './verifier.js';
+export { cloneGraph, cloneModel, type CloneGraphOptions } from './clone.js';
+export { structuralHash, type HashOptions } from './structural-hash.js';

@@ -1,0 +1,107 @@
+/** Content checks of the verifier: tensor sizes, initializer types, Cast/CastLike, opsets, I/O types. */
+import { dataTypeName, DataType } from './data-type.js';
+import { formatType } from './printer-values.js';
+import { storageArrayType, storageLength, type Tensor } from './tensor.js';
+import { elementDType, tensorType } from './value-type.js';
+import type { GraphInfo, Tree, VerifyOptions } from './verifier-context.js';
+import type { Node } from './node.js';
+
+export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, options: VerifyOptions, isMain: boolean): void {
+  const root = t.graphs[0]!;
+  if (isMain) {
+    root.graph.inputs.forEach((v, k) => {
+      if (v.type === undefined) t.report('missing-io-type', `Input ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
+    });
+    root.graph.outputs.forEach((v, k) => {
+      if (v.type === undefined) t.report('missing-io-type', `Output ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
+    });
+  }
+  for (const info of t.graphs) {
+    if (!info.checked) continue;
+    const g = info.graph;
+    for (const v of g.initializers.values()) {
+      const c = v.constValue;
+      if (c === undefined) {
+        t.report('tensor-size-mismatch', `Initializer '${v.name}' of graph '${info.path}' has no tensor (constValue); give it one or remove the initializer`, { graph: info, value: v });
+        continue;
+      }
+      checkTensor(t, info, c, `Initializer '${v.name}'`, options, undefined, v.name);
+      const ty = v.type;
+      if (ty === undefined) continue;
+      const shape = ty.kind === 'tensor' ? ty.shape : undefined;
+      const bad = ty.kind !== 'tensor' || ty.dtype !== c.dtype
+        || (shape !== undefined && (shape.length !== c.dims.length || shape.some((d, i) => typeof d === 'number' && d !== c.dims[i])));
+      if (bad) {
+        t.report('initializer-type-mismatch', `Initializer '${v.name}' of graph '${info.path}' is declared ${formatType(ty)} but its tensor is ${formatType(tensorType(c.dtype, c.dims))}; update the value's type`, { graph: info, value: v });
+      }
+    }
+    for (const v of g.sparseInitializers.values()) {
+      const s = v.sparseValue;
+      if (s === undefined) continue;
+      checkTensor(t, info, s.values, `Sparse initializer '${v.name}' (values)`, options, undefined, v.name);
+      checkTensor(t, info, s.indices, `Sparse initializer '${v.name}' (indices)`, options, undefined, v.name);
+    }
+    for (const n of g) {
+      if (!imports.has(n.domain)) {
+        t.report('missing-opset', `Node ${t.label(n)} in graph '${info.path}' uses domain '${n.domain === '' ? 'ai.onnx' : n.domain}', which is not imported; add it to the opset imports`, { graph: info, node: n });
+      }
+      for (const [k, a] of n.attributes) {
+        if (a.refAttrName !== undefined) continue;
+        const ts = a.type === 'TENSOR' ? [a.value] : a.type === 'TENSORS' ? a.value : a.type === 'SPARSE_TENSOR' ? [a.value.values, a.value.indices] : [];
+        for (const x of ts) checkTensor(t, info, x, `Attribute '${k}' of node ${t.label(n)}`, options, n, undefined);
+      }
+      if (n.domain === '' && n.opType === 'Cast') checkCast(t, info, n);
+      if (n.domain === '' && n.opType === 'CastLike') checkCastLike(t, info, n);
+    }
+  }
+}
+
+function checkTensor(t: Tree, info: GraphInfo, x: Tensor, what: string, options: VerifyOptions, node: Node | undefined, value: string | undefined): void {
+  const where = { graph: info, ...(node === undefined ? {} : { node }), ...(value === undefined ? {} : { value }) };
+  const n = storageLength(x.dtype, x.size);
+  if (x.dtype === DataType.STRING) {
+    const got = (x.data as readonly Uint8Array[]).length;
+    if (got !== n) t.report('tensor-size-mismatch', `${what} in graph '${info.path}' has ${got} strings but ${x.toString()} needs ${n}`, where);
+    return;
+  }
+  const bytes = n * storageArrayType(x.dtype)!.BYTES_PER_ELEMENT;
+  if (x.isLazy && options.checkTensorData !== true) {
+    if (x.byteLength !== bytes) t.report('tensor-size-mismatch', `${what} in graph '${info.path}' declares ${x.byteLength} bytes (${x.source!.description}) but ${x.toString()} needs ${bytes}`, where);
+    return;
+  }
+  let got: number;
+  try {
+    got = x.isLazy ? x.source!.read().byteLength : x.rawBytes().byteLength;
+  } catch (e) {
+    t.report('tensor-read-failed', `${what} in graph '${info.path}' could not be read: ${(e as Error).message}`, where);
+    return;
+  }
+  if (got !== bytes) t.report('tensor-size-mismatch', `${what} in graph '${info.path}' has ${got} bytes of data but ${x.toString()} needs ${bytes}`, where);
+}
+
+function checkCast(t: Tree, info: GraphInfo, n: Node): void {
+  const to = n.attributes.get('to');
+  if (to === undefined || to.refAttrName !== undefined) {
+    if (to === undefined) t.report('cast-missing-to', `Cast node ${t.label(n)} in graph '${info.path}' has no 'to' attribute`, { graph: info, node: n });
+    return;
+  }
+  if (to.type !== 'INT') {
+    t.report('cast-missing-to', `Cast node ${t.label(n)} in graph '${info.path}' has a ${to.type} 'to' attribute; it must be an INT data type`, { graph: info, node: n });
+    return;
+  }
+  const out = n.outputs[0];
+  const d = elementDType(out?.type);
+  if (out !== undefined && d !== undefined && d !== Number(to.value)) {
+    t.report('cast-to-mismatch', `Cast node ${t.label(n)} in graph '${info.path}' casts to ${dataTypeName(Number(to.value))} but its output '${out.name}' is typed ${dataTypeName(d)}; make them agree`, { graph: info, node: n, value: out });
+  }
+}
+
+function checkCastLike(t: Tree, info: GraphInfo, n: Node): void {
+  const out = n.outputs[0];
+  const like = n.inputs[1];
+  const d = elementDType(out?.type);
+  const want = elementDType(like?.type);
+  if (out !== undefined && like !== undefined && d !== undefined && want !== undefined && d !== want) {
+    t.report('cast-like-mismatch', `CastLike node ${t.label(n)} in graph '${info.path}' outputs '${out.name}' typed ${dataTypeName(d)} but its target '${like.name}' is ${dataTypeName(want)}; make them agree`, { graph: info, node: n, value: out });
+  }
+}

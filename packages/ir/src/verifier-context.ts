@@ -1,0 +1,84 @@
+/** The graph tree as the verifier sees it: paths, node positions, definition sites, findings. */
+import type { Diagnostic } from './diagnostic.js';
+import type { Graph } from './graph.js';
+import type { Node } from './node.js';
+import type { Value } from './value.js';
+
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** Also read lazy tensors and check their actual data length (default false: declared size only). */
+  readonly checkTensorData?: boolean;
+  /** Check inside If/Loop/Scan bodies (default true). */
+  readonly subgraphs?: boolean;
+  /** Check the bodies of model-local functions (default true). */
+  readonly functions?: boolean;
+}
+
+export interface GraphInfo {
+  readonly graph: Graph;
+  /** `main`, `main/if_1.then_branch`, `main/loop#3.body[0]`, `function local.foo`. */
+  readonly path: string;
+  readonly parent: GraphInfo | undefined;
+  /** Whether its own contents are checked (false inside subgraphs with `subgraphs: false`). */
+  readonly checked: boolean;
+}
+
+/** A label for messages: `'conv1' (Conv)` or `Conv #3 (unnamed)`. */
+export function nodeLabel(n: Node, index: number | undefined): string {
+  return n.name !== '' ? `'${n.name}' (${n.domain === '' ? '' : `${n.domain}.`}${n.opType})` : `${n.opType} #${index ?? '?'} (unnamed)`;
+}
+
+/** One tree: a main graph or a function body, with its subgraphs. */
+export class Tree {
+  readonly graphs: GraphInfo[] = [];
+  readonly infoOf = new Map<Graph, GraphInfo>();
+  readonly nodeIndex = new Map<Node, number>();
+  /** Position of each defined value in its graph: -1 for inputs and initializers, else the node index. */
+  readonly defPos = new Map<Value, number>();
+  readonly out: Diagnostic[] = [];
+
+  constructor(root: Graph, rootPath: string, subgraphs: boolean) {
+    this.#add(root, rootPath, undefined, true, subgraphs);
+  }
+
+  #add(g: Graph, path: string, parent: GraphInfo | undefined, checked: boolean, subgraphs: boolean): void {
+    if (this.infoOf.has(g)) return; // a graph object reachable twice: walked once
+    const info: GraphInfo = { graph: g, path, parent, checked };
+    this.graphs.push(info);
+    this.infoOf.set(g, info);
+    for (const v of g.inputs) if (!this.defPos.has(v)) this.defPos.set(v, -1);
+    for (const v of g.initializers.values()) if (!this.defPos.has(v)) this.defPos.set(v, -1);
+    for (const v of g.sparseInitializers.values()) if (!this.defPos.has(v)) this.defPos.set(v, -1);
+    let i = 0;
+    for (const n of g) {
+      this.nodeIndex.set(n, i);
+      for (const o of n.outputs) if (!this.defPos.has(o)) this.defPos.set(o, i);
+      const label = n.name !== '' ? n.name : `${n.opType}#${i}`;
+      for (const [k, a] of n.attributes) {
+        if (a.type === 'GRAPH') this.#add(a.value, `${path}/${label}.${k}`, info, checked && subgraphs, subgraphs);
+        if (a.type === 'GRAPHS') a.value.forEach((sg, j) => this.#add(sg, `${path}/${label}.${k}[${j}]`, info, checked && subgraphs, subgraphs));
+      }
+      i++;
+    }
+  }
+
+  report(code: string, message: string, where: { graph?: GraphInfo; node?: Node; value?: Value | string } = {}): void {
+    const value = typeof where.value === 'string' ? where.value : where.value?.name;
+    this.out.push({
+      severity: 'error', code, message,
+      ...(where.graph === undefined ? {} : { graph: where.graph.path }),
+      ...(where.node === undefined ? {} : { node: where.node.name !== '' ? where.node.name : nodeLabel(where.node, this.nodeIndex.get(where.node)) }),
+      ...(value === undefined ? {} : { value }),
+    });
+  }
+
+  label(n: Node): string {
+    return nodeLabel(n, this.nodeIndex.get(n));
+  }
+
+  /** The path of a graph of this tree, or a description of a foreign one. */
+  pathOf(g: Graph | undefined): string {
+    if (g === undefined) return '(none)';
+    return this.infoOf.get(g)?.path ?? `'${g.name}' (outside this model)`;
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The IR verifier: structural invariants of the use-def graph and ONNX well-formedness rules
+ * a pass can break. `verify(model)` returns `[]` for a valid model. Every finding has a stable
+ * `code`:
+ *
+ * | code | meaning |
+ * | --- | --- |
+ * | `owner-mismatch` | a graph input/initializer has a producer or belongs to another graph |
+ * | `producer-mismatch` | a node output does not name that node and slot as its producer |
+ * | `multiple-definitions` | one Value object is defined at two sites (two outputs, input and output, …) |
+ * | `duplicate-value-name` | two distinct values of one graph share a name |
+ * | `shadowed-value-name` | a subgraph defines a name that an enclosing graph defines |
+ * | `missing-use` / `duplicate-use` | an input slot has no (or more than one) matching entry in the value's use list |
+ * | `stale-use` | a use-list entry names a detached node, a node outside the model, or a slot not holding the value |
+ * | `use-before-def` | an input (or subgraph capture) is defined later in its graph or an enclosing one |
+ * | `out-of-scope-use` | an input is defined in a graph of the model that does not enclose the use |
+ * | `dangling-input` | an input is defined nowhere in the model |
+ * | `undefined-output` | a graph output is not defined in the graph or an enclosing one |
+ * | `duplicate-node-name` | two nodes of one graph tree share a non-empty name |
+ * | `subgraph-parent-mismatch` | a graph attribute's graph names another parent node |
+ * | `tensor-size-mismatch` / `tensor-read-failed` | tensor data length ≠ product of dims / unreadable lazy data |
+ * | `initializer-type-mismatch` | an initializer's declared type disagrees with its tensor's dtype or dims |
+ * | `cast-missing-to` / `cast-to-mismatch` / `cast-like-mismatch` | Cast `to` ≠ output dtype; CastLike output dtype ≠ its second input's |
+ * | `missing-opset` | a node's domain is not imported |
+ * | `missing-io-type` | a main-graph input or output has no type |
+ */
+import type { Diagnostic } from './diagnostic.js';
+import type { Graph } from './graph.js';
+import type { Model } from './model.js';
+import type { Node } from './node.js';
+import type { Value } from './value.js';
+import { checkContents } from './verifier-checks.js';
+import { Tree, type GraphInfo, type VerifyOptions } from './verifier-context.js';
+
+export type { VerifyOptions } from './verifier-context.js';
+
+/** Checks a model; `[]` means valid. Diagnostics come in graph order, main graph first, then functions. */
+export function verify(model: Model, options: VerifyOptions = {}): Diagnostic[] {
+  const subgraphs = options.subgraphs !== false;
+  const trees: [Tree, ReadonlyMap<string, number>][] = [[new Tree(model.graph, model.graph.name === '' ? 'main' : model.graph.name, subgraphs), model.opsetImports]];
+  if (options.functions !== false) {
+    for (const f of model.functions) {
+      const imports = new Map(model.opsetImports);
+      for (const [d, v] of f.opsetImports) imports.set(d, v);
+      trees.push([new Tree(f.graph, `function ${f.domain === '' ? '' : `${f.domain}.`}${f.name}`, subgraphs), imports]);
+    }
+  }
+  const out: Diagnostic[] = [];
+  trees.forEach(([tree, imports], i) => {
+    checkStructure(tree);
+    checkContents(tree, imports, options, i === 0);
+    out.push(...tree.out);
+  });
+  return out;
+}
+
+/** One line per diagnostic: `error [code] message`; empty string for none. */
+export function formatDiagnostics(ds: readonly Diagnostic[]): string {
+  return ds.map((d) => `${d.severity} [${d.code}] ${d.message}`).join('\n');
+}
+
+function checkStructure(t: Tree): void {
+  const names = new Map<string, GraphInfo>();
+  const seenValues = new Set<Value>();
+  for (const info of t.graphs) {
+    if (!info.checked) continue;
+    checkDefinitions(t, info);
+    const g = info.graph;
+    let i = 0;
+    for (const n of g) {
+      if (n.name !== '') {
+        const prev = names.get(n.name);
+        if (prev !== undefined) t.report('duplicate-node-name', `Node name '${n.name}' is used twice, in graph '${prev.path}' and in graph '${info.path}'; give one a fresh name (NameAuthority.freshNodeName)`, { graph: info, node: n });
+        else names.set(n.name, info);
+      }
+      for (const sg of n.subgraphs()) {
+        if (sg.parentNode !== n) t.report('subgraph-parent-mismatch', `A graph attribute of node ${t.label(n)} in graph '${info.path}' names ${sg.parentNode === undefined ? 'no parent node' : `parent ${sg.parentNode.toString()}`}; set graph attributes through Node.setAttr`, { graph: info, node: n });
+      }
+      n.inputs.forEach((v, k) => {
+        if (v === undefined) return;
+        checkUseEntry(t, info, n, k, v);
+        checkScope(t, info, n, i, k, v);
+      });
+      i++;
+    }
+    g.outputs.forEach((v, k) => {
+      if (scopeOf(t, info, Infinity, v) !== 'ok') {
+        t.report('undefined-output', `Output ${k} '${v.name}' of graph '${info.path}' is not defined in it or an enclosing graph; make it a node output, input or initializer`, { graph: info, value: v });
+      }
+    });
+    for (const v of valuesOf(g)) {
+      if (seenValues.has(v)) continue;
+      seenValues.add(v);
+      checkUseList(t, info, v);
+    }
+  }
+}
+
+/** Inputs, initializers, node outputs and node inputs of one graph. */
+function* valuesOf(g: Graph): Generator<Value> {
+  yield* g.inputs;
+  yield* g.initializers.values();
+  yield* g.sparseInitializers.values();
+  for (const n of g) {
+    yield* n.outputs;
+    for (const v of n.inputs) if (v !== undefined) yield v;
+  }
+}
+
+function checkDefinitions(t: Tree, info: GraphInfo): void {
+  const g = info.graph;
+  const sites = new Map<Value, string>();
+  const byName = new Map<string, Value>();
+  const define = (v: Value, site: string): void => {
+    const prev = sites.get(v);
+    if (prev !== undefined) {
+      if (!(prev.startsWith('input') && site.startsWith('initializer'))) {
+        t.report('multiple-definitions', `Value '${v.name}' is defined twice in graph '${info.path}', as ${prev} and as ${site}`, { graph: info, value: v });
+      }
+      return;
+    }
+    sites.set(v, site);
+    if (v.name === '') return;
+    const other = byName.get(v.name);
+    if (other !== undefined && other !== v) {
+      t.report('duplicate-value-name', `Graph '${info.path}' has two different values named '${v.name}'; rename one (NameAuthority.freshValueName)`, { graph: info, value: v });
+      return;
+    }
+    byName.set(v.name, v);
+    for (let p = info.parent; p !== undefined; p = p.parent) {
+      if (definesName(p.graph, v.name)) {
+        t.report('shadowed-value-name', `Value '${v.name}' in graph '${info.path}' shadows a value of enclosing graph '${p.path}'; rename it`, { graph: info, value: v });
+        break;
+      }
+    }
+  };
+  g.inputs.forEach((v, k) => {
+    if (v.producer() !== undefined || v._owner !== g) t.report('owner-mismatch', `Input ${k} '${v.name}' of graph '${info.path}' ${v.producer() !== undefined ? `is also produced by ${v.producer()!.toString()}` : 'belongs to another graph'}`, { graph: info, value: v });
+    define(v, `input ${k}`);
+  });
+  for (const map of [g.initializers, g.sparseInitializers]) {
+    for (const v of map.values()) {
+      if (v.producer() !== undefined || v._owner !== g) t.report('owner-mismatch', `Initializer '${v.name}' of graph '${info.path}' ${v.producer() !== undefined ? `is also produced by ${v.producer()!.toString()}` : 'belongs to another graph'}`, { graph: info, value: v });
+      define(v, `initializer '${v.name}'`);
+    }
+  }
+  for (const n of g) {
+    n.outputs.forEach((o, j) => {
+      if (o.producer() !== n || o.index() !== j) {
+        t.report('producer-mismatch', `Output ${j} '${o.name}' of node ${t.label(n)} in graph '${info.path}' names ${o.producer() === undefined ? 'no producer' : `${o.producer()!.toString()} output ${o.index()}`} as its producer; create outputs through the Node constructor or appendOutput`, { graph: info, node: n, value: o });
+      }
+      define(o, `output ${j} of node ${t.label(n)}`);
+    });
+  }
+}
+
+function definesName(g: Graph, name: string): boolean {
+  if (g.inputs.some((v) => v.name === name) || g.initializers.has(name) || g.sparseInitializers.has(name)) return true;
+  for (const n of g) if (n.outputs.some((o) => o.name === name)) return true;
+  return false;
+}
+
+function checkUseEntry(t: Tree, info: GraphInfo, n: Node, k: number, v: Value): void {
+  let count = 0;
+  for (const u of v._uses) if (u.node === n && u.index === k) count++;
+  if (count === 0) t.report('missing-use', `Node ${t.label(n)} in graph '${info.path}' has '${v.name}' in input ${k}, but the value's use list lacks that use; change inputs only through Node.replaceInput`, { graph: info, node: n, value: v });
+  if (count > 1) t.report('duplicate-use', `Value '${v.name}' lists input ${k} of node ${t.label(n)} in graph '${info.path}' ${count} times`, { graph: info, node: n, value: v });
+}
+
+function checkUseList(t: Tree, info: GraphInfo, v: Value): void {
+  for (const u of v._uses) {
+    let why: string | undefined;
+    if (u.node.graph === undefined) why = 'is not in any graph (removed or never inserted)';
+    else if (!t.nodeIndex.has(u.node)) why = 'belongs to a graph outside this model';
+    else if (u.node.inputs[u.index] !== v) why = `holds ${u.node.inputs[u.index] === undefined ? 'nothing' : `'${u.node.inputs[u.index]!.name}'`} in that slot`;
+    if (why !== undefined) {
+      t.report('stale-use', `Value '${v.name}' (graph '${info.path}') lists a use by input ${u.index} of ${u.node.toString()}, which ${why}; edit inputs only through Node and Graph methods`, { graph: info, value: v });
+    }
+  }
+}
+
+type Scope = 'ok' | 'before-def' | 'out-of-scope' | 'dangling';
+
+/** Where `v` stands for a use at position `at` of graph `info` (∞ for graph outputs). */
+function scopeOf(t: Tree, info: GraphInfo, at: number, v: Value): Scope {
+  const d = v.graph();
+  if (d === undefined || !t.infoOf.has(d)) return 'dangling';
+  const pos = t.defPos.get(v);
+  if (pos === undefined) return 'dangling';
+  let cur: Graph = info.graph;
+  let where = at;
+  while (cur !== d) {
+    const pn = cur.parentNode;
+    const pg = pn?.graph;
+    if (pn === undefined || pg === undefined || !t.infoOf.has(pg)) return 'out-of-scope';
+    where = t.nodeIndex.get(pn)!;
+    cur = pg;
+  }
+  return pos < where ? 'ok' : 'before-def';
+}
+
+function checkScope(t: Tree, info: GraphInfo, n: Node, i: number, k: number, v: Value): void {
+  const s = scopeOf(t, info, i, v);
+  const at = `Node ${t.label(n)} in graph '${info.path}' reads '${v.name}' (input ${k})`;
+  const where = { graph: info, node: n, value: v };
+  if (s === 'before-def') t.report('use-before-def', `${at} before it is defined; sort the graph topologically (Graph.sortTopologically)`, where);
+  else if (s === 'out-of-scope') t.report('out-of-scope-use', `${at}, which is defined in graph '${t.pathOf(v.graph())}' that does not enclose it`, where);
+  else if (s === 'dangling') t.report('dangling-input', `${at}, which no graph of the model defines; connect it to an input, initializer or node output`, where);
+}
