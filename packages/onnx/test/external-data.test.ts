@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tensorToFloat64 } from '@mixprec/ir';
+import { encodeModel, formatLoadError, loadModel, saveModel, type LoadError } from '../src/index.js';
+import type { ITensorProto } from '../src/proto.js';
+import { f32Bytes, mustDecode, protoBytes, vi } from './helpers.js';
+
+/** A model with two float initializers, W (1024 values) and b (4 values). */
+function weightsModel(): Uint8Array {
+  const w = Array.from({ length: 1024 }, (_, i) => i / 7);
+  return protoBytes({
+    irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: [{ input: ['X', 'W'], output: ['t'], opType: 'Add' }, { input: ['t', 'b'], output: ['Y'], opType: 'Add' }],
+      initializer: [
+        { name: 'W', dims: [1024], dataType: 1, rawData: f32Bytes(w) },
+        { name: 'b', dims: [4], dataType: 1, floatData: [1, 2, 3, 4] },
+      ],
+      input: [vi('X', 1, [1024])], output: [vi('Y', 1, [1024])],
+    },
+  });
+}
+
+function externalModel(entries: [string, string][], dims = [4]): Uint8Array {
+  const t: ITensorProto = { name: 'W', dims, dataType: 1, dataLocation: 1, externalData: entries.map(([key, value]) => ({ key, value })) };
+  return protoBytes({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph: { initializer: [t], node: [{ input: ['W'], output: ['Y'], opType: 'Relu' }], output: [vi('Y', 1, dims)] } });
+}
+
+describe('external-data: write, read, lazy', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixprec-ext-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('saves initializers over the threshold to <name>.data and loads them back (lazy and eager)', () => {
+    const inline = mustDecode(weightsModel());
+    const file = path.join(dir, 'm.onnx');
+    const r = saveModel(inline, file, { externalData: { threshold: 1024 } });
+    expect(r._tag).to.equal('Right');
+    if (r._tag !== 'Right') return;
+    expect(r.right.externalTensors).to.equal(1);
+    expect(r.right.dataFile).to.equal(path.join(dir, 'm.data'));
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['m.data', 'm.onnx']);
+
+    const lazy = loadModel(file, { externalData: 'lazy' });
+    if (lazy._tag === 'Left') expect.fail(formatLoadError(lazy.left));
+    const w = lazy.right.graph.initializers.get('W')!.constValue!;
+    expect(w.isLazy).to.equal(true);
+    expect(w.meta.external).to.deep.include({ location: 'm.data', offset: 0, length: 4096 });
+    expect(tensorToFloat64(w)[7]).to.be.closeTo(1, 1e-6);
+    expect(lazy.right.graph.initializers.get('b')!.constValue!.isLazy).to.equal(false);
+
+    const eager = loadModel(file);
+    if (eager._tag === 'Left') expect.fail(formatLoadError(eager.left));
+    expect(eager.right.graph.initializers.get('W')!.constValue!.isLazy).to.equal(false);
+
+    // Back inline: the same message as the original, apart from where W lives.
+    const back = encodeModel(eager.right);
+    expect(back.length).to.be.greaterThan(4096);
+    const again = path.join(dir, 'again.onnx');
+    const r2 = saveModel(lazy.right, again, { externalData: false });
+    expect(r2._tag).to.equal('Right');
+    const reread = loadModel(again);
+    if (reread._tag === 'Left') expect.fail(formatLoadError(reread.left));
+    expect([...reread.right.graph.initializers.get('W')!.constValue!.rawBytes()]).to.deep.equal([...inline.graph.initializers.get('W')!.constValue!.rawBytes()]);
+  });
+
+  it('writes every initializer with all: true, aligns offsets, and is deterministic', () => {
+    const m = mustDecode(weightsModel());
+    const a = path.join(dir, 'a.onnx');
+    const b = path.join(dir, 'b.onnx');
+    saveModel(m, a, { externalData: { all: true, location: 'w.bin' } });
+    saveModel(m, b, { externalData: { all: true, location: 'w2.bin' } });
+    expect(fs.readFileSync(path.join(dir, 'w.bin')).equals(fs.readFileSync(path.join(dir, 'w2.bin')))).to.equal(true);
+    const lm = loadModel(a, { externalData: 'lazy' });
+    if (lm._tag === 'Left') expect.fail(formatLoadError(lm.left));
+    const offsets = [...lm.right.graph.initializers.values()].map((v) => v.constValue!.meta.external!.offset);
+    expect(offsets).to.deep.equal([0, 4096]);
+  });
+
+  it('keeps external tensors external by default when re-saving a model loaded with external data', () => {
+    saveModel(mustDecode(weightsModel()), path.join(dir, 'm.onnx'), { externalData: {} });
+    const lm = loadModel(path.join(dir, 'm.onnx'), { externalData: 'lazy' });
+    if (lm._tag === 'Left') expect.fail(formatLoadError(lm.left));
+    const out = path.join(dir, 'sub');
+    fs.mkdirSync(out);
+    const r = saveModel(lm.right, path.join(out, 'n.onnx'));
+    expect(r._tag === 'Right' && r.right.externalTensors).to.equal(1);
+    expect(fs.existsSync(path.join(out, 'n.data'))).to.equal(true);
+  });
+
+  it('reads a model given as bytes when baseDir is passed, and says what to do when it is not', () => {
+    fs.writeFileSync(path.join(dir, 'w.bin'), f32Bytes([1, 2, 3, 4]));
+    const bytes = externalModel([['location', 'w.bin']]);
+    const ok = mustDecode(bytes, { baseDir: dir });
+    expect(tensorToFloat64(ok.graph.initializers.get('W')!.constValue!)).to.deep.equal(Float64Array.from([1, 2, 3, 4]));
+    const noBase = loadModel(bytes);
+    expect(noBase._tag === 'Left' && noBase.left.message).to.match(/pass baseDir/);
+  });
+
+  it('replaces the model it reads from only when allowed, and lazy tensors stay valid afterwards', () => {
+    const file = path.join(dir, 'm.onnx');
+    saveModel(mustDecode(weightsModel()), file, { externalData: {} });
+    const lm = loadModel(file, { externalData: 'lazy' });
+    if (lm._tag === 'Left') expect.fail(formatLoadError(lm.left));
+    const before = [...lm.right.graph.initializers.get('W')!.constValue!.rawBytes()];
+    const refused = saveModel(lm.right, file);
+    expect(refused._tag === 'Left' && refused.left._tag).to.equal('Refused');
+    // Re-save with all tensors external: offsets in the new m.data differ from the old ones.
+    const r = saveModel(lm.right, file, { externalData: { all: true }, allowOverwriteInput: true });
+    expect(r._tag).to.equal('Right');
+    expect([...lm.right.graph.initializers.get('W')!.constValue!.rawBytes()]).to.deep.equal(before);
+    const again = loadModel(file);
+    if (again._tag === 'Left') expect.fail(formatLoadError(again.left));
+    expect([...again.right.graph.initializers.get('W')!.constValue!.rawBytes()]).to.deep.equal(before);
+  });
+
+  describe('rejects unsafe or broken locations with a one-line error naming the file and the tensor', () => {
+    const expectError = (bytes: Uint8Array, re: RegExp): LoadError => {
+      const file = path.join(dir, 'model.onnx');
+      fs.writeFileSync(file, bytes);
+      const r = loadModel(file);
+      expect(r._tag).to.equal('Left');
+      if (r._tag !== 'Left') throw new Error('unreachable');
+      expect(r.left._tag).to.equal('ExternalDataError');
+      const line = formatLoadError(r.left);
+      expect(line).to.include(file).and.include("'W'").and.match(re).and.not.include('\n');
+      return r.left;
+    };
+    it('an absolute path', () => {
+      expectError(externalModel([['location', '/etc/passwd']]), /absolute/);
+    });
+    it('a .. segment', () => {
+      expectError(externalModel([['location', 'sub/../../w.bin']]), /'\.\.' segment/);
+    });
+    it('a symlink that resolves outside the model folder', () => {
+      const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'mixprec-outside-'));
+      try {
+        fs.writeFileSync(path.join(outside, 'secret.bin'), new Uint8Array(16));
+        fs.symlinkSync(path.join(outside, 'secret.bin'), path.join(dir, 'w.bin'));
+        expectError(externalModel([['location', 'w.bin']]), /outside the model's folder/);
+      } finally {
+        fs.rmSync(outside, { recursive: true, force: true });
+      }
+    });
+    it('a range past the end of the file', () => {
+      fs.writeFileSync(path.join(dir, 'w.bin'), new Uint8Array(16));
+      expectError(externalModel([['location', 'w.bin'], ['offset', '8'], ['length', '16']]), /past the end/);
+      expectError(externalModel([['location', 'w.bin'], ['offset', '64']]), /past the end/);
+    });
+    it('a length that does not match the tensor', () => {
+      fs.writeFileSync(path.join(dir, 'w.bin'), new Uint8Array(16));
+      expectError(externalModel([['location', 'w.bin'], ['length', '12']]), /needs 16 bytes/);
+    });
+    it('a missing file', () => {
+      expectError(externalModel([['location', 'nope.bin']]), /does not exist/);
+    });
+    it('a malformed offset and a missing location', () => {
+      fs.writeFileSync(path.join(dir, 'w.bin'), new Uint8Array(16));
+      expectError(externalModel([['location', 'w.bin'], ['offset', '-4']]), /not a non-negative integer/);
+      expectError(externalModel([['offset', '0']]), /no 'location'/);
+    });
+  });
+});
