@@ -3,7 +3,7 @@ import { ATTR_TYPE_NUMBERS } from './attr-decode.js';
 import { Seq, type Part, joinParts } from './pieces.js';
 import { onnx, toProtoInt64, type IAttributeProto } from './proto.js';
 import {
-  STREAM_THRESHOLD, smallParts, sparseSeq, sparseToProto, tensorSeq, tensorToProto,
+  STREAM_THRESHOLD, isBig, smallParts, sparseSeq, sparseToProto, tensorSeq, tensorToProto,
 } from './tensor-encode.js';
 import { typeToProto } from './type-proto.js';
 
@@ -22,12 +22,16 @@ const bytes = (s: string | Uint8Array): Uint8Array => (typeof s === 'string' ? U
 export function isHeavyAttr(a: Attr): boolean {
   switch (a.type) {
     case 'GRAPH': case 'GRAPHS': return true;
-    case 'TENSOR': return a.value.byteLength >= STREAM_THRESHOLD;
-    case 'TENSORS': return a.value.reduce((s, t) => s + t.byteLength, 0) >= STREAM_THRESHOLD;
-    case 'SPARSE_TENSOR': return sparseBytes(a.value) >= STREAM_THRESHOLD;
-    case 'SPARSE_TENSORS': return a.value.reduce((s, t) => s + sparseBytes(t), 0) >= STREAM_THRESHOLD;
+    case 'TENSOR': return isBig(a.value);
+    case 'TENSORS': return a.value.some(isBig) || a.value.reduce((s, t) => s + t.byteLength, 0) >= STREAM_THRESHOLD;
+    case 'SPARSE_TENSOR': return isBigSparse(a.value);
+    case 'SPARSE_TENSORS': return a.value.some(isBigSparse) || a.value.reduce((s, t) => s + sparseBytes(t), 0) >= STREAM_THRESHOLD;
     default: return false;
   }
+}
+
+function isBigSparse(s: SparseTensor): boolean {
+  return s.values.isLazy || s.indices.isLazy || sparseBytes(s) >= STREAM_THRESHOLD;
 }
 
 function sparseBytes(s: SparseTensor): number {

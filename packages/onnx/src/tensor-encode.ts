@@ -112,7 +112,7 @@ export function tensorSeq(t: Tensor, name: string | undefined, sink?: ExternalSi
     return new Seq().add(encodeTensor(h));
   }
   const s = storageOf(t);
-  if (s === 'raw' && t.byteLength >= STREAM_THRESHOLD) {
+  if (s === 'raw' && isBig(t)) {
     const parts = smallParts(header(t, name), TENSOR_FIELDS, encodeTensor);
     const raw = rawPayload(t);
     parts.push({ no: 9, piece: new Seq().add(lengthHeader(9, raw.size)).add(raw) });
@@ -140,7 +140,7 @@ export function sparseToProto(s: SparseTensor): ISparseTensorProto {
   return { values: tensorToProto(s.values), indices: tensorToProto(s.indices), dims: s.dims.map((d) => toProtoInt64(d)) };
 }
 
-/** Payload bytes a tensor contributes (to decide between the fast and the framed path). */
-export function payloadSize(t: Tensor): number {
-  return t.byteLength;
+/** True for tensors framed by hand: big ones, and lazy ones (read only when written). */
+export function isBig(t: Tensor): boolean {
+  return t.isLazy || t.byteLength >= STREAM_THRESHOLD;
 }
