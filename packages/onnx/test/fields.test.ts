@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { DataType, type FunctionDef } from '@mixprec/ir';
 import { EXTRAS } from '../src/index.js';
-import { expectLosslessRoundTrip, f32Bytes, protoBytes, tensorTypeProto, vi } from './helpers.js';
+import { expectLosslessRoundTrip, f32Bytes, i64, protoBytes, tensorTypeProto, vi } from './helpers.js';
 
 const FLOAT = 1;
 const INT64 = 7;
@@ -50,14 +50,14 @@ function everyFieldModel(): Uint8Array {
           input: ['Y1', '', 'W'], output: ['Y2', ''], name: 'custom', opType: 'Custom', domain: 'local', overload: 'v2',
           attribute: [
             { name: 'f', type: 1, f: 0.25, docString: 'attr doc' },
-            { name: 'i', type: 2, i: '-9007199254740993' },
+            { name: 'i', type: 2, i: i64('-9007199254740993') },
             { name: 's', type: 3, s: new TextEncoder().encode('héllo') },
             { name: 'sbin', type: 3, s: Uint8Array.from([0xff, 0x00, 0xfe]) },
             { name: 't', type: 4, t: { dims: [2], dataType: FLOAT, rawData: f32Bytes([1, 2]), name: 'tt', docString: 'tdoc' } },
             { name: 'sp', type: 11, sparseTensor: sparse },
             { name: 'tp', type: 13, tp: { sequenceType: { elemType: tensorTypeProto(10, [3]) }, denotation: 'SEQ' } },
             { name: 'floats', type: 6, floats: [0.5, -1, 3] },
-            { name: 'ints', type: 7, ints: [1, -2, '9223372036854775807'] },
+            { name: 'ints', type: 7, ints: [1, -2, i64('9223372036854775807')] },
             { name: 'strings', type: 8, strings: [new TextEncoder().encode('a'), new TextEncoder().encode('')] },
             { name: 'tensors', type: 9, tensors: [{ dims: [1], dataType: INT64, int64Data: [42] }] },
             { name: 'graphs', type: 10, graphs: [{ name: 'gs', output: [{ name: 'X' }] }] },

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Model } from '@mixprec/ir';
 import { decodeModel, encodeModel, formatLoadError, type DecodeOptions } from '../src/index.js';
-import { onnx, type IModelProto, type ModelProto } from '../src/proto.js';
+import { onnx, toProtoInt64, type IModelProto, type ModelProto, type PbInt64 } from '../src/proto.js';
 
 /** Encodes a ModelProto given as a plain object (with the package's own generated code). */
 export function protoBytes(m: IModelProto): Uint8Array {
@@ -47,4 +47,9 @@ export function vi(name: string, elemType: number, dims?: (number | string | nul
 /** Little-endian bytes of a Float32Array. */
 export function f32Bytes(values: number[]): Uint8Array {
   return new Uint8Array(Float32Array.from(values).buffer);
+}
+
+/** An int64 literal beyond 2^53 for protobufjs objects. */
+export function i64(decimal: string): PbInt64 {
+  return toProtoInt64(BigInt(decimal));
 }

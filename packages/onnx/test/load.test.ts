@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeModel, encodeModel, formatLoadError, loadModel, type LoadError } from '../src/index.js';
 import { realModels, rng } from './corpus.js';
-import { f32Bytes, protoBytes, vi } from './helpers.js';
+import { f32Bytes, i64, protoBytes, vi } from './helpers.js';
 
 const TAGS: readonly LoadError['_tag'][] = ['DecodeError', 'InvalidModel', 'UnsupportedFeature', 'ExternalDataError'];
 
@@ -68,7 +68,7 @@ describe('load: corrupt and truncated input gives typed errors, never a crash', 
   }
 
   it('a tensor claiming 2^62 elements or huge varint lengths is an error, not an allocation', () => {
-    const huge = protoBytes({ irVersion: 8, graph: { initializer: [{ name: 'T', dims: ['4611686018427387904'], dataType: 1, rawData: new Uint8Array(4) }] } });
+    const huge = protoBytes({ irVersion: 8, graph: { initializer: [{ name: 'T', dims: [i64('4611686018427387904')], dataType: 1, rawData: new Uint8Array(4) }] } });
     expect(decodeCorrupt(huge, 'huge')).to.equal('InvalidModel');
     // A length prefix of ~2^35 on field 7 (graph), followed by nothing.
     expect(decodeCorrupt(Uint8Array.from([0x3a, 0xff, 0xff, 0xff, 0xff, 0x7f]), 'varint')).to.equal('DecodeError');

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { DataType, Tensor, float32ToFloat16Bits, tensorToFloat64 } from '@mixprec/ir';
 import { decodeModel, encodeTensor, loadTensor } from '../src/index.js';
 import type { ITensorProto } from '../src/proto.js';
-import { onnx } from '../src/proto.js';
-import { expectLosslessRoundTrip, mustDecode, protoBytes, vi } from './helpers.js';
+import { onnx, toProtoInt64 } from '../src/proto.js';
+import { expectLosslessRoundTrip, i64, mustDecode, protoBytes, vi } from './helpers.js';
 
 /** A model whose only content is one initializer (and a graph output reading it). */
 function withInitializer(t: ITensorProto): Uint8Array {
@@ -68,8 +68,8 @@ describe('tensors: every data type, both storage forms', () => {
     ['INT8 in int32_data', { dims: [2], dataType: 3, int32Data: [-7, 100] }, (t) => expect([...(t.data as Int8Array)]).to.deep.equal([-7, 100])],
     ['BOOL in int32_data', { dims: [3], dataType: 9, int32Data: [1, 0, 1] }, (t) => expect([...(t.data as Uint8Array)]).to.deep.equal([1, 0, 1])],
     ['INT4 packed in int32_data', { dims: [3], dataType: 22, int32Data: [0x7f, 0x01] }, (t) => expect([...(t.data as Uint8Array)]).to.deep.equal([0x7f, 0x01])],
-    ['INT64 in int64_data', { dims: [2], dataType: 7, int64Data: ['-9223372036854775808', 3] }, (t) => expect([...(t.data as BigInt64Array)]).to.deep.equal([-(2n ** 63n), 3n])],
-    ['UINT64 in uint64_data', { dims: [1], dataType: 13, uint64Data: ['18446744073709551615'] }, (t) => expect([...(t.data as BigUint64Array)]).to.deep.equal([2n ** 64n - 1n])],
+    ['INT64 in int64_data', { dims: [2], dataType: 7, int64Data: [i64('-9223372036854775808'), 3] }, (t) => expect([...(t.data as BigInt64Array)]).to.deep.equal([-(2n ** 63n), 3n])],
+    ['UINT64 in uint64_data', { dims: [1], dataType: 13, uint64Data: [toProtoInt64(2n ** 64n - 1n, true)] }, (t) => expect([...(t.data as BigUint64Array)]).to.deep.equal([2n ** 64n - 1n])],
     ['UINT32 in uint64_data', { dims: [1], dataType: 12, uint64Data: [4294967295] }, (t) => expect([...(t.data as Uint32Array)]).to.deep.equal([4294967295])],
     ['DOUBLE in double_data', { dims: [1], dataType: 11, doubleData: [1e300] }, (t) => expect([...(t.data as Float64Array)]).to.deep.equal([1e300])],
     ['COMPLEX128 in double_data', { dims: [1], dataType: 15, doubleData: [1, -1] }, (t) => expect(t.data).to.have.length(2)],
@@ -113,7 +113,7 @@ describe('tensors: every data type, both storage forms', () => {
     const cases: [ITensorProto, RegExp][] = [
       [{ dims: [3], dataType: 1, rawData: new Uint8Array(8) }, /12 bytes\) but 8 bytes of raw_data/],
       [{ dims: [-1], dataType: 1, rawData: new Uint8Array(0) }, /negative dimension/],
-      [{ dims: ['4611686018427387904', 4], dataType: 1, rawData: new Uint8Array(4) }, /larger than any tensor|more than any tensor/],
+      [{ dims: [i64('4611686018427387904'), 4], dataType: 1, rawData: new Uint8Array(4) }, /larger than any tensor|more than any tensor/],
       [{ dims: [2], dataType: 1, floatData: [1] }, /1 entries in floatData/],
       [{ dims: [2], dataType: 1, int32Data: [1, 2] }, /stores its values in int32Data/],
       [{ dims: [2], dataType: 1 }, /no data/],
