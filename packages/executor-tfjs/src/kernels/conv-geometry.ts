@@ -1,0 +1,69 @@
+import type { KernelContext } from '../context.js';
+
+/** Window geometry shared by convolutions and pooling (ONNX auto_pad / pads / strides rules). */
+export interface Window {
+  /** Spatial input sizes. */
+  readonly input: readonly number[];
+  readonly kernel: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  /** Padding before and after each spatial dim. */
+  readonly padBegin: readonly number[];
+  readonly padEnd: readonly number[];
+  /** Spatial output sizes. */
+  readonly output: readonly number[];
+}
+
+/**
+ * The window of a conv/pool node over spatial sizes `input` with `kernel` (from the weight or
+ * `kernel_shape`). `ceil` selects ceil_mode output sizes (pooling).
+ */
+export function windowOf(ctx: KernelContext, input: readonly number[], kernel: readonly number[], ceil = false): Window {
+  const r = input.length;
+  const strides = ctx.ints('strides') ?? new Array<number>(r).fill(1);
+  const dilations = ctx.ints('dilations') ?? new Array<number>(r).fill(1);
+  const autoPad = ctx.str('auto_pad', 'NOTSET');
+  const pads = ctx.ints('pads') ?? new Array<number>(2 * r).fill(0);
+  const padBegin: number[] = [];
+  const padEnd: number[] = [];
+  const output: number[] = [];
+  for (let i = 0; i < r; i++) {
+    const s = strides[i]!;
+    const ek = (kernel[i]! - 1) * dilations[i]! + 1;
+    if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+      const o = Math.ceil(input[i]! / s);
+      const total = Math.max(0, (o - 1) * s + ek - input[i]!);
+      const small = Math.floor(total / 2);
+      padBegin.push(autoPad === 'SAME_UPPER' ? small : total - small);
+      padEnd.push(autoPad === 'SAME_UPPER' ? total - small : small);
+      output.push(o);
+      continue;
+    }
+    const pb = autoPad === 'VALID' ? 0 : pads[i]!;
+    const pe = autoPad === 'VALID' ? 0 : pads[i + r]!;
+    const span = input[i]! + pb + pe - ek;
+    let o = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+    // In ceil mode the last window must start inside the input or the leading padding.
+    if (ceil && (o - 1) * s >= input[i]! + pb) o--;
+    padBegin.push(pb);
+    padEnd.push(pe);
+    output.push(Math.max(0, o));
+  }
+  return { input, kernel, strides, dilations, padBegin, padEnd, output };
+}
+
+/** All positions of an N-d box in row-major order, as flat coordinate lists. */
+export function positions(shape: readonly number[]): number[][] {
+  const out: number[][] = [];
+  const n = shape.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < n; i++) {
+    const c = new Array<number>(shape.length);
+    let rem = i;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      c[d] = rem % shape[d]!;
+      rem = Math.floor(rem / shape[d]!);
+    }
+    out.push(c);
+  }
+  return out;
+}

@@ -1,0 +1,226 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DataType, elementCount } from '@mixprec/ir';
+import type { KernelContext } from '../context.js';
+import { makeTensor, numbersOf, stridesOf } from '../host.js';
+import { addRound, gridOf, type Grid } from '../low-precision.js';
+import { family } from '../registry.js';
+import type { RValue } from '../values.js';
+import { positions, windowOf, type Window } from './conv-geometry.js';
+import { isFloat, out, toF32 } from './util.js';
+
+/**
+ * Conv and ConvTranspose. Float 1-D/2-D convolutions with FLOAT accumulation run on tfjs
+ * (NHWC, explicit zero padding, dilation materialised into the filter, groups split or
+ * depthwise). Every other case runs an exact host loop; with
+ * `mixprec.accumulation=float16|bfloat16` each output accumulates sequentially over input
+ * channels, then kernel positions in row-major order, acc ← round(acc + x·w), and the bias
+ * is added last with one more rounding.
+ */
+
+/** Host N-d convolution. `g` rounds every partial sum (undefined: float64 accumulation). */
+export function hostConv(
+  x: ArrayLike<number>, xShape: readonly number[], w: ArrayLike<number>, wShape: readonly number[],
+  bias: ArrayLike<number> | undefined, win: Window, group: number, g: Grid | undefined,
+): { shape: number[]; data: Float64Array } {
+  const [n, c] = xShape as [number, number];
+  const m = wShape[0]!;
+  const cg = c / group;
+  const mg = m / group;
+  const sp = xShape.slice(2);
+  const r = sp.length;
+  const xst = stridesOf(xShape);
+  const wst = stridesOf(wShape);
+  const kpos = positions(win.kernel);
+  const opos = positions(win.output);
+  const outShape = [n, m, ...win.output];
+  const res = new Float64Array(elementCount(outShape));
+  const add = (a: number, b: number): number => (g === undefined ? a + b : addRound(a, b, g));
+  let o = 0;
+  const ip = new Array<number>(r);
+  for (let b = 0; b < n; b++) {
+    for (let oc = 0; oc < m; oc++) {
+      const gi = Math.floor(oc / mg);
+      for (const op of opos) {
+        let acc = 0;
+        for (let ic = 0; ic < cg; ic++) {
+          const cin = gi * cg + ic;
+          const xBase = b * xst[0]! + cin * xst[1]!;
+          const wBase = oc * wst[0]! + ic * wst[1]!;
+          for (const kp of kpos) {
+            let inside = true;
+            let xo = xBase;
+            let wo = wBase;
+            for (let d = 0; d < r; d++) {
+              ip[d] = op[d]! * win.strides[d]! + kp[d]! * win.dilations[d]! - win.padBegin[d]!;
+              if (ip[d]! < 0 || ip[d]! >= sp[d]!) { inside = false; break; }
+              xo += ip[d]! * xst[d + 2]!;
+              wo += kp[d]! * wst[d + 2]!;
+            }
+            if (inside) acc = add(acc, x[xo]! * w[wo]!);
+          }
+        }
+        if (bias !== undefined) acc = add(acc, bias[oc]!);
+        res[o++] = acc;
+      }
+    }
+  }
+  return { shape: outShape, data: res };
+}
+
+/** A filter [kh, kw, cin, cout] with dilation materialised (zeros between taps). */
+function dilateFilter(w: tf.Tensor, dh: number, dw: number): tf.Tensor {
+  if (dh === 1 && dw === 1) return w;
+  const [kh, kw, ci, co] = w.shape as [number, number, number, number];
+  const eh = (kh - 1) * dh + 1;
+  const ew = (kw - 1) * dw + 1;
+  const idx: number[] = [];
+  const src = tf.reshape(w, [kh * kw, ci * co]);
+  const zero = tf.zeros([1, ci * co]);
+  const both = tf.concat([src, zero], 0);
+  for (let i = 0; i < eh; i++) {
+    for (let j = 0; j < ew; j++) idx.push(i % dh === 0 && j % dw === 0 ? (i / dh) * kw + j / dw : kh * kw);
+  }
+  return tf.reshape(tf.gather(both, tf.tensor1d(idx, 'int32')), [eh, ew, ci, co]);
+}
+
+function tfConv(ctx: KernelContext, win: Window, group: number): tf.Tensor {
+  const x = ctx.tensor(0);
+  const w = ctx.tensor(1);
+  const is1d = x.rank === 3;
+  let xt = toF32(ctx.tf(0));
+  let wt = toF32(ctx.tf(1));
+  if (is1d) {
+    xt = tf.expandDims(xt, 2);
+    wt = tf.expandDims(wt, 2);
+  }
+  const pb = is1d ? [0, ...win.padBegin] : win.padBegin;
+  const pe = is1d ? [0, ...win.padEnd] : win.padEnd;
+  const st = is1d ? [1, ...win.strides] : win.strides;
+  const dl = is1d ? [1, ...win.dilations] : win.dilations;
+  let nhwc = tf.transpose(xt, [0, 2, 3, 1]);
+  nhwc = tf.pad(nhwc, [[0, 0], [pb[0]!, pe[0]!], [pb[1]!, pe[1]!], [0, 0]]);
+  const m = w.shape[0]!;
+  const c = x.shape[1]!;
+  const strides: [number, number] = [st[0]!, st[1]!];
+  let y: tf.Tensor4D;
+  const filt = tf.transpose(wt, [2, 3, 1, 0]); // [kh, kw, c/g, m]
+  if (group === 1) {
+    y = tf.conv2d(nhwc as tf.Tensor4D, dilateFilter(filt, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid');
+  } else if (group === c && m % c === 0) {
+    const mult = m / c;
+    const kh = wt.shape[2]!;
+    const kw = wt.shape[3]!;
+    const dw = tf.transpose(tf.reshape(wt, [c, mult, kh, kw]), [2, 3, 0, 1]);
+    y = tf.depthwiseConv2d(nhwc as tf.Tensor4D, dilateFilter(dw, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid');
+  } else {
+    const xs = tf.split(nhwc, group, 3);
+    const fs = tf.split(filt, group, 3);
+    y = tf.concat(xs.map((xg, i) => tf.conv2d(xg as tf.Tensor4D, dilateFilter(fs[i]!, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid')), 3) as tf.Tensor4D;
+  }
+  if (ctx.has(2)) y = tf.add(y, toF32(ctx.tf(2))) as tf.Tensor4D;
+  let r: tf.Tensor = tf.transpose(y, [0, 3, 1, 2]);
+  if (is1d) r = tf.squeeze(r, [2]);
+  return r;
+}
+
+function conv(ctx: KernelContext): RValue[] {
+  const x = ctx.tensor(0);
+  const w = ctx.tensor(1);
+  const group = ctx.int('group', 1);
+  if (x.shape[1] !== w.shape[1]! * group) ctx.fail(`input has ${x.shape[1]} channels, the weight expects ${w.shape[1]! * group}`);
+  const kernel = ctx.ints('kernel_shape') ?? w.shape.slice(2);
+  const win = windowOf(ctx, x.shape.slice(2), kernel);
+  const acc = ctx.accumulation;
+  if (isFloat(x) && acc === DataType.FLOAT && (x.rank === 3 || x.rank === 4)) return [out(x.dtype, tfConv(ctx, win, group))];
+  const g = isFloat(x) && acc !== DataType.FLOAT ? gridOf(acc) : undefined;
+  const b = ctx.optTensor(2);
+  const { shape, data } = hostConv(numbersOf(x), x.shape, numbersOf(w), w.shape, b === undefined ? undefined : numbersOf(b), win, group, g);
+  return [makeTensor(x.dtype, shape, data)];
+}
+
+/** Host N-d transposed convolution (float64 accumulation, scatter form). */
+function convTranspose(ctx: KernelContext): RValue[] {
+  const x = ctx.tensor(0);
+  const w = ctx.tensor(1);
+  const group = ctx.int('group', 1);
+  const sp = x.shape.slice(2);
+  const r = sp.length;
+  const kernel = ctx.ints('kernel_shape') ?? w.shape.slice(2);
+  const strides = ctx.ints('strides') ?? new Array<number>(r).fill(1);
+  const dil = ctx.ints('dilations') ?? new Array<number>(r).fill(1);
+  const outPad = ctx.ints('output_padding') ?? new Array<number>(r).fill(0);
+  const autoPad = ctx.str('auto_pad', 'NOTSET');
+  let pads = ctx.ints('pads') ?? new Array<number>(2 * r).fill(0);
+  const given = ctx.ints('output_shape');
+  const outSp: number[] = [];
+  const pb: number[] = [];
+  for (let i = 0; i < r; i++) {
+    const ek = (kernel[i]! - 1) * dil[i]! + 1;
+    const full = strides[i]! * (sp[i]! - 1) + outPad[i]! + ek;
+    if (given !== undefined || autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+      const o = given !== undefined ? given[given.length - r + i]! : sp[i]! * strides[i]!;
+      const total = Math.max(0, full - o);
+      const half = Math.floor(total / 2);
+      pb.push(autoPad === 'SAME_UPPER' ? half : total - half);
+      outSp.push(o);
+    } else {
+      if (autoPad === 'VALID') pads = new Array<number>(2 * r).fill(0);
+      pb.push(pads[i]!);
+      outSp.push(full - pads[i]! - pads[i + r]!);
+    }
+  }
+  const [n, c] = x.shape as [number, number];
+  const mg = w.shape[1]!;
+  const m = mg * group;
+  const cg = c / group;
+  const xd = numbersOf(x);
+  const wd = numbersOf(w);
+  const outShape = [n, m, ...outSp];
+  const ost = stridesOf(outShape);
+  const xst = stridesOf(x.shape);
+  const wst = stridesOf(w.shape);
+  const res = new Float64Array(elementCount(outShape));
+  const ipos = positions(sp);
+  const kpos = positions(kernel);
+  for (let b = 0; b < n; b++) {
+    for (let ic = 0; ic < c; ic++) {
+      const gi = Math.floor(ic / cg);
+      for (const ip of ipos) {
+        let xo = b * xst[0]! + ic * xst[1]!;
+        for (let d = 0; d < r; d++) xo += ip[d]! * xst[d + 2]!;
+        const xv = xd[xo]!;
+        if (xv === 0) continue;
+        for (const kp of kpos) {
+          let oo = 0;
+          let wo = ic * wst[0]!;
+          let inside = true;
+          for (let d = 0; d < r; d++) {
+            const o = ip[d]! * strides[d]! + kp[d]! * dil[d]! - pb[d]!;
+            if (o < 0 || o >= outSp[d]!) { inside = false; break; }
+            oo += o * ost[d + 2]!;
+            wo += kp[d]! * wst[d + 2]!;
+          }
+          if (!inside) continue;
+          for (let j = 0; j < mg; j++) {
+            const oc = gi * mg + j;
+            const ri = b * ost[0]! + oc * ost[1]! + oo;
+            res[ri] = res[ri]! + xv * wd[wo + j * wst[1]!]!;
+          }
+        }
+      }
+    }
+  }
+  const bias = ctx.optTensor(2);
+  if (bias !== undefined) {
+    const bd = numbersOf(bias);
+    const inner = elementCount(outSp);
+    for (let i = 0; i < res.length; i++) res[i] = res[i]! + bd[Math.floor(i / inner) % m]!;
+  }
+  if (isFloat(x) && ctx.accumulation !== DataType.FLOAT) ctx.host.note('accumulation-not-honoured', 'ConvTranspose accumulates in float64/float32; the output is rounded to its dtype');
+  return [makeTensor(x.dtype, outShape, res)];
+}
+
+export const CONV = family('', {
+  Conv: conv,
+  ConvTranspose: convTranspose,
+});

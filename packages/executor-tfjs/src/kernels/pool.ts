@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DataType, elementCount } from '@mixprec/ir';
+import type { KernelContext } from '../context.js';
+import { makeTensor, numbersOf, stridesOf } from '../host.js';
+import { family, type Kernel } from '../registry.js';
+import type { RValue } from '../values.js';
+import { positions, windowOf } from './conv-geometry.js';
+import { out, toF32 } from './util.js';
+
+/**
+ * Pooling: MaxPool (with Indices), AveragePool, LpPool (exact N-d host loops covering pads,
+ * auto_pad, dilations, ceil_mode, count_include_pad, storage_order), GlobalAveragePool,
+ * GlobalMaxPool, GlobalLpPool (tfjs) and MaxUnpool.
+ */
+
+type PoolKind = 'max' | 'avg' | 'lp';
+
+function pool(kind: PoolKind): Kernel {
+  return (ctx): RValue[] => {
+    const x = ctx.tensor(0);
+    const sp = x.shape.slice(2);
+    const r = sp.length;
+    const kernel = ctx.ints('kernel_shape') ?? ctx.fail('kernel_shape is required');
+    const win = windowOf(ctx, sp, kernel, ctx.int('ceil_mode', 0) !== 0);
+    const includePad = ctx.int('count_include_pad', 0) !== 0;
+    const p = ctx.int('p', 2);
+    const colMajor = ctx.int('storage_order', 0) !== 0;
+    const [n, c] = x.shape as [number, number];
+    const xd = numbersOf(x);
+    const xst = stridesOf(x.shape);
+    const outShape = [n, c, ...win.output];
+    const res = new Float64Array(elementCount(outShape));
+    const ind = kind === 'max' && ctx.wantsOutput(1) ? new Float64Array(res.length) : undefined;
+    const kpos = positions(kernel);
+    const opos = positions(win.output);
+    const ip = new Array<number>(r);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      for (let ch = 0; ch < c; ch++) {
+        const base = b * xst[0]! + ch * xst[1]!;
+        for (const op of opos) {
+          let acc = kind === 'max' ? -Infinity : 0;
+          let arg = -1;
+          let count = 0;
+          for (const kp of kpos) {
+            let inside = true;
+            let inPadded = true;
+            let xo = base;
+            for (let d = 0; d < r; d++) {
+              ip[d] = op[d]! * win.strides[d]! + kp[d]! * win.dilations[d]! - win.padBegin[d]!;
+              if (ip[d]! < 0 || ip[d]! >= sp[d]!) {
+                inside = false;
+                if (ip[d]! < -win.padBegin[d]! || ip[d]! >= sp[d]! + win.padEnd[d]!) inPadded = false;
+              } else {
+                xo += ip[d]! * xst[d + 2]!;
+              }
+            }
+            if (!inside) {
+              if (includePad && inPadded) count++;
+              continue;
+            }
+            const v = xd[xo]!;
+            count++;
+            if (kind === 'max') {
+              if (v > acc || arg < 0) {
+                acc = v;
+                arg = colMajor ? colMajorIndex(ip, sp) + (b * c + ch) * elementCount(sp) : xo;
+              }
+            } else if (kind === 'avg') acc += v;
+            else acc += Math.abs(v) ** p;
+          }
+          if (ind !== undefined) ind[o] = arg;
+          res[o++] = kind === 'max' ? acc : kind === 'avg' ? acc / Math.max(count, 1) : acc ** (1 / p);
+        }
+      }
+    }
+    const y = makeTensor(x.dtype, outShape, res);
+    return ind === undefined ? [y] : [y, makeTensor(DataType.INT64, outShape, ind)];
+  };
+}
+
+function colMajorIndex(ip: readonly number[], sp: readonly number[]): number {
+  let idx = 0;
+  let mul = 1;
+  for (let d = 0; d < sp.length; d++) {
+    idx += ip[d]! * mul;
+    mul *= sp[d]!;
+  }
+  return idx;
+}
+
+function globalPool(kind: PoolKind): Kernel {
+  return (ctx) => {
+    const x = ctx.tensor(0);
+    const axes = x.shape.slice(2).map((_, i) => i + 2);
+    const t = toF32(ctx.tf(0));
+    if (kind === 'avg') return [out(x.dtype, tf.mean(t, axes, true))];
+    if (kind === 'max') return [out(x.dtype, tf.max(t, axes, true))];
+    const p = ctx.int('p', 2);
+    return [out(x.dtype, tf.pow(tf.sum(tf.pow(tf.abs(t), p), axes, true), 1 / p))];
+  };
+}
+
+function maxUnpool(ctx: KernelContext): RValue[] {
+  const x = ctx.tensor(0);
+  const ind = numbersOf(ctx.tensor(1));
+  const sp = x.shape.slice(2);
+  const kernel = ctx.ints('kernel_shape') ?? ctx.fail('kernel_shape is required');
+  const strides = ctx.ints('strides') ?? sp.map(() => 1);
+  const pads = ctx.ints('pads') ?? new Array<number>(2 * sp.length).fill(0);
+  const outShape = ctx.has(2)
+    ? ctx.numbers(2)
+    : [...x.shape.slice(0, 2), ...sp.map((d, i) => (d - 1) * strides[i]! + kernel[i]! - pads[i]! - pads[i + sp.length]!)];
+  const res = new Float64Array(elementCount(outShape));
+  const xd = numbersOf(x);
+  for (let i = 0; i < xd.length; i++) {
+    const j = ind[i]!;
+    if (j < 0 || j >= res.length) ctx.fail(`index ${j} is out of range for output [${outShape.join(', ')}]`);
+    res[j] = xd[i]!;
+  }
+  return [makeTensor(x.dtype, outShape, res)];
+}
+
+export const POOL = family('', {
+  MaxPool: pool('max'),
+  AveragePool: pool('avg'),
+  LpPool: pool('lp'),
+  GlobalAveragePool: globalPool('avg'),
+  GlobalMaxPool: globalPool('max'),
+  GlobalLpPool: globalPool('lp'),
+  MaxUnpool: maxUnpool,
+});
