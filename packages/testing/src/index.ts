@@ -1,0 +1,12 @@
+/**
+ * @mixprec/testing: test helpers shared by the packages (only ever a devDependency):
+ * the golden-file runner, seeded random data, a numeric comparer and a text diff.
+ * The mocha reporter and shared config are `@mixprec/testing/reporter` and `/mocharc`.
+ */
+export {
+  GoldenMismatchError, checkGoldenCase, loadGoldenCases, renderOutcome, runGoldenCase, runGoldenDir,
+  type GoldenCase, type GoldenOptions, type GoldenOutcome,
+} from './golden.js';
+export { mulberry32, randomFeeds, randomInt, randomNormal, randomTensor, type RandomTensorOptions } from './random.js';
+export { compareTensors, defaultTolerance, type Tolerance } from './numeric.js';
+export { lineDiff } from './text-diff.js';
