@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  dataTypeName, err, ok, type Diagnostic, type Model, type Result, type Tensor, type Value,
+  dataTypeName, elementDType, err, ok, Tensor, type DataType, type Diagnostic, type Model, type Result, type Value,
 } from '@mixprec/ir';
 import { initBackend, type BackendName } from './backend.js';
 import { tensorFromValue, valueFromTensor } from './convert.js';
 import { ExecError } from './errors.js';
 import { runGraph, type RunEnv } from './interpreter.js';
 import { KERNELS } from './kernels/index.js';
-import { disposeValue, type RValue } from './values.js';
+import {
+  disposeValue, optionalValue, sequenceValue, type OptionalValue, type RValue, type SequenceValue,
+} from './values.js';
 
 /** Options of {@link runModel}. */
 export interface RunOptions {
@@ -17,12 +19,29 @@ export interface RunOptions {
   readonly keepIntermediates?: boolean;
   /** Seed of random ops that have no `seed` attribute (default 0). */
   readonly seed?: number;
+  /** Reject feeds whose shape contradicts a fixed declared dim (default true). */
+  readonly checkShapes?: boolean;
 }
 
-/** A graph output that is not a tensor (sequence or optional). */
-export type OtherOutput =
-  | { readonly kind: 'sequence'; readonly items: readonly Tensor[] }
-  | { readonly kind: 'optional'; readonly value: Tensor | readonly Tensor[] | undefined };
+/** A sequence of tensors (a feed or an output of a sequence-typed graph value). */
+export interface SequenceData {
+  readonly kind: 'sequence';
+  /** Element type; needed for an empty sequence, else taken from the items. */
+  readonly elemDType?: DataType;
+  readonly items: readonly Tensor[];
+}
+
+/** An optional (a feed or an output of an optional-typed graph value). */
+export interface OptionalData {
+  readonly kind: 'optional';
+  readonly value: Tensor | SequenceData | undefined;
+}
+
+/** A graph input or output value that is not a tensor. */
+export type OtherOutput = SequenceData | OptionalData;
+
+/** A feed: a tensor, a sequence or an optional. */
+export type Feed = Tensor | SequenceData | OptionalData;
 
 /** What {@link runModel} returns. */
 export interface RunResult {
@@ -44,7 +63,7 @@ export interface RunResult {
  * it does not throw for model or input problems.
  */
 export async function runModel(
-  model: Model, feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {},
+  model: Model, feeds: Readonly<Record<string, Feed>>, options: RunOptions = {},
 ): Promise<Result<ExecError, RunResult>> {
   let backend: BackendName;
   try {
@@ -60,7 +79,7 @@ export async function runModel(
  * The synchronous core of {@link runModel}, for callers that already called `initBackend`.
  */
 export function executeModel(
-  model: Model, feeds: Readonly<Record<string, Tensor>>, options: Omit<RunOptions, 'backend'> = {},
+  model: Model, feeds: Readonly<Record<string, Feed>>, options: Omit<RunOptions, 'backend'> = {},
 ): Result<ExecError, Omit<RunResult, 'backend'>> {
   const g = model.graph;
   const inputs: (RValue | undefined)[] = [];
@@ -72,8 +91,7 @@ export function executeModel(
         if (v.isInitializer()) { inputs.push(undefined); continue; }
         throw new ExecError('InvalidInput', `Missing feed for graph input '${v.name}'${describeType(v)}; pass it in feeds`);
       }
-      checkFeed(v, t);
-      inputs.push(valueFromTensor(t, `Feed '${v.name}'`));
+      inputs.push(importFeed(v, t, options.checkShapes !== false));
     }
     const env: RunEnv = {
       model, kernels: KERNELS, opset: model.opset('') ?? model.opset('ai.onnx') ?? 1,
@@ -91,14 +109,7 @@ export function executeModel(
       g.outputs.forEach((v, i) => {
         const x = outs[i]!;
         if (x.kind === 'tensor') outputs[v.name] = tensorFromValue(x);
-        else if (x.kind === 'sequence') otherOutputs[v.name] = { kind: 'sequence', items: x.items.map(tensorFromValue) };
-        else {
-          const inner = x.value;
-          otherOutputs[v.name] = {
-            kind: 'optional',
-            value: inner === undefined ? undefined : inner.kind === 'tensor' ? tensorFromValue(inner) : inner.items.map(tensorFromValue),
-          };
-        }
+        else otherOutputs[v.name] = exportOther(x);
       });
     } finally {
       for (const x of outs) disposeValue(x);
@@ -121,22 +132,48 @@ function describeType(v: Value): string {
   return ` (${dataTypeName(t.dtype)}[${(t.shape ?? []).map((d) => d ?? '?').join(', ')}])`;
 }
 
-function checkFeedNames(model: Model, feeds: Readonly<Record<string, Tensor>>): void {
+function checkFeedNames(model: Model, feeds: Readonly<Record<string, Feed>>): void {
   const names = new Set(model.graph.inputs.map((v) => v.name));
   for (const k of Object.keys(feeds)) {
     if (!names.has(k)) throw new ExecError('InvalidInput', `Feed '${k}' names no graph input; the inputs are: ${[...names].join(', ')}`);
   }
 }
 
-function checkFeed(v: Value, t: Tensor): void {
+function exportOther(x: SequenceValue | OptionalValue): OtherOutput {
+  if (x.kind === 'sequence') return { kind: 'sequence', elemDType: x.elemDType, items: x.items.map(tensorFromValue) };
+  const inner = x.value;
+  if (inner === undefined) return { kind: 'optional', value: undefined };
+  return { kind: 'optional', value: inner.kind === 'tensor' ? tensorFromValue(inner) : (exportOther(inner) as SequenceData) };
+}
+
+function importFeed(v: Value, f: Feed, shapes: boolean): RValue {
+  const want = v.type?.kind;
+  if (f instanceof Tensor) {
+    if (want === 'optional') return optionalValue(valueFromTensor(f, `Feed '${v.name}'`));
+    checkFeed(v, f, shapes);
+    return valueFromTensor(f, `Feed '${v.name}'`);
+  }
+  if (want !== undefined && want !== f.kind) throw new ExecError('InvalidInput', `Feed '${v.name}' is a ${f.kind} but the input is declared a ${want}`);
+  if (f.kind === 'sequence') return importSequence(v, f);
+  const inner = f.value;
+  if (inner === undefined) return optionalValue(undefined);
+  return optionalValue(inner instanceof Tensor ? valueFromTensor(inner, `Feed '${v.name}'`) : importSequence(v, inner));
+}
+
+function importSequence(v: Value, s: SequenceData): SequenceValue {
+  const items = s.items.map((t, i) => valueFromTensor(t, `Feed '${v.name}' item ${i}`));
+  return sequenceValue(s.elemDType ?? items[0]?.dtype ?? elementDType(v.type), items);
+}
+
+function checkFeed(v: Value, t: Tensor, shapes: boolean): void {
   const type = v.type;
   if (type === undefined) return;
-  if (type.kind !== 'tensor') throw new ExecError('InvalidInput', `Graph input '${v.name}' is a ${type.kind}; the executor only takes tensor feeds`);
+  if (type.kind !== 'tensor') throw new ExecError('InvalidInput', `Graph input '${v.name}' is a ${type.kind}; pass a ${type.kind} feed`);
   if (type.dtype !== t.dtype) {
     throw new ExecError('InvalidInput', `Feed '${v.name}' is ${dataTypeName(t.dtype)} but the input is declared ${dataTypeName(type.dtype)}; convert the feed`);
   }
   const shape = type.shape;
-  if (shape === undefined) return;
+  if (shape === undefined || !shapes) return;
   const bad = shape.length !== t.dims.length || shape.some((d, i) => typeof d === 'number' && d !== t.dims[i]);
   if (bad) {
     throw new ExecError('InvalidInput', `Feed '${v.name}' has shape [${t.dims.join(', ')}] but the input is declared [${shape.map((d) => d ?? '?').join(', ')}]`);

@@ -108,15 +108,26 @@ function maxUnpool(ctx: KernelContext): RValue[] {
   const kernel = ctx.ints('kernel_shape') ?? ctx.fail('kernel_shape is required');
   const strides = ctx.ints('strides') ?? sp.map(() => 1);
   const pads = ctx.ints('pads') ?? new Array<number>(2 * sp.length).fill(0);
-  const outShape = ctx.has(2)
-    ? ctx.numbers(2)
-    : [...x.shape.slice(0, 2), ...sp.map((d, i) => (d - 1) * strides[i]! + kernel[i]! - pads[i]! - pads[i + sp.length]!)];
+  // Indices address the default unpooled shape; an explicit output_shape keeps coordinates.
+  const defShape = [...x.shape.slice(0, 2), ...sp.map((d, i) => (d - 1) * strides[i]! + kernel[i]! - pads[i]! - pads[i + sp.length]!)];
+  const outShape = ctx.has(2) ? ctx.numbers(2) : defShape;
+  const dst = stridesOf(defShape);
+  const ost = stridesOf(outShape);
   const res = new Float64Array(elementCount(outShape));
   const xd = numbersOf(x);
+  const total = elementCount(defShape);
   for (let i = 0; i < xd.length; i++) {
     const j = ind[i]!;
-    if (j < 0 || j >= res.length) ctx.fail(`index ${j} is out of range for output [${outShape.join(', ')}]`);
-    res[j] = xd[i]!;
+    if (j < 0 || j >= total) ctx.fail(`index ${j} is out of range for the unpooled shape [${defShape.join(', ')}]`);
+    let rem = j;
+    let o = 0;
+    for (let d = 0; d < defShape.length; d++) {
+      const c = Math.floor(rem / dst[d]!);
+      rem -= c * dst[d]!;
+      if (c >= outShape[d]!) ctx.fail(`index ${j} falls outside output_shape [${outShape.join(', ')}]`);
+      o += c * ost[d]!;
+    }
+    res[o] = xd[i]!;
   }
   return [makeTensor(x.dtype, outShape, res)];
 }

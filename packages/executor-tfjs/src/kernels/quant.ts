@@ -42,7 +42,7 @@ function quantize(ctx: KernelContext): RValue[] {
   const s = ctx.tensor(1);
   const zpT = ctx.optTensor(2);
   const dtype = zpT?.dtype ?? ctx.int('output_dtype', DataType.UINT8);
-  const axis = x.rank === 0 ? 0 : axisOf(ctx, ctx.int('axis', 1), x.rank);
+  const axis = s.size <= 1 ? 0 : axisOf(ctx, ctx.int('axis', 1), x.rank);
   const xd = numbersOf(x);
   const sd = numbersOf(s);
   const zd = zpT === undefined ? undefined : numbersOf(zpT);
@@ -59,7 +59,7 @@ function dequantize(ctx: KernelContext): RValue[] {
   const x = ctx.tensor(0);
   const s = ctx.tensor(1);
   const zpT = ctx.optTensor(2);
-  const axis = x.rank === 0 ? 0 : axisOf(ctx, ctx.int('axis', 1), x.rank);
+  const axis = s.size <= 1 ? 0 : axisOf(ctx, ctx.int('axis', 1), x.rank);
   const xd = numbersOf(x);
   const sd = numbersOf(s);
   const zd = zpT === undefined ? undefined : numbersOf(zpT);

@@ -37,12 +37,13 @@ function originalCoord(ctx: KernelContext, x: number, a: AxisSpec, coord: string
       return center * (1 - adj) + (x + 0.5) / scale - 0.5;
     }
     case 'pytorch_half_pixel': return outLen > 1 ? (x + 0.5) / scale - 0.5 : 0;
-    case 'align_corners': return outLen === 1 ? 0 : (x * (inLen - 1)) / (outLen - 1);
+    // Lengths in the formulas are the unrounded in·scale, as in the ONNX reference.
+    case 'align_corners': return outLen === 1 ? 0 : (x * (inLen - 1)) / (inLen * scale - 1);
     case 'asymmetric': return x / scale;
     case 'tf_half_pixel_for_nn': return (x + 0.5) / scale;
     case 'tf_crop_and_resize':
       return outLen > 1
-        ? a.roiStart * (inLen - 1) + (x * (a.roiEnd - a.roiStart) * (inLen - 1)) / (outLen - 1)
+        ? a.roiStart * (inLen - 1) + (x * (a.roiEnd - a.roiStart) * (inLen - 1)) / (inLen * scale - 1)
         : 0.5 * (a.roiStart + a.roiEnd) * (inLen - 1);
     default: return ctx.fail(`unknown coordinate_transformation_mode '${coord}'`);
   }
