@@ -3,7 +3,7 @@ import { ATTR_TYPE_NUMBERS } from './attr-decode.js';
 import { Seq, type Part, joinParts } from './pieces.js';
 import { onnx, toProtoInt64, type IAttributeProto } from './proto.js';
 import {
-  STREAM_THRESHOLD, isBig, smallParts, sparseSeq, sparseToProto, tensorSeq, tensorToProto,
+  STREAM_THRESHOLD, isBig, smallParts, sparseSeq, sparseToProto, tensorSeq, tensorToProto, type ExternalSink,
 } from './tensor-encode.js';
 import { typeToProto } from './type-proto.js';
 
@@ -78,12 +78,12 @@ const ATTR_FIELDS: Readonly<Record<string, number>> = Object.freeze({
 });
 
 /** An AttributeProto body framed by hand (graphs and big tensors as pieces). */
-export function attrSeq(name: string, a: Attr, rec: AttrRecords, graphSeq: (g: Graph) => Seq): Seq {
+export function attrSeq(name: string, a: Attr, rec: AttrRecords, graphSeq: (g: Graph) => Seq, sink?: ExternalSink): Seq {
   const parts: Part[] = smallParts(lightFields(name, a, rec), ATTR_FIELDS, (o) => onnx.AttributeProto.encode(o).finish());
   const add = (no: number, body: Seq): void => {
     parts.push({ no, piece: new Seq().field(no, body) });
   };
-  const tensor = (t: Tensor): Seq => tensorSeq(t, undefined);
+  const tensor = (t: Tensor): Seq => tensorSeq(t, undefined, sink);
   switch (a.type) {
     case 'TENSOR': add(5, tensor(a.value)); break;
     case 'GRAPH': add(6, graphSeq(a.value)); break;

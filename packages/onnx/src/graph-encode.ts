@@ -1,4 +1,4 @@
-import type { Graph, Node, Value, ValueInfo } from '@mixprec/ir';
+import type { Attr, Graph, Node, Value, ValueInfo } from '@mixprec/ir';
 import { attrSeq, attrToProto, isHeavyAttr, type AttrRecords } from './attr-encode.js';
 import { EXTRAS, getExtra, presentSet } from './extras.js';
 import { entriesToProto } from './metadata.js';
@@ -11,6 +11,8 @@ import { hasInfo, infoOf, valueInfoToProto, verbatimStillValid } from './value-i
 export interface GraphEncodeContext {
   /** Receives initializer tensors that go to the external-data file. */
   readonly sink: ExternalSink | undefined;
+  /** Receives tensor-valued attributes (e.g. Constant values) too, when they may go external. */
+  readonly attributeSink?: ExternalSink | undefined;
 }
 
 /** Attribute records of a node or function, from its extras. */
@@ -49,15 +51,18 @@ const NODE_FIELDS: Readonly<Record<string, number>> = Object.freeze({
 export function nodeSeq(n: Node, ctx: GraphEncodeContext): Seq {
   const rec = attrRecords(n.extras);
   const fields = nodeFields(n);
+  const toSink = (a: Attr): boolean => ctx.attributeSink !== undefined && (a.type === 'TENSOR' || a.type === 'TENSORS');
   let heavy = false;
-  for (const a of n.attributes.values()) if (isHeavyAttr(a)) heavy = true;
+  for (const a of n.attributes.values()) if (isHeavyAttr(a) || toSink(a)) heavy = true;
   if (!heavy) {
     fields.attribute = [...n.attributes].map(([k, a]) => attrToProto(k, a, rec));
     return new Seq().add(onnx.NodeProto.encode(fields).finish());
   }
   const parts = smallParts(fields, NODE_FIELDS, (o) => onnx.NodeProto.encode(o).finish());
   for (const [k, a] of n.attributes) {
-    const body = isHeavyAttr(a) ? attrSeq(k, a, rec, (g) => graphSeq(g, ctx)) : new Seq().add(onnx.AttributeProto.encode(attrToProto(k, a, rec)).finish());
+    const body = isHeavyAttr(a) || toSink(a)
+      ? attrSeq(k, a, rec, (g) => graphSeq(g, ctx), ctx.attributeSink)
+      : new Seq().add(onnx.AttributeProto.encode(attrToProto(k, a, rec)).finish());
     parts.push({ no: 5, piece: new Seq().field(5, body) });
   }
   return joinParts(parts);

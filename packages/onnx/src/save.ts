@@ -18,13 +18,20 @@ export interface ExternalDataOptions {
   readonly threshold?: number;
   /** Every initializer (except strings) goes external, whatever its size. */
   readonly all?: boolean;
+  /**
+   * Tensor-valued attributes (Constant nodes' `value`, in every graph) follow the same rule as
+   * initializers. Default false; the automatic over-2-GiB fallback turns it on when moving the
+   * initializers alone is not enough.
+   */
+  readonly attributes?: boolean;
 }
 
 export interface SaveOptions {
   /**
    * `false`: everything inline (an error above 2 GiB). An object: initializers go to a data
-   * file beside the model. Default: inline, unless the model was loaded with external data or
-   * would exceed 2 GiB, in which case it is as `{}`.
+   * file beside the model. Default: inline, unless the model would exceed 2 GiB (then as `{}`,
+   * and `{ attributes: true }` if that is not enough) or was loaded with external data (then as
+   * `{ attributes: true }`, and every tensor that was external stays external).
    */
   readonly externalData?: false | ExternalDataOptions;
   /** The model's input file, for the overwrite check (default: the file it was loaded from). */
@@ -109,30 +116,33 @@ export function saveModel(model: Model, file: string, options: SaveOptions = {})
     }
     return new DataFilePlan(location, o.threshold ?? 1024, o.all === true, opt === undefined);
   };
-  let plan: DataFilePlan | undefined;
+  let plan = undefined as DataFilePlan | undefined;
   let seq: Seq;
   try {
-    if (opt === undefined && !hasExternalTensors(model)) {
-      seq = modelSeq(model, { sink: undefined });
-      if (seq.size > PROTOBUF_LIMIT) {
-        const p = makePlan({});
-        if (!(p instanceof DataFilePlan)) return p;
-        plan = p;
-        seq = modelSeq(model, { sink: plan });
-      }
-    } else if (opt === false) {
-      seq = modelSeq(model, { sink: undefined });
-    } else {
-      const p = makePlan(opt ?? {});
+    const planned = (o: ExternalDataOptions): Seq | Result<SaveError, never> => {
+      const p = makePlan(o);
       if (!(p instanceof DataFilePlan)) return p;
       plan = p;
-      seq = modelSeq(model, { sink: plan });
+      return modelSeq(model, { sink: p, attributeSink: o.attributes === true ? p : undefined });
+    };
+    let s: Seq | Result<SaveError, never>;
+    if (opt === undefined && !hasExternalTensors(model)) {
+      s = modelSeq(model, { sink: undefined });
+      if (s.size > PROTOBUF_LIMIT) s = planned({});
+      if (s instanceof Seq && s.size > PROTOBUF_LIMIT) s = planned({ attributes: true });
+    } else if (opt === false) {
+      s = modelSeq(model, { sink: undefined });
+    } else {
+      // Re-saving a model loaded with external data keeps its big tensors (attributes too) external.
+      s = planned(opt ?? { attributes: true });
     }
+    if (!(s instanceof Seq)) return s;
+    seq = s;
   } catch (e) {
     return fail('EncodeError', `cannot encode the model: ${describeThrown(e)}`);
   }
   if (seq.size > PROTOBUF_LIMIT) {
-    return fail('EncodeError', `the model is ${seq.size} bytes without its external initializers, over the 2 GiB protobuf limit${opt === false ? '; allow external data' : ' (large Constant nodes? turn them into initializers)'}`);
+    return fail('EncodeError', `the model is ${seq.size} bytes without its external tensors, over the 2 GiB protobuf limit${opt === false ? '; allow external data' : '; lower the externalData threshold or set attributes: true'}`);
   }
   if (plan !== undefined && plan.count === 0) plan = undefined;
   const dataTarget = plan === undefined ? undefined : path.resolve(dir, plan.location);

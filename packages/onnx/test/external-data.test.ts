@@ -93,6 +93,28 @@ describe('external-data: write, read, lazy', () => {
     expect(fs.existsSync(path.join(out, 'n.data'))).to.equal(true);
   });
 
+  it('moves Constant values to the data file only with attributes: true', () => {
+    const bytes = protoBytes({
+      irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        node: [{ output: ['k'], opType: 'Constant', attribute: [{ name: 'value', type: 4, t: { dims: [512], dataType: 1, rawData: new Uint8Array(2048) } }] }],
+        output: [vi('k', 1, [512])],
+      },
+    });
+    const m = mustDecode(bytes);
+    const a = saveModel(m, path.join(dir, 'a.onnx'), { externalData: {} });
+    expect(a._tag === 'Right' && a.right.externalTensors).to.equal(0);
+    expect(fs.existsSync(path.join(dir, 'a.data'))).to.equal(false);
+    const b = saveModel(m, path.join(dir, 'b.onnx'), { externalData: { attributes: true } });
+    expect(b._tag === 'Right' && b.right.externalTensors).to.equal(1);
+    const lb = loadModel(path.join(dir, 'b.onnx'), { externalData: 'lazy' });
+    if (lb._tag === 'Left') expect.fail(formatLoadError(lb.left));
+    const k = lb.right.graph.nodes()[0]!.getTensor('value')!;
+    expect(k.isLazy).to.equal(true);
+    expect(k.meta.external?.location).to.equal('b.data');
+    expect(Buffer.from(encodeModel(lb.right)).equals(Buffer.from(bytes))).to.equal(true);
+  });
+
   it('reads a model given as bytes when baseDir is passed, and says what to do when it is not', () => {
     fs.writeFileSync(path.join(dir, 'w.bin'), f32Bytes([1, 2, 3, 4]));
     const bytes = externalModel([['location', 'w.bin']]);
