@@ -7,7 +7,12 @@ import {
 } from '@mixprec/passes';
 import { lineDiff } from './text-diff.js';
 
-/** One golden case: `<dir>/<group>/<case>.onnxtxt` and its `<case>.expected.onnxtxt`. */
+/**
+ * One golden case: `<dir>/<group>/<case>.onnxtxt` and its `<case>.expected.onnxtxt`.
+ * Header lines (anywhere, usually first): `# RUN: <pipeline>` (exactly one),
+ * `# IDEMPOTENT: false` (skip the second-run check), `# VERIFY-INPUT: false` (accept an input
+ * the verifier rejects). The parser allows names used before their definition.
+ */
 export interface GoldenCase {
   /** `<group>/<case>`. */
   readonly name: string;
@@ -18,6 +23,8 @@ export interface GoldenCase {
   readonly pipeline: string;
   /** False when the header has `# IDEMPOTENT: false`. */
   readonly idempotent: boolean;
+  /** False when the header has `# VERIFY-INPUT: false` (e.g. an unsorted input for topo-sort). */
+  readonly verifyInput: boolean;
   readonly source: string;
 }
 
@@ -50,6 +57,7 @@ export class GoldenMismatchError extends Error {
 
 const RUN = /^#\s*RUN:\s*(.*)$/;
 const IDEMPOTENT = /^#\s*IDEMPOTENT:\s*(true|false)\s*$/;
+const VERIFY_INPUT = /^#\s*VERIFY-INPUT:\s*(true|false)\s*$/;
 
 /** The cases under `dir` (one level of groups, then `*.onnxtxt` files), sorted by name. */
 export function loadGoldenCases(dir: string): GoldenCase[] {
@@ -64,10 +72,11 @@ export function loadGoldenCases(dir: string): GoldenCase[] {
       const base = f.slice(0, -'.onnxtxt'.length);
       const runs = source.split('\n').map((l) => RUN.exec(l.trim())).filter((m) => m !== null);
       if (runs.length !== 1) throw new Error(`${file}: needs exactly one '# RUN: <pipeline>' line, found ${runs.length}`);
-      const idem = source.split('\n').map((l) => IDEMPOTENT.exec(l.trim())).find((m) => m !== null);
+      const header = (re: RegExp): string | undefined => source.split('\n').map((l) => re.exec(l.trim())).find((m) => m !== null)?.[1];
       out.push({
         name: `${group}/${base}`, group, file, expectedFile: path.join(gdir, `${base}.expected.onnxtxt`),
-        pipeline: runs[0]![1]!.trim(), idempotent: idem?.[1] !== 'false', source,
+        pipeline: runs[0]![1]!.trim(), idempotent: header(IDEMPOTENT) !== 'false',
+        verifyInput: header(VERIFY_INPUT) !== 'false', source,
       });
     }
   }
@@ -87,7 +96,7 @@ function parseOrThrow(text: string, file: string): Model {
  */
 export function runGoldenCase(c: GoldenCase, options: GoldenOptions): GoldenOutcome {
   const model = parseOrThrow(c.source, c.file);
-  const bad = verify(model).filter((d) => d.severity === 'error');
+  const bad = c.verifyInput ? verify(model).filter((d) => d.severity === 'error') : [];
   if (bad.length > 0) throw new Error(`${c.file}: the input model is invalid: ${bad.slice(0, 3).map((d) => d.message).join('; ')}`);
   const pass = options.registry.parse(c.pipeline);
   if (pass._tag === 'Left') throw new Error(`${c.file}: bad RUN line\n${formatPipelineError(pass.left)}`);

@@ -1,0 +1,137 @@
+import * as t from 'io-ts';
+import { typesEqual, type Graph, type Node, type Value } from '@mixprec/ir';
+import { definePass } from '@mixprec/passes';
+import { attrsEqual, attrsKey } from './node-key.js';
+import { canForwardValue, forwardValue } from './rewrite.js';
+import { tensorDigest, tensorsEqual } from './tensor-key.js';
+
+/** Operators whose outputs differ between two evaluations with the same inputs. */
+const NONDETERMINISTIC: ReadonlySet<string> = new Set([
+  'RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli', 'Dropout',
+]);
+/** Binary operators whose two inputs may be swapped with a bit-identical result. */
+const COMMUTATIVE: ReadonlySet<string> = new Set([
+  'Add', 'Mul', 'Max', 'Min', 'Sum', 'Mean', 'And', 'Or', 'Xor', 'Equal', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor',
+]);
+const STANDARD_DOMAINS: ReadonlySet<string> = new Set(['', 'ai.onnx.ml']);
+
+/** A scope of available expressions: one per graph, chained to the enclosing graph's. */
+interface Scope {
+  readonly table: Map<string, Node[]>;
+  readonly parent: Scope | undefined;
+}
+
+/**
+ * Common subexpression elimination over the graph tree, scoped like dominance: a node can be
+ * replaced by an identical node earlier in its graph or earlier in an enclosing graph (before
+ * the If/Loop/Scan holding it), never by one in a sibling branch.
+ * 1. Two nodes are identical when domain, op type, overload, output count, attributes (tensors
+ *    byte for byte) and input values are the same; the two inputs of commutative binary ops
+ *    (Add, Mul, Max, Min, And, Or, Xor, Equal, Bitwise*) may be swapped.
+ * 2. Random ops (Random*, Multinomial, Bernoulli, Dropout), nodes holding subgraphs, lazily
+ *    loaded tensor attributes and, unless `include-custom-domains=true`, domains other than
+ *    ONNX and `ai.onnx.ml` are never merged.
+ * 3. The later node's outputs are forwarded to the earlier one's (see `forwardValue`): when one
+ *    is an output of its graph, the earlier output takes its name; when both define the graph
+ *    interface, or an output the later node needs is omitted on the earlier one, both stay.
+ * 4. With `dedupe-initializers=true`, initializers of one graph with the same type and bytes
+ *    are merged first (graph inputs, graph outputs and lazily loaded tensors are skipped).
+ *
+ * ```
+ * before: main (float[2] X) => (float[2] Y) { a = Relu (X)  b = Relu (X)  Y = Add (a, b) }
+ * after:  main (float[2] X) => (float[2] Y) { a = Relu (X)  Y = Add (a, a) }
+ * ```
+ */
+export const cse = definePass({
+  name: 'cse',
+  description: 'Merge identical computations (common subexpression elimination)',
+  optLevel: 1,
+  options: t.strict({ dedupeInitializers: t.boolean, includeCustomDomains: t.boolean }),
+  defaults: { dedupeInitializers: false, includeCustomDomains: false },
+  optionDocs: {
+    dedupeInitializers: 'Also merge initializers with the same type and bytes',
+    includeCustomDomains: 'Also merge nodes of custom domains (assumes they are pure)',
+  },
+  run(model, _ctx, opts) {
+    let modified = false;
+    const ids = new Map<Value, number>();
+    const idOf = (v: Value | undefined): number => {
+      if (v === undefined) return 0;
+      let id = ids.get(v);
+      if (id === undefined) {
+        id = ids.size + 1;
+        ids.set(v, id);
+      }
+      return id;
+    };
+    const keyOf = (n: Node): string | undefined => {
+      if (!STANDARD_DOMAINS.has(n.domain) && !opts.includeCustomDomains) return undefined;
+      if (NONDETERMINISTIC.has(n.opType) || n.outputs.length === 0) return undefined;
+      const attrs = attrsKey(n);
+      if (attrs === undefined) return undefined;
+      const inputs = n.inputs.map(idOf);
+      if (inputs.length === 2 && COMMUTATIVE.has(n.opType) && n.domain === '' && inputs[0]! > inputs[1]!) inputs.reverse();
+      return `${n.domain}\u0000${n.opType}\u0000${n.overload}\u0000${n.outputs.length}\u0000${inputs.join(',')}\u0000${attrs}`;
+    };
+    const find = (scope: Scope | undefined, key: string, n: Node): Node | undefined => {
+      for (let s = scope; s !== undefined; s = s.parent) {
+        for (const cand of s.table.get(key) ?? []) if (cand.graph !== undefined && attrsEqual(cand, n)) return cand;
+      }
+      return undefined;
+    };
+    const canMerge = (dup: Node, rep: Node): boolean => {
+      for (let i = 0; i < dup.outputs.length; i++) {
+        const from = dup.outputs[i]!;
+        if (from.useCount === 0 && !from.isGraphOutput()) continue;
+        const to = rep.outputs[i]!;
+        if (to.name === '' || !canForwardValue(from, to)) return false;
+      }
+      return true;
+    };
+    const visit = (g: Graph, scope: Scope): void => {
+      if (opts.dedupeInitializers && dedupeInitializers(g)) modified = true;
+      for (const n of g) {
+        const key = n.subgraphs().length === 0 ? keyOf(n) : undefined;
+        if (key !== undefined) {
+          const rep = find(scope, key, n);
+          if (rep !== undefined && canMerge(n, rep)) {
+            n.outputs.forEach((from, i) => {
+              if (from.useCount > 0 || from.isGraphOutput()) forwardValue(from, rep.outputs[i]!);
+            });
+            g.remove(n);
+            modified = true;
+            continue;
+          }
+          const bucket = scope.table.get(key);
+          if (bucket === undefined) scope.table.set(key, [n]);
+          else bucket.push(n);
+        }
+        for (const sg of n.subgraphs()) visit(sg, { table: new Map(), parent: scope });
+      }
+    };
+    visit(model.graph, { table: new Map(), parent: undefined });
+    return { modified };
+  },
+});
+
+/** Merges initializers of `g` with equal type and bytes; returns whether any was merged. */
+function dedupeInitializers(g: Graph): boolean {
+  const seen = new Map<string, Value[]>();
+  let merged = false;
+  for (const v of [...g.initializers.values()]) {
+    const tv = v.constValue;
+    if (tv === undefined || tv.isLazy || v.isGraphInput() || v.isGraphOutput()) continue;
+    const key = tensorDigest(tv);
+    const bucket = seen.get(key);
+    const rep = bucket?.find((r) => typesEqual(r.type, v.type) && tensorsEqual(r.constValue!, tv));
+    if (rep === undefined) {
+      if (bucket === undefined) seen.set(key, [v]);
+      else bucket.push(v);
+      continue;
+    }
+    v.replaceAllUsesWith(rep);
+    g.removeInitializer(v);
+    merged = true;
+  }
+  return merged;
+}
