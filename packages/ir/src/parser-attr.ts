@@ -91,6 +91,7 @@ function coerce(c: Cursor, s: Single, expected: AttrType | undefined): Single {
 
 function parseSingle(c: Cursor, expected: AttrType | undefined, graph: GraphParser): Single {
   const t = c.peek();
+  if (t.kind === 'annot') return { type: 'GRAPH', value: graph(c), tok: t }; // an annotated graph
   if (t.kind === 'int') {
     const v = BigInt(c.next().text);
     if (v < INT64_MIN || v > INT64_MAX) c.fail(`Integer ${t.text} does not fit in int64`, t);

@@ -99,6 +99,7 @@ export class Cursor {
   quotableId(what: string): string {
     const t = this.peek();
     if (t.kind === 'id') return this.next().text;
+    if (t.kind !== 'str') this.fail(`Expected ${what} but found ${describe(t)}`, t);
     return this.expectString(what);
   }
 

@@ -213,9 +213,10 @@ function parseAttrList(c: Cursor): AttrSyntax[] {
   return out;
 }
 
-/** `[<header>] name [<attr params>] (inputs) => (outputs) [<value infos>] {nodes}`. */
+/** `[<header>] [#@ …] name [<attr params>] (inputs) => (outputs) [<value infos>] {nodes}`. */
 export function parseFunctionSyntax(c: Cursor): FunctionSyntax {
   const header = c.isPunct('<') ? parseHeader(c, FUNCTION_KEYS, 'the function header') : new Map<string, HeaderValue>();
+  const ann = parseAnnotation(c, NODE_KEYS, 'a function body');
   const tok = c.peek();
   if (!c.isQuotableId()) c.fail(`Expected a function (or the end of the model) but found ${describe(tok)}`, tok);
   const name = c.quotableId('a function name');
@@ -228,10 +229,10 @@ export function parseFunctionSyntax(c: Cursor): FunctionSyntax {
     } while (c.eat(','));
     c.expect('>', 'to close the attribute parameters');
   }
-  const inputs = parseDecls(c, '(', ')', false, 'function input');
+  const inputs = parseDecls(c, '(', ')', true, 'function input');
   c.expect('=>', 'between the inputs and outputs of a function');
   const outputs = parseDecls(c, '(', ')', false, 'function output');
   const items = c.isPunct('<') ? parseDecls(c, '<', '>', true, 'value') : [];
-  const body: GraphSyntax = { name, tok, ann: undefined, inputs, outputs, items, nodes: parseNodes(c) };
+  const body: GraphSyntax = { name, tok, ann, inputs, outputs, items, nodes: parseNodes(c) };
   return { header, attrNames, attrDefaults, body };
 }

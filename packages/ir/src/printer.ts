@@ -37,7 +37,8 @@
  * - Strings escape `\n`, `\t`, `\r`, other control bytes and invalid UTF-8 as `\xHH`, lone
  *   surrogates as `\u{HHHH}`. Domains that are not dotted identifiers, and operator, attribute,
  *   overload and opaque names that are not identifiers, are quoted.
- * - Function headers may have `metadata_props: [...]`; function `<…>` lists may hold initializers.
+ * - Function headers may have `metadata_props: [...]`; a `#@` line between a function's header
+ *   and its name annotates the body graph; function inputs and `<…>` lists may hold initializers.
  * - With `elideTensorsAbove`, large tensors print as `{...}`, which the parser rejects.
  *
  * Not printed (kept in the IR, lost by a text round trip): `extras` and `trainingInfo`, attribute
@@ -200,10 +201,11 @@ class Printer {
       ...[...f.attributeDefaults].map(([k, a]) => formatAttr(k, a, this.opts, '', this.attrGraph)),
     ];
     const g = f.graph;
-    const sig = `${formatId(f.name)}${params.length === 0 ? '' : ` <${params.join(', ')}>`} ${list('(', ')', g.inputs.map((v) => this.decl(v, true)), '')} => ${list('(', ')', this.outputs(g), '')}`;
+    const sig = `${formatId(f.name)}${params.length === 0 ? '' : ` <${params.join(', ')}>`} ${list('(', ')', this.inputs(g), '')} => ${list('(', ')', this.outputs(g), '')}`;
     const items = this.items(g);
     const nodes = [...g].map((n) => this.node(n, STEP));
-    return `<${header.join(', ')}>\n${sig}${items.length === 0 ? '' : `\n${list('<', '>', items, '')}`}\n{\n${nodes.map((n) => `${n}\n`).join('')}}`;
+    const ann = annotation(g.docString, g.metadataProps);
+    return `<${header.join(', ')}>\n${ann === undefined ? '' : `${ann}\n`}${sig}${items.length === 0 ? '' : `\n${list('<', '>', items, '')}`}\n{\n${nodes.map((n) => `${n}\n`).join('')}}`;
   }
 }
 

@@ -19,6 +19,8 @@ export interface GraphInfo {
   /** `main`, `main/if_1.then_branch`, `main/loop#3.body[0]`, `function local.foo`. */
   readonly path: string;
   readonly parent: GraphInfo | undefined;
+  /** The node whose attribute holds this graph (as walked, whatever the graph's own back-pointer says). */
+  readonly holder: Node | undefined;
   /** Whether its own contents are checked (false inside subgraphs with `subgraphs: false`). */
   readonly checked: boolean;
 }
@@ -35,28 +37,35 @@ export class Tree {
   readonly nodeIndex = new Map<Node, number>();
   /** Position of each defined value in its graph: -1 for inputs and initializers, else the node index. */
   readonly defPos = new Map<Value, number>();
+  /** The graph where each value is listed as defined (first site, in walk order). */
+  readonly defGraph = new Map<Value, GraphInfo>();
   readonly out: Diagnostic[] = [];
 
   constructor(root: Graph, rootPath: string, subgraphs: boolean) {
-    this.#add(root, rootPath, undefined, true, subgraphs);
+    this.#add(root, rootPath, undefined, undefined, true, subgraphs);
   }
 
-  #add(g: Graph, path: string, parent: GraphInfo | undefined, checked: boolean, subgraphs: boolean): void {
+  #add(g: Graph, path: string, parent: GraphInfo | undefined, holder: Node | undefined, checked: boolean, subgraphs: boolean): void {
     if (this.infoOf.has(g)) return; // a graph object reachable twice: walked once
-    const info: GraphInfo = { graph: g, path, parent, checked };
+    const info: GraphInfo = { graph: g, path, parent, holder, checked };
     this.graphs.push(info);
     this.infoOf.set(g, info);
-    for (const v of g.inputs) if (!this.defPos.has(v)) this.defPos.set(v, -1);
-    for (const v of g.initializers.values()) if (!this.defPos.has(v)) this.defPos.set(v, -1);
-    for (const v of g.sparseInitializers.values()) if (!this.defPos.has(v)) this.defPos.set(v, -1);
+    const define = (v: Value, pos: number): void => {
+      if (this.defPos.has(v)) return;
+      this.defPos.set(v, pos);
+      this.defGraph.set(v, info);
+    };
+    for (const v of g.inputs) define(v, -1);
+    for (const v of g.initializers.values()) define(v, -1);
+    for (const v of g.sparseInitializers.values()) define(v, -1);
     let i = 0;
     for (const n of g) {
       this.nodeIndex.set(n, i);
-      for (const o of n.outputs) if (!this.defPos.has(o)) this.defPos.set(o, i);
+      for (const o of n.outputs) define(o, i);
       const label = n.name !== '' ? n.name : `${n.opType}#${i}`;
       for (const [k, a] of n.attributes) {
-        if (a.type === 'GRAPH') this.#add(a.value, `${path}/${label}.${k}`, info, checked && subgraphs, subgraphs);
-        if (a.type === 'GRAPHS') a.value.forEach((sg, j) => this.#add(sg, `${path}/${label}.${k}[${j}]`, info, checked && subgraphs, subgraphs));
+        if (a.type === 'GRAPH') this.#add(a.value, `${path}/${label}.${k}`, info, n, checked && subgraphs, subgraphs);
+        if (a.type === 'GRAPHS') a.value.forEach((sg, j) => this.#add(sg, `${path}/${label}.${k}[${j}]`, info, n, checked && subgraphs, subgraphs));
       }
       i++;
     }
@@ -74,11 +83,5 @@ export class Tree {
 
   label(n: Node): string {
     return nodeLabel(n, this.nodeIndex.get(n));
-  }
-
-  /** The path of a graph of this tree, or a description of a foreign one. */
-  pathOf(g: Graph | undefined): string {
-    if (g === undefined) return '(none)';
-    return this.infoOf.get(g)?.path ?? `'${g.name}' (outside this model)`;
   }
 }

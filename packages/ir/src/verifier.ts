@@ -181,22 +181,21 @@ function checkUseList(t: Tree, info: GraphInfo, v: Value): void {
 
 type Scope = 'ok' | 'before-def' | 'out-of-scope' | 'dangling';
 
-/** Where `v` stands for a use at position `at` of graph `info` (∞ for graph outputs). */
+/**
+ * Where `v` stands for a use at position `at` of graph `info` (∞ for graph outputs), judged by
+ * the tree as walked (definition sites and attribute nesting), not by back-pointers.
+ */
 function scopeOf(t: Tree, info: GraphInfo, at: number, v: Value): Scope {
-  const d = v.graph();
-  if (d === undefined || !t.infoOf.has(d)) return 'dangling';
-  const pos = t.defPos.get(v);
-  if (pos === undefined) return 'dangling';
-  let cur: Graph = info.graph;
+  const d = t.defGraph.get(v);
+  if (d === undefined) return 'dangling';
+  let cur: GraphInfo = info;
   let where = at;
   while (cur !== d) {
-    const pn = cur.parentNode;
-    const pg = pn?.graph;
-    if (pn === undefined || pg === undefined || !t.infoOf.has(pg)) return 'out-of-scope';
-    where = t.nodeIndex.get(pn)!;
-    cur = pg;
+    if (cur.parent === undefined || cur.holder === undefined) return 'out-of-scope';
+    where = t.nodeIndex.get(cur.holder)!;
+    cur = cur.parent;
   }
-  return pos < where ? 'ok' : 'before-def';
+  return t.defPos.get(v)! < where ? 'ok' : 'before-def';
 }
 
 function checkScope(t: Tree, info: GraphInfo, n: Node, i: number, k: number, v: Value): void {
@@ -204,6 +203,6 @@ function checkScope(t: Tree, info: GraphInfo, n: Node, i: number, k: number, v: 
   const at = `Node ${t.label(n)} in graph '${info.path}' reads '${v.name}' (input ${k})`;
   const where = { graph: info, node: n, value: v };
   if (s === 'before-def') t.report('use-before-def', `${at} before it is defined; sort the graph topologically (Graph.sortTopologically)`, where);
-  else if (s === 'out-of-scope') t.report('out-of-scope-use', `${at}, which is defined in graph '${t.pathOf(v.graph())}' that does not enclose it`, where);
+  else if (s === 'out-of-scope') t.report('out-of-scope-use', `${at}, which is defined in graph '${t.defGraph.get(v)!.path}' that does not enclose it`, where);
   else if (s === 'dangling') t.report('dangling-input', `${at}, which no graph of the model defines; connect it to an input, initializer or node output`, where);
 }
