@@ -165,14 +165,39 @@ export function checkRange(file: ExternalFile, loc: ExternalLocation): [number, 
 }
 
 /** A lazy source over a range of an external file (reads each time, never caches). */
+export class ExternalRangeSource implements TensorSource {
+  constructor(readonly file: ExternalFile, readonly offset: number, readonly byteLength: number) {}
+
+  get description(): string {
+    return `${this.file.location} @ ${this.offset}+${this.byteLength}`;
+  }
+
+  read(): Uint8Array {
+    const out = new Uint8Array(this.byteLength);
+    this.file.readInto(out, this.offset, this.byteLength);
+    return out;
+  }
+
+  /**
+   * Passes the bytes to `write` in chunks through one reused buffer, so that copying a tensor
+   * to another file never holds the whole tensor in memory. `write` must consume each chunk
+   * before returning.
+   */
+  stream(write: (chunk: Uint8Array) => void, chunkSize = STREAM_CHUNK): void {
+    const buf = new Uint8Array(Math.min(chunkSize, this.byteLength));
+    for (let done = 0; done < this.byteLength;) {
+      const n = Math.min(buf.length, this.byteLength - done);
+      const view = buf.subarray(0, n);
+      this.file.readInto(view, this.offset + done, n);
+      write(view);
+      done += n;
+    }
+  }
+}
+
+const STREAM_CHUNK = 8 * 1024 * 1024;
+
+/** A lazy source over a range of an external file. */
 export function externalSource(file: ExternalFile, offset: number, length: number): TensorSource {
-  return {
-    byteLength: length,
-    description: `${file.location} @ ${offset}+${length}`,
-    read(): Uint8Array {
-      const out = new Uint8Array(length);
-      file.readInto(out, offset, length);
-      return out;
-    },
-  };
+  return new ExternalRangeSource(file, offset, length);
 }

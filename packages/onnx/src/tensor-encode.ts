@@ -1,5 +1,6 @@
 import { DataType, isKnownDataType, type SparseTensor, type Tensor } from '@mixprec/ir';
 import { EXTRAS, getExtra, presentSet } from './extras.js';
+import { ExternalRangeSource } from './external-data.js';
 import { entriesToProto } from './metadata.js';
 import { lengthHeader, Seq, type Deferred, type Part, joinParts } from './pieces.js';
 import { onnx, toProtoInt64, type ISparseTensorProto, type ITensorProto } from './proto.js';
@@ -91,6 +92,9 @@ const encodeTensor = (o: ITensorProto): Uint8Array => onnx.TensorProto.encode(o)
 
 /** Raw bytes of `t` as a deferred payload (lazy tensors are read only when written). */
 export function rawPayload(t: Tensor): Deferred {
+  const src = t.source;
+  // Our own external-data sources copy in chunks: one tensor is never whole in memory.
+  if (src instanceof ExternalRangeSource) return { size: src.byteLength, emit: (write) => src.stream(write) };
   return {
     size: t.byteLength,
     emit(write) {
