@@ -3,7 +3,7 @@ import { attrFromProto, sparseFromProto } from './attr-decode.js';
 import { LoadFailure } from './errors.js';
 import { EXTRAS, has, presentDefaults, withExtras } from './extras.js';
 import { entriesFromProto } from './metadata.js';
-import type { AttributeProto, GraphProto, NodeProto, SparseTensorProto, TensorProto, ValueInfoProto } from './proto.js';
+import type { AttributeProto, GraphProto, INodeProto, NodeProto, SparseTensorProto, TensorProto, ValueInfoProto } from './proto.js';
 import { onnx } from './proto.js';
 import { tensorFromProto, type TensorContext } from './tensor-decode.js';
 import { applyInfo, infoMatches, valueInfoFromProto } from './value-info.js';
@@ -126,7 +126,7 @@ function lookup(name: string, scope: Scope, parents: readonly Scope[]): Value | 
  * enclosing scope) and inputs.
  */
 export function decodeNodes(
-  g: Graph, nodes: readonly NodeProto[] | readonly import('./proto.js').INodeProto[], scope: Scope,
+  g: Graph, nodes: readonly INodeProto[], scope: Scope,
   parents: readonly Scope[], ctx: TensorContext, label: string,
 ): void {
   const fail = (message: string, node: string): never => {

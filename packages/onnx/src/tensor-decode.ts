@@ -112,8 +112,8 @@ export function tensorFromProto(tp: TensorProto, ctx: TensorContext, where: stri
     if (!known || dtype === DataType.UNDEFINED) {
       return Tensor.lazy(dtype, dims, { byteLength: 0, description: where, read: () => new Uint8Array(0) }, meta(baseMeta));
     }
-    const empty = dtype === DataType.STRING ? [] : new ctor!(length);
-    if (dtype !== DataType.STRING && length !== 0) fail(`has ${count} elements but no data`);
+    // No elements and no storage field: an empty tensor (count is 0 here).
+    const empty = dtype === DataType.STRING ? [] : new ctor!(0);
     return Tensor.of(dtype, dims, empty as TensorData, meta(baseMeta));
   }
   if (!known || dtype === DataType.UNDEFINED) fail(`has data type ${dtype} unknown to this version stored in ${field}; only raw_data can be kept for unknown types`, 'UnsupportedFeature');
