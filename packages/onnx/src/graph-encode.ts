@@ -115,7 +115,10 @@ export function valueInfoList(g: Graph, isFunction: boolean): IValueInfoProto[] 
     out.push(valueInfoToProto(infoOf(v)));
   };
   if (isFunction) for (const v of g.inputs) consider(v);
-  for (const n of g) for (const o of n.outputs) if (isFunction || !o.isGraphOutput()) consider(o);
+  // Outputs of this graph carry their info in `output`; a value that is only a subgraph's
+  // output (a capture) still needs its entry here.
+  const outputs = new Set(g.outputs);
+  for (const n of g) for (const o of n.outputs) if (isFunction || !outputs.has(o)) consider(o);
   return out;
 }
 

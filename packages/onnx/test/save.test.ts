@@ -114,4 +114,22 @@ describe('save: streaming, atomic, deterministic', () => {
     expect(s!.getIntsExact('ends')).to.deep.equal([2n ** 63n - 1n]);
     expect([...back.right.opsetImports]).to.deep.equal([['', 1]]);
   });
+
+  it('writes value_info for a typed value that a subgraph outputs directly (a capture)', () => {
+    const g = new Graph('main');
+    const c = new Value('c', tensorType(DataType.BOOL, []));
+    g.addInput(c);
+    const relu = new Node({ opType: 'Not', inputs: [c], outputs: ['h'] });
+    relu.outputs[0]!.type = tensorType(DataType.BOOL, []);
+    const body = new Graph('then');
+    body.addOutput(relu.outputs[0]!);
+    const other = new Graph('else');
+    other.addOutput(c);
+    const ifNode = new Node({ opType: 'If', inputs: [c], outputs: ['y'], attributes: { then_branch: attr.graph(body), else_branch: attr.graph(other) } });
+    g.append([relu, ifNode]);
+    g.addOutput(ifNode.outputs[0]!);
+    const back = loadModel(encodeModel(new Model(g, { irVersion: 8, opsetImports: [['', 13]] })));
+    if (back._tag === 'Left') throw new Error(back.left.message);
+    expect(back.right.graph.nodes()[0]!.outputs[0]!.type).to.deep.equal(tensorType(DataType.BOOL, []));
+  });
 });
