@@ -40,112 +40,122 @@ function isIdPart(c: string | undefined): boolean {
   return isIdStart(c) || isDigit(c);
 }
 
-/** Splits `src` into tokens (ending with one `eof` token). Throws {@link SyntaxFailure}. */
-export function tokenize(src: string): Token[] {
-  const toks: Token[] = [];
-  let i = 0;
-  let line = 1;
-  let lineStart = 0;
-  let inAnnotation = false;
-  const push = (kind: TokenKind, text: string, start: number, bytes?: Uint8Array): void => {
-    toks.push(bytes === undefined
-      ? { kind, text, line, column: start - lineStart + 1, offset: start }
-      : { kind, text, bytes, line, column: start - lineStart + 1, offset: start });
-  };
-  const fail = (message: string, at: number): never => {
-    throw new SyntaxFailure(message, line, at - lineStart + 1, at);
-  };
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === '\n') {
-      if (inAnnotation) {
-        push('annot-end', '', i);
-        inAnnotation = false;
-      }
-      i++;
-      line++;
-      lineStart = i;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
-      i++;
-      continue;
-    }
-    if (c === '#') {
-      if (src[i + 1] === '@' && !inAnnotation) {
-        push('annot', '#@', i);
-        inAnnotation = true;
-        i += 2;
-        continue;
-      }
-      while (i < src.length && src[i] !== '\n') i++;
-      continue;
-    }
-    const start = i;
-    if (c === '"') {
-      const r = lexString(src, i, fail);
-      push('str', r.text, start, r.bytes);
-      for (const nl of r.newlines) {
-        line++;
-        lineStart = nl + 1;
-      }
-      i = r.end;
-      continue;
-    }
-    if (c === '=' && src[i + 1] === '>') {
-      push('punct', '=>', start);
-      i += 2;
-      continue;
-    }
-    if (c === '.' && src.startsWith('...', i)) {
-      push('ellipsis', '...', start);
-      i += 3;
-      continue;
-    }
-    if (c === '\u2026') {
-      push('ellipsis', '\u2026', start);
-      i++;
-      continue;
-    }
-    if (PUNCT.includes(c)) {
-      push('punct', c, start);
-      i++;
-      continue;
-    }
-    if (isIdStart(c)) {
-      while (isIdPart(src[i])) i++;
-      push('id', src.slice(start, i), start);
-      continue;
-    }
-    if (isDigit(c) || (c === '-' && (isDigit(src[i + 1]) || isIdStart(src[i + 1])))) {
-      if (c === '-') i++;
-      if (isIdStart(src[i])) {
-        const w = i;
-        while (isIdPart(src[i])) i++;
-        if (!/^(inf|infinity|nan)$/i.test(src.slice(w, i))) fail(`Expected a number after '-', found '${src.slice(w, i)}'`, start);
-        push('float', src.slice(start, i), start);
-        continue;
-      }
-      let isFloat = false;
-      while (isDigit(src[i])) i++;
-      if (src[i] === '.' && src[i + 1] !== '.') {
-        isFloat = true;
-        i++;
-        while (isDigit(src[i])) i++;
-      }
-      if ((src[i] === 'e' || src[i] === 'E') && (isDigit(src[i + 1]) || ((src[i + 1] === '+' || src[i + 1] === '-') && isDigit(src[i + 2])))) {
-        isFloat = true;
-        i += 2;
-        while (isDigit(src[i])) i++;
-      }
-      push(isFloat ? 'float' : 'int', src.slice(start, i), start);
-      continue;
-    }
-    fail(`Unexpected character '${c}'`, start);
+/**
+ * An incremental lexer: {@link next} returns one token at a time (then `eof` forever), so that
+ * large texts are not held as token arrays. Throws {@link SyntaxFailure}.
+ */
+export class Lexer {
+  #i = 0;
+  #line = 1;
+  #lineStart = 0;
+  #inAnnotation = false;
+
+  constructor(readonly src: string) {}
+
+  #token(kind: TokenKind, text: string, start: number, bytes?: Uint8Array): Token {
+    const column = start - this.#lineStart + 1;
+    return bytes === undefined
+      ? { kind, text, line: this.#line, column, offset: start }
+      : { kind, text, bytes, line: this.#line, column, offset: start };
   }
-  if (inAnnotation) push('annot-end', '', i);
-  push('eof', '', i);
-  return toks;
+
+  #fail(message: string, at: number): never {
+    throw new SyntaxFailure(message, this.#line, at - this.#lineStart + 1, at);
+  }
+
+  next(): Token {
+    const src = this.src;
+    let i = this.#i;
+    try {
+      while (i < src.length) {
+        const c = src[i]!;
+        if (c === '\n') {
+          if (this.#inAnnotation) {
+            this.#inAnnotation = false;
+            return this.#token('annot-end', '', i);
+          }
+          i++;
+          this.#line++;
+          this.#lineStart = i;
+          continue;
+        }
+        if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+          i++;
+          continue;
+        }
+        if (c === '#') {
+          if (src[i + 1] === '@' && !this.#inAnnotation) {
+            this.#inAnnotation = true;
+            i += 2;
+            return this.#token('annot', '#@', i - 2);
+          }
+          while (i < src.length && src[i] !== '\n') i++;
+          continue;
+        }
+        const start = i;
+        if (c === '"') {
+          const r = lexString(src, i, (m, at) => this.#fail(m, at));
+          const tok = this.#token('str', r.text, start, r.bytes);
+          for (const nl of r.newlines) {
+            this.#line++;
+            this.#lineStart = nl + 1;
+          }
+          i = r.end;
+          return tok;
+        }
+        if (c === '=' && src[i + 1] === '>') {
+          i += 2;
+          return this.#token('punct', '=>', start);
+        }
+        if (c === '.' && src.startsWith('...', i)) {
+          i += 3;
+          return this.#token('ellipsis', '...', start);
+        }
+        if (c === '\u2026') {
+          i++;
+          return this.#token('ellipsis', '\u2026', start);
+        }
+        if (PUNCT.includes(c)) {
+          i++;
+          return this.#token('punct', c, start);
+        }
+        if (isIdStart(c)) {
+          while (isIdPart(src[i])) i++;
+          return this.#token('id', src.slice(start, i), start);
+        }
+        if (isDigit(c) || (c === '-' && (isDigit(src[i + 1]) || isIdStart(src[i + 1])))) {
+          if (c === '-') i++;
+          if (isIdStart(src[i])) {
+            const w = i;
+            while (isIdPart(src[i])) i++;
+            if (!/^(inf|infinity|nan)$/i.test(src.slice(w, i))) this.#fail(`Expected a number after '-', found '${src.slice(w, i)}'`, start);
+            return this.#token('float', src.slice(start, i), start);
+          }
+          let isFloat = false;
+          while (isDigit(src[i])) i++;
+          if (src[i] === '.' && src[i + 1] !== '.') {
+            isFloat = true;
+            i++;
+            while (isDigit(src[i])) i++;
+          }
+          if ((src[i] === 'e' || src[i] === 'E') && (isDigit(src[i + 1]) || ((src[i + 1] === '+' || src[i + 1] === '-') && isDigit(src[i + 2])))) {
+            isFloat = true;
+            i += 2;
+            while (isDigit(src[i])) i++;
+          }
+          return this.#token(isFloat ? 'float' : 'int', src.slice(start, i), start);
+        }
+        return this.#fail(`Unexpected character '${c}'`, start);
+      }
+      if (this.#inAnnotation) {
+        this.#inAnnotation = false;
+        return this.#token('annot-end', '', i);
+      }
+      return this.#token('eof', '', i);
+    } finally {
+      this.#i = i;
+    }
+  }
 }
 
 interface LexedString {

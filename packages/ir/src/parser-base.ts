@@ -1,4 +1,4 @@
-import { SyntaxFailure, tokenize, type Token } from './lexer.js';
+import { Lexer, SyntaxFailure, type Token } from './lexer.js';
 
 /**
  * A syntax or name-resolution error in ONNX text. `line` and `column` are 1-based;
@@ -40,22 +40,27 @@ export function describe(t: Token): string {
   }
 }
 
-/** A cursor over the tokens of one source text. */
+/** A cursor over the tokens of one source text, lexed on demand (lookahead of a few tokens). */
 export class Cursor {
-  readonly #toks: readonly Token[];
-  #i = 0;
+  readonly #lexer: Lexer;
+  /** Tokens read ahead, next first. */
+  readonly #ahead: Token[] = [];
 
   constructor(readonly src: string) {
-    this.#toks = tokenize(src);
+    this.#lexer = new Lexer(src);
   }
 
   peek(k = 0): Token {
-    return this.#toks[Math.min(this.#i + k, this.#toks.length - 1)]!;
+    while (this.#ahead.length <= k) {
+      const last = this.#ahead[this.#ahead.length - 1];
+      this.#ahead.push(last?.kind === 'eof' ? last : this.#lexer.next());
+    }
+    return this.#ahead[k]!;
   }
 
   next(): Token {
     const t = this.peek();
-    if (this.#i < this.#toks.length - 1) this.#i++;
+    if (t.kind !== 'eof') this.#ahead.shift();
     return t;
   }
 

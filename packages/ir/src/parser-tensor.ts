@@ -27,15 +27,26 @@ function isNaNToken(t: Token): boolean {
   return /^-?nan$/i.test(t.text);
 }
 
-/** Converts the literals `toks` to the storage of a `dtype` tensor with `dims`. */
-export function parseTensorValues(c: Cursor, dtype: number, dims: readonly number[], toks: readonly Token[], open: Token): TensorData {
+/** Reads the comma-separated literals up to (not including) `}` into the storage of a `dtype` tensor with `dims`. */
+export function parseTensorValues(c: Cursor, dtype: number, dims: readonly number[], open: Token): TensorData {
   const n = elementCount(dims);
   const typeText = dataTypeText(dtype);
   const complex = dtype === DataType.COMPLEX64 || dtype === DataType.COMPLEX128;
   const want = complex ? 2 * n : n;
-  if (toks.length !== want) {
-    c.fail(`${typeText}[${dims.join(',')}] needs ${want} value${want === 1 ? '' : 's'}${complex ? ' (real and imaginary parts interleaved)' : ''} but ${toks.length} ${toks.length === 1 ? 'is' : 'are'} given`, open);
-  }
+  /** Calls `f` on each literal (streamed from the cursor), then checks the count. */
+  const each = (f: (t: Token, i: number) => void): void => {
+    let count = 0;
+    if (!c.isPunct('}')) {
+      do {
+        const t = c.next();
+        if (count < want) f(t, count);
+        count++;
+      } while (c.eat(','));
+    }
+    if (count !== want) {
+      c.fail(`${typeText}[${dims.join(',')}] needs ${want} value${want === 1 ? '' : 's'}${complex ? ' (real and imaginary parts interleaved)' : ''} but ${count} ${count === 1 ? 'is' : 'are'} given`, open);
+    }
+  };
   const num = (t: Token): number => {
     if (!isNumberToken(t)) c.fail(`Expected a number in the ${typeText} tensor but found ${describe(t)}`, t);
     return parseFloatLiteral(t.text);
@@ -50,7 +61,7 @@ export function parseTensorValues(c: Cursor, dtype: number, dims: readonly numbe
     case DataType.FLOAT: case DataType.COMPLEX64: {
       const out = new Float32Array(want);
       const bits = new Uint32Array(out.buffer);
-      toks.forEach((t, i) => {
+      each((t, i) => {
         const v = num(t);
         if (Number.isNaN(v)) bits[i] = t.text.startsWith('-') ? 0xffc00000 : 0x7fc00000;
         else out[i] = v;
@@ -60,7 +71,7 @@ export function parseTensorValues(c: Cursor, dtype: number, dims: readonly numbe
     case DataType.DOUBLE: case DataType.COMPLEX128: {
       const out = new Float64Array(want);
       const bits = new Uint32Array(out.buffer);
-      toks.forEach((t, i) => {
+      each((t, i) => {
         const v = num(t);
         out[i] = v;
         if (Number.isNaN(v)) {
@@ -74,7 +85,7 @@ export function parseTensorValues(c: Cursor, dtype: number, dims: readonly numbe
       const out = new Uint16Array(n);
       const nan = dtype === DataType.FLOAT16 ? FLOAT16_NAN : BFLOAT16_NAN;
       const conv = dtype === DataType.FLOAT16 ? toFloat16Bits : toBFloat16Bits;
-      toks.forEach((t, i) => {
+      each((t, i) => {
         if (t.kind === 'int') out[i] = Number(int(t, 0n, 65535n));
         else if (isNaNToken(t)) out[i] = t.text.startsWith('-') ? nan | 0x8000 : nan;
         else out[i] = conv(num(t));
@@ -84,7 +95,7 @@ export function parseTensorValues(c: Cursor, dtype: number, dims: readonly numbe
     case DataType.INT64: case DataType.UINT64: {
       const [lo, hi] = integerRange(dtype)!;
       const out = dtype === DataType.INT64 ? new BigInt64Array(n) : new BigUint64Array(n);
-      toks.forEach((t, i) => {
+      each((t, i) => {
         out[i] = int(t, lo, hi);
       });
       return out;
@@ -93,35 +104,41 @@ export function parseTensorValues(c: Cursor, dtype: number, dims: readonly numbe
       const [lo, hi] = integerRange(dtype)!;
       const ctor = storageArrayType(dtype) as Int32ArrayConstructor;
       const out = new ctor(n);
-      toks.forEach((t, i) => {
+      each((t, i) => {
         out[i] = Number(int(t, lo, hi));
       });
       return out;
     }
     case DataType.BOOL: {
       const out = new Uint8Array(n);
-      toks.forEach((t, i) => {
+      each((t, i) => {
         if (t.kind === 'id' && (t.text === 'true' || t.text === 'false')) out[i] = t.text === 'true' ? 1 : 0;
         else out[i] = Number(int(t, 0n, 1n));
       });
       return out;
     }
     case DataType.STRING:
-      return toks.map((t) => {
+    {
+      const out: Uint8Array[] = [];
+      each((t) => {
         if (t.kind !== 'str') c.fail(`Expected a string literal in the string tensor but found ${describe(t)}`, t);
-        return tokenBytes(t);
+        out.push(tokenBytes(t));
       });
+      return out;
+    }
     default:
-      return packed(dtype, n, toks, int);
+      return packed(dtype, n, each, int);
   }
 }
 
 /** Sub-byte types (packed, low bits first), byte-pattern types and unknown types. */
-function packed(dtype: number, n: number, toks: readonly Token[], int: (t: Token, lo: bigint, hi: bigint) => bigint): Uint8Array {
+type Each = (f: (t: Token, i: number) => void) => void;
+
+function packed(dtype: number, n: number, each: Each, int: (t: Token, lo: bigint, hi: bigint) => bigint): Uint8Array {
   const bits = isKnownDataType(dtype) ? bitWidth(dtype) : 8;
   if (bits !== 4 && bits !== 2) {
     const out = new Uint8Array(n);
-    toks.forEach((t, i) => {
+    each((t, i) => {
       out[i] = Number(int(t, 0n, 255n));
     });
     return out;
@@ -133,7 +150,7 @@ function packed(dtype: number, n: number, toks: readonly Token[], int: (t: Token
   const mask = (1 << bits) - 1;
   const perByte = 8 / bits;
   const out = new Uint8Array(storageLength(dtype, n));
-  toks.forEach((t, i) => {
+  each((t, i) => {
     const v = Number(int(t, lo, hi)) & mask;
     out[Math.floor(i / perByte)]! |= v << ((i % perByte) * bits);
   });

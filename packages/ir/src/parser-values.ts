@@ -173,13 +173,8 @@ export function parseTensorData(c: Cursor, type: ValueType, typeTok: Token, meta
   if (c.peek().kind === 'ellipsis') {
     c.fail('Tensor values were elided when this text was printed (elideTensorsAbove); print the model without elision to get parseable text');
   }
-  const toks: Token[] = [];
-  if (!c.isPunct('}')) {
-    do toks.push(c.next());
-    while (c.eat(','));
-  }
+  const data = parseTensorValues(c, type.dtype, dims, open);
   c.expect('}', 'to close the tensor values');
-  const data = parseTensorValues(c, type.dtype, dims, toks, open);
   try {
     return Tensor.of(type.dtype, dims, data, meta);
   } catch (e) {

@@ -16,6 +16,7 @@ import { Graph } from './graph.js';
 import type { FunctionDef, Model } from './model.js';
 import type { SparseTensor } from './sparse-tensor.js';
 import type { Tensor } from './tensor.js';
+import { Fnv64 } from './structural-hash-fnv.js';
 import type { Value } from './value.js';
 import type { ValueType } from './value-type.js';
 
@@ -23,63 +24,6 @@ import type { ValueType } from './value-type.js';
 export interface HashOptions {
   /** Hash the bytes of lazy tensors (reading them) instead of their source description and size. */
   readonly readLazyTensors?: boolean;
-}
-
-const PRIME_LO = 0x1b3; // FNV-64 prime = 2^40 + 0x1b3
-
-/** FNV-1a, 64-bit, on two 32-bit halves. */
-class Fnv64 {
-  hi = 0xcbf29ce4;
-  lo = 0x84222325;
-
-  byte(b: number): void {
-    const lo = (this.lo ^ b) >>> 0;
-    const t = lo * PRIME_LO; // < 2^41: exact in a double
-    this.lo = t >>> 0;
-    this.hi = (Math.imul(this.hi, PRIME_LO) + Math.floor(t / 4294967296) + (lo << 8)) >>> 0;
-  }
-
-  bytes(a: Uint8Array): void {
-    this.u32(a.length);
-    let { hi, lo } = this;
-    for (let i = 0; i < a.length; i++) {
-      lo = (lo ^ a[i]!) >>> 0;
-      const t = lo * PRIME_LO;
-      hi = (Math.imul(hi, PRIME_LO) + Math.floor(t / 4294967296) + (lo << 8)) >>> 0;
-      lo = t >>> 0;
-    }
-    this.hi = hi;
-    this.lo = lo;
-  }
-
-  u32(x: number): void {
-    this.byte(x & 0xff);
-    this.byte((x >>> 8) & 0xff);
-    this.byte((x >>> 16) & 0xff);
-    this.byte((x >>> 24) & 0xff);
-  }
-
-  /** A string: its length, then its UTF-16 code units. */
-  str(s: string): void {
-    this.u32(s.length);
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      this.byte(c & 0xff);
-      this.byte(c >>> 8);
-    }
-  }
-
-  optStr(s: string | undefined): void {
-    if (s === undefined) this.byte(0);
-    else {
-      this.byte(1);
-      this.str(s);
-    }
-  }
-
-  hex(): string {
-    return this.hi.toString(16).padStart(8, '0') + this.lo.toString(16).padStart(8, '0');
-  }
 }
 
 class Hasher {
@@ -140,7 +84,7 @@ class Hasher {
     h.u32(t.dtype);
     h.u32(t.dims.length);
     for (const d of t.dims) h.str(String(d));
-    if (withName) h.optStr(t.meta.name);
+    if (withName) h.optStr(t.meta.name === '' ? undefined : t.meta.name); // '' is unset in protobuf
     h.optStr(t.meta.docString);
     this.pairs(t.meta.metadataProps);
     const e = t.meta.external;

@@ -3,6 +3,7 @@ import {
   DataType, FunctionDef, Graph, GraphBuilder, Model, Node, Tensor, Value, attr, floatTensor, structuralHash,
   tensorType,
 } from '../src/index.js';
+import { Fnv64 } from '../src/structural-hash-fnv.js';
 import { randomModel } from './random-model.js';
 
 /** A model touching most of what the hash covers; built fresh on each call. */
@@ -44,6 +45,23 @@ function node(m: Model, name: string): Node {
 }
 
 describe('structuralHash', () => {
+  it('uses FNV-1a 64 (published test vectors)', () => {
+    const fnv = (text: string): string => {
+      const h = new Fnv64();
+      for (const b of new TextEncoder().encode(text)) h.byte(b);
+      return h.hex();
+    };
+    expect(fnv('')).to.equal('cbf29ce484222325');
+    expect(fnv('a')).to.equal('af63dc4c8601ec8c');
+    expect(fnv('foobar')).to.equal('85944171f73967e8');
+    const bulk = new Fnv64();
+    bulk.bytes(new TextEncoder().encode('foobar'));
+    const single = new Fnv64();
+    single.u32(6);
+    for (const b of new TextEncoder().encode('foobar')) single.byte(b);
+    expect(bulk.hex()).to.equal(single.hex());
+  });
+
   it('is 16 hex digits, equal for equal models and stable across runs', () => {
     const h = structuralHash(sample());
     expect(h).to.match(/^[0-9a-f]{16}$/);
