@@ -11,7 +11,7 @@ export function isOutputOf(v: Value, g: Graph): boolean {
  * same value, without changing the graph interface. Returns false when that is impossible; the
  * caller then keeps the node. Cases (HOUSE-STYLE §4, `eliminate-identity`):
  * 1. `from` is not an output of its own graph: every use of it, and every output slot of a
- *    nested subgraph that returns it, moves to `to`.
+ *    nested subgraph that returns it, moves to `to` (which inherits `from`'s type if it has none).
  * 2. `from` is an output of its graph G, and `to` is produced by a node of G, is no graph
  *    input, initializer or graph output: `to` takes `from`'s place in the outputs, its name and
  *    its declared type.
@@ -22,6 +22,8 @@ export function forwardValue(from: Value, to: Value): boolean {
   const g = from.graph();
   if (g === undefined || !isOutputOf(from, g)) {
     from.replaceAllUsesWith(to, { replaceGraphOutputs: true });
+    // Both hold the same value: keep what is known of its type (a subgraph output needs one).
+    to.type ??= from.type;
     return true;
   }
   const name = from.name;
