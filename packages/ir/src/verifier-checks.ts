@@ -2,7 +2,7 @@
 import { dataTypeName, DataType } from './data-type.js';
 import { formatType } from './printer-values.js';
 import { storageArrayType, storageLength, type Tensor } from './tensor.js';
-import { elementDType, tensorType } from './value-type.js';
+import { elementDType, tensorType, type ValueType } from './value-type.js';
 import type { GraphInfo, Tree, VerifyOptions } from './verifier-context.js';
 import type { Node } from './node.js';
 
@@ -26,13 +26,8 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
         continue;
       }
       checkTensor(t, info, c, `Initializer '${v.name}'`, options, undefined, v.name);
-      const ty = v.type;
-      if (ty === undefined) continue;
-      const shape = ty.kind === 'tensor' ? ty.shape : undefined;
-      const bad = ty.kind !== 'tensor' || ty.dtype !== c.dtype
-        || (shape !== undefined && (shape.length !== c.dims.length || shape.some((d, i) => typeof d === 'number' && d !== c.dims[i])));
-      if (bad) {
-        t.report('initializer-type-mismatch', `Initializer '${v.name}' of graph '${info.path}' is declared ${formatType(ty)} but its tensor is ${formatType(tensorType(c.dtype, c.dims))}; update the value's type`, { graph: info, value: v });
+      if (!typeFits(v.type, c)) {
+        t.report('initializer-type-mismatch', `Initializer '${v.name}' of graph '${info.path}' is declared ${formatType(v.type!)} but its tensor is ${formatType(tensorType(c.dtype, c.dims))}; update the value's type`, { graph: info, value: v });
       }
     }
     for (const v of g.sparseInitializers.values()) {
@@ -50,10 +45,23 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
         const ts = a.type === 'TENSOR' ? [a.value] : a.type === 'TENSORS' ? a.value : a.type === 'SPARSE_TENSOR' ? [a.value.values, a.value.indices] : [];
         for (const x of ts) checkTensor(t, info, x, `Attribute '${k}' of node ${t.label(n)}`, options, n, undefined);
       }
+      for (const o of n.outputs) {
+        if (o.constValue !== undefined && !typeFits(o.type, o.constValue)) {
+          t.report('const-value-type-mismatch', `Value '${o.name}' (output of node ${t.label(n)} in graph '${info.path}') is typed ${formatType(o.type!)} but its known constant is ${formatType(tensorType(o.constValue.dtype, o.constValue.dims))}`, { graph: info, node: n, value: o });
+        }
+      }
       if (n.domain === '' && n.opType === 'Cast') checkCast(t, info, n);
       if (n.domain === '' && n.opType === 'CastLike') checkCastLike(t, info, n);
     }
   }
+}
+
+/** True when `type` is unknown, or a tensor type whose dtype and numeric dims match the tensor (symbolic dims pass). */
+function typeFits(type: ValueType | undefined, c: Tensor): boolean {
+  if (type === undefined) return true;
+  if (type.kind !== 'tensor' || type.dtype !== c.dtype) return false;
+  const shape = type.shape;
+  return shape === undefined || (shape.length === c.dims.length && shape.every((d, i) => typeof d !== 'number' || d === c.dims[i]));
 }
 
 function checkTensor(t: Tree, info: GraphInfo, x: Tensor, what: string, options: VerifyOptions, node: Node | undefined, value: string | undefined): void {

@@ -20,6 +20,7 @@
  * | `subgraph-parent-mismatch` | a graph attribute's graph names another parent node |
  * | `tensor-size-mismatch` / `tensor-read-failed` | tensor data length ≠ product of dims / unreadable lazy data |
  * | `initializer-type-mismatch` | an initializer's declared type disagrees with its tensor's dtype or dims |
+ * | `const-value-type-mismatch` | likewise for a node output that carries a known constant (`constValue`) |
  * | `cast-missing-to` / `cast-to-mismatch` / `cast-like-mismatch` | Cast `to` ≠ output dtype; CastLike output dtype ≠ its second input's |
  * | `missing-opset` | a node's domain is not imported |
  * | `missing-io-type` | a main-graph input or output has no type |

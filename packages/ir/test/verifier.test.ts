@@ -214,6 +214,14 @@ describe('verifier', () => {
     expect(codes(t.m)).to.deep.equal(['initializer-type-mismatch', 'initializer-type-mismatch']);
   });
 
+  it('const-value-type-mismatch: a node output whose known constant disagrees with its type', () => {
+    const t = base();
+    t.y.constValue = floatTensor([3], [1, 2, 3]);
+    expect(codes(t.m)).to.deep.equal(['const-value-type-mismatch']);
+    t.y.constValue = floatTensor([2], [1, 2]);
+    expect(codes(t.m)).to.deep.equal([]);
+  });
+
   it('cast-missing-to, cast-to-mismatch and cast-like-mismatch', () => {
     const t = base();
     const c1 = new Node({ opType: 'Cast', name: 'c1', inputs: [t.y], outputs: [new Value('a', tensorType(DataType.FLOAT16, [2]))] });
