@@ -82,7 +82,8 @@ class Cloner {
   }
 
   attr(a: Attr): Attr {
-    if (attrGraphs(a).length === 0 || a.refAttrName !== undefined) return a;
+    // Graphs are cloned even under a reference (`@name`), whose placeholder graph needs its own parent.
+    if (attrGraphs(a).length === 0) return a;
     if (a.type === 'GRAPH') return { ...a, value: this.graph(a.value) };
     if (a.type === 'GRAPHS') return { ...a, value: a.value.map((g) => this.graph(g)) };
     return a;

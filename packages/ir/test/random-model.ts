@@ -234,7 +234,9 @@ export class ModelGen {
     if (r.bool(0.2)) f.metadataProps.set('fk', 'fv');
     f.attributeNames = ['alpha', 'beta'].slice(0, r.int(0, 2));
     if (r.bool()) f.attributeDefaults.set('gamma', attr.float(0.5));
-    const inner = new Node({ opType: 'Constant', name: this.fresh('n'), outputs: [this.fresh('c')], attributes: { value_float: { type: 'FLOAT', value: 0, refAttrName: 'alpha' } } });
+    const refs: Record<string, Attr> = { value_float: { type: 'FLOAT', value: 0, refAttrName: 'alpha' } };
+    if (r.bool()) refs.body = { type: 'GRAPH', value: new Graph(''), refAttrName: 'beta' };
+    const inner = new Node({ opType: 'Constant', name: this.fresh('n'), outputs: [this.fresh('c')], attributes: refs });
     body.append(inner);
     return f;
   }
