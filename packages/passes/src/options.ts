@@ -148,11 +148,13 @@ export function printOptionValue(v: OptionValue): string {
   return `[${v.map(printOptionValue).join(',')}]`;
 }
 
-/** True when `v` is representable in a pipeline (boolean, finite number, string, or lists of them). */
+/** True when `v` is representable in a pipeline: a boolean, finite number or string, or a flat list of them. */
 export function isOptionValue(v: unknown): v is OptionValue {
-  if (typeof v === 'boolean' || typeof v === 'string') return true;
-  if (typeof v === 'number') return Number.isFinite(v);
-  return Array.isArray(v) && v.every(isOptionValue);
+  return isScalar(v) || (Array.isArray(v) && v.every(isScalar));
+}
+
+function isScalar(v: unknown): boolean {
+  return typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
 }
 
 /**

@@ -20,8 +20,8 @@ export interface PassResult {
   readonly modified: boolean;
 }
 
-/** A value an option can take in a textual pipeline. */
-export type OptionValue = boolean | number | string | readonly OptionValue[];
+/** A value an option can take in a textual pipeline (lists are flat). */
+export type OptionValue = boolean | number | string | readonly (boolean | number | string)[];
 
 /**
  * How a pass prints in a textual pipeline (see `printPipeline`). A pass without it prints as

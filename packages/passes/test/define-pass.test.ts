@@ -50,6 +50,17 @@ describe('definePass', () => {
     expect(printPass(tunable({ keepIOTypes: true, policy: 'aggressive' }))).to.equal('tunable{policy=aggressive keep-io-types=true}');
   });
 
+  it('refuses explicit option values that have no pipeline spelling', () => {
+    const nested = definePass({
+      name: 'nested', description: 'x', optLevel: 0,
+      options: t.strict({ grid: t.array(t.array(t.number)) }), defaults: { grid: [] },
+      run: () => ({ modified: false }),
+    });
+    const r = nested.create({ grid: [[1, 2]] });
+    expect(E.isLeft(r) && r.left.message).to.equal("Option 'grid' of pass 'nested' has a value with no pipeline spelling (use booleans, numbers, strings or lists)");
+    expect(E.isRight(nested.create({}))).to.equal(true);
+  });
+
   it('refuses bad names, missing defaults and invalid defaults', () => {
     expect(() => definePass({ name: 'Bad_Name', description: '', optLevel: 0, run: () => ({ modified: false }) })).to.throw(/kebab-case/);
     expect(() => definePass({ name: 'repeat', description: '', optLevel: 0, run: () => ({ modified: false }) })).to.throw(/not 'repeat'/);
