@@ -45,7 +45,7 @@ function fail(message: string, tok: Token): never {
 }
 
 export class Builder {
-  /** Values made for undefined names (with `allowUndefinedValues`), one per name. */
+  /** Values made for undefined names (with `allowUndefinedValues`), one per name and tree. */
   readonly #free = new Map<string, Value>();
 
   constructor(readonly options: ParseOptions) {}
@@ -63,7 +63,10 @@ export class Builder {
     if (mv !== undefined) m.modelVersion = fromBigInt(mv);
     m.docString = str(h, 'doc_string');
     for (const [k, v] of (h.get('metadata_props') as [string, string][] | undefined) ?? []) m.metadataProps.set(k, v);
-    for (const f of s.functions) m.functions.push(this.function(f));
+    for (const f of s.functions) {
+      this.#free.clear(); // each function body is its own tree
+      m.functions.push(this.function(f));
+    }
     return m;
   }
 

@@ -37,7 +37,8 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
       checkTensor(t, info, s.indices, `Sparse initializer '${v.name}' (indices)`, options, undefined, v.name);
     }
     for (const n of g) {
-      if (!imports.has(n.domain)) {
+      const domain = n.domain === 'ai.onnx' ? '' : n.domain;
+      if (!imports.has(domain)) {
         t.report('missing-opset', `Node ${t.label(n)} in graph '${info.path}' uses domain '${n.domain === '' ? 'ai.onnx' : n.domain}', which is not imported; add it to the opset imports`, { graph: info, node: n });
       }
       for (const [k, a] of n.attributes) {
@@ -50,8 +51,8 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
           t.report('const-value-type-mismatch', `Value '${o.name}' (output of node ${t.label(n)} in graph '${info.path}') is typed ${formatType(o.type!)} but its known constant is ${formatType(tensorType(o.constValue.dtype, o.constValue.dims))}`, { graph: info, node: n, value: o });
         }
       }
-      if (n.domain === '' && n.opType === 'Cast') checkCast(t, info, n);
-      if (n.domain === '' && n.opType === 'CastLike') checkCastLike(t, info, n);
+      if (domain === '' && n.opType === 'Cast') checkCast(t, info, n);
+      if (domain === '' && n.opType === 'CastLike') checkCastLike(t, info, n);
     }
   }
 }

@@ -92,6 +92,19 @@ describe('parser', () => {
       expect(Number.isNaN(w!.getFloat('m'))).to.equal(true);
     });
 
+    it('reads attributes typed the way the ONNX printer writes them', () => {
+      const g = graph(`g (bool c, float x) => () {
+        y = Op <axis: int = 1, alpha: float = 2, fs: floats = [1, 2], pads: ints = [1, 1], s: string = "a", v: tensor = float[1] {1}, tp: type_proto = float[2], h: tensor = float16[2] {15360, 0}> (x)
+        z = If (c) <then_branch: graph = t () => (x) {}, else_branch: graph = e () => (x) {}>
+      }`);
+      const [y, z] = g.nodes();
+      expect(y!.attributes.get('alpha')).to.deep.equal({ type: 'FLOAT', value: 2 });
+      expect(y!.attributes.get('fs')).to.deep.equal({ type: 'FLOATS', value: [1, 2] });
+      expect(y!.attributes.get('tp')).to.deep.equal({ type: 'TYPE_PROTO', value: { kind: 'tensor', dtype: DataType.FLOAT, shape: [2] } });
+      expect([...(y!.getTensor('h')!.data as Uint16Array)]).to.deep.equal([0x3c00, 0]);
+      expect(z!.subgraphs().map((sg) => sg.name)).to.deep.equal(['t', 'e']);
+    });
+
     it('reads omitted inputs and outputs as ONNX does', () => {
       const g = graph('g (float a, float b) => () { x, "", z = Op(a, "", b) \n q = Op(, a) \n r = Op(a,) \n = Op () }');
       const [n1, n2, n3, n4] = g.nodes();
