@@ -27,7 +27,7 @@
  *   `metadata_props: ["k": "v", …]` (node `metadata_props` carry `mixprec.accumulation`), and for
  *   initializers `tensor_doc_string`, `tensor_metadata_props` (the TensorProto's own fields).
  * - A `<…>` entry without type (`<T>`) carries an annotation for a value whose type is unknown.
- * - FLOAT16/BFLOAT16 values print as numbers with a `.` or exponent (`1.0`, `6.1035156e-05`,
+ * - FLOAT16/BFLOAT16 values print as numbers with a `.` or exponent (`1.0`, `6.1035156e-5`,
  *   `inf`, `-nan`): a float literal is the numeric value, an integer literal is the 16-bit
  *   pattern as in ONNX (used for NaN payloads other than the canonical quiet NaN).
  * - 4- and 2-bit types print one value per element (signed for INT4/INT2), not packed bytes.
@@ -41,9 +41,11 @@
  *   and its name annotates the body graph; function inputs and `<…>` lists may hold initializers.
  * - With `elideTensorsAbove`, large tensors print as `{...}`, which the parser rejects.
  *
- * Not printed (kept in the IR, lost by a text round trip): `extras` and `trainingInfo`, attribute
- * doc strings, type denotations, NaN payloads of FLOAT/DOUBLE values (printed `nan`/`-nan`), and
- * the exact TypeProto of an initializer whose declared type differs from its tensor's dtype/dims.
+ * Not printed (kept in the IR, lost by a text round trip): `extras`, `trainingInfo` and
+ * `TensorMeta.storage`/`extras`; attribute doc strings; doc strings and metadata of attribute and
+ * sparse tensors; type denotations; `constValue` of node outputs; NaN payloads of FLOAT/DOUBLE
+ * values (printed `nan`/`-nan`); the name of a function's body graph; and the declared type of
+ * an initializer where it differs from its tensor's dtype/dims (the tensor's type is printed).
  */
 import type { FunctionDef, Model } from './model.js';
 import type { Graph } from './graph.js';
