@@ -1,5 +1,5 @@
 import {
-  DataType, dataTypeName, elementDType, parseDataType, subgraphDepth, walkGraphs, walkNodes, type Model,
+  DataType, dataTypeName, elementDType, parseDataType, subgraphDepth, walkGraphs, walkNodes, type Model, type Tensor,
 } from '@mixprec/ir';
 
 /** Counts per data type name, e.g. `{ FLOAT: 12, FLOAT16: 3 }`. */
@@ -18,7 +18,7 @@ export interface ModelCensus {
   readonly ops: Record<string, number>;
   readonly inputs: readonly { name: string; dtype: string; shape: string }[];
   readonly outputs: readonly { name: string; dtype: string; shape: string }[];
-  /** Initializers by dtype: count and bytes. */
+  /** Weights (initializers and Constant-node tensors) by dtype: count, elements and bytes. */
   readonly initializers: Record<string, { count: number; bytes: number; elements: number }>;
   /** Typed values (inputs, initializers, node outputs) by dtype. */
   readonly values: DTypeCounts;
@@ -62,9 +62,17 @@ export function modelCensus(model: Model): ModelCensus {
       inc(values, dtype === undefined ? 'unknown' : dataTypeName(dtype));
     };
     for (const v of g.inputs) countValue(v.name, v.dtype);
+    const weights: Tensor[] = [];
     for (const v of g.initializers.values()) {
-      const t = v.constValue!;
-      countValue(v.name, t.dtype);
+      countValue(v.name, v.constValue!.dtype);
+      weights.push(v.constValue!);
+    }
+    for (const n of g) {
+      // Weights stored in Constant nodes count as weights too.
+      const t = n.opType === 'Constant' && n.domain === '' ? n.getTensor('value') : undefined;
+      if (t !== undefined) weights.push(t);
+    }
+    for (const t of weights) {
       const key = dataTypeName(t.dtype);
       const rec = (initializers[key] ??= { count: 0, bytes: 0, elements: 0 });
       rec.count++;

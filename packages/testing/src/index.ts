@@ -10,3 +10,4 @@ export {
 export { mulberry32, randomFeeds, randomInt, randomNormal, randomTensor, type RandomTensorOptions } from './random.js';
 export { compareTensors, defaultTolerance, type Tolerance } from './numeric.js';
 export { lineDiff } from './text-diff.js';
+export { REAL_MODELS, packageAsset, realModelFeeds, realModelPath, type RealModel } from './real-models.js';
