@@ -40,27 +40,34 @@ function timePipeline(m: Model, pipeline: string): number {
   return ms;
 }
 
+/** Best of three runs, each on a fresh copy (the machine is shared: single timings are noisy). */
+function bestOf3(m: Model, p: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const c = cloneModel(m);
+    if (p.includes('to-constant')) timePipeline(c, 'constant-to-initializer');
+    best = Math.min(best, timePipeline(c, p));
+  }
+  return best;
+}
+
+// Timing-based, so not part of `npm test`: run with `npm run test:scale`.
 describe('scaling: every pass is (near) linear in the graph size', function () {
-  this.timeout(120000);
+  this.timeout(300000);
   const PIPELINES = ['dce', 'cse', 'eliminate-identity', 'topo-sort', 'constant-to-initializer', 'cast-cleanup', 'constant-to-initializer{direction=to-constant}'];
   let small: Model;
   let large: Model;
   before(() => {
     small = chain(1000);
-    large = chain(4000);
-    // Warm up the JIT on every pass first, so the small run is not charged for compilation.
-    for (const p of PIPELINES) timePipeline(cloneModel(small), p);
+    large = chain(8000);
+    for (const p of PIPELINES) timePipeline(cloneModel(small), p); // JIT warm-up
   });
   for (const p of PIPELINES) {
-    it(`${p}: 4× the nodes (36k) take well under 16× the time`, () => {
-      const prep = (m: Model): Model => {
-        const c = cloneModel(m);
-        if (p.includes('to-constant')) timePipeline(c, 'constant-to-initializer');
-        return c;
-      };
-      const ts = Math.min(timePipeline(prep(small), p), timePipeline(prep(small), p));
-      const tl = timePipeline(prep(large), p);
-      expect(tl, `${p}: ${ts.toFixed(1)} ms → ${tl.toFixed(1)} ms`).to.be.lessThan(Math.max(8 * ts, 300));
+    it(`${p}: 8× the nodes (72k) take well under 64× the time`, () => {
+      const ts = bestOf3(small, p);
+      const tl = bestOf3(large, p);
+      // Linear is 8×; quadratic would be 64×. Allow 20× for GC and cache effects.
+      expect(tl, `${p}: ${ts.toFixed(1)} ms → ${tl.toFixed(1)} ms`).to.be.lessThan(Math.max(20 * ts, 200));
     });
   }
 });
