@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  implicitInputs, topologicalOrder, type Attr, type Diagnostic, type Graph, type Model, type Node, type Value,
+  DataType, implicitInputs, topologicalOrder, type Attr, type Diagnostic, type Graph, type Model, type Node, type Value,
 } from '@mixprec/ir';
 import { isMissingKernelError, onCpu } from './backend.js';
-import { KernelContext, type KernelHost } from './context.js';
+import { ACCUMULATION_KEY, KernelContext, type KernelHost } from './context.js';
 import { valueFromTensor } from './convert.js';
 import { ExecError, nodeError } from './errors.js';
 import type { KernelSpec, KernelTable } from './registry.js';
@@ -171,6 +171,9 @@ function execNode(env: RunEnv, node: Node, ins: readonly (RValue | undefined)[],
     note: (code, message) => env.notes.push({ severity: 'info', code, message: `${node.toString()}: ${message}`, node: node.name }),
   };
   const ctx = new KernelContext(node, ins, host);
+  if (spec.accumulates !== true && ctx.accumulation !== DataType.FLOAT) {
+    host.note('accumulation-not-honoured', `${ACCUMULATION_KEY}=${node.metadataProps.get(ACCUMULATION_KEY)} is not emulated for ${node.opType}; it computes in float32 and rounds its outputs`);
+  }
   let outs: (RValue | undefined)[] = [];
   tf.tidy(() => {
     outs = runKernel(spec, ctx);

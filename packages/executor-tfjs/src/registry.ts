@@ -17,10 +17,20 @@ export interface KernelSpec {
    * separately and recombines them, so data movement is exact for 64-bit integers.
    */
   readonly movesData?: readonly number[] | 'all';
+  /**
+   * True when the kernel honours `mixprec.accumulation=float16|bfloat16` with sequential
+   * rounding; for other kernels such an annotation is reported as a run note.
+   */
+  readonly accumulates?: boolean;
 }
 
 /** Kernels of one op family, keyed `${domain}::${opType}`. */
 export type KernelTable = ReadonlyMap<string, KernelSpec>;
+
+/** Marks a kernel as honouring low-precision accumulation annotations. */
+export function accumulating(run: Kernel): KernelSpec {
+  return { run, accumulates: true };
+}
 
 /** Builds a family's table: `family('', { Relu: ..., Abs: ... })`. */
 export function family(domain: string, entries: Readonly<Record<string, Kernel | KernelSpec>>): KernelTable {

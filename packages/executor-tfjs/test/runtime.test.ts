@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
-import { attr, DataType, floatTensor, GraphBuilder, int64Tensor, Tensor, tensorType } from '@mixprec/ir';
+import { attr, DataType, floatTensor, FunctionDef, Graph, GraphBuilder, int64Tensor, Tensor, tensorType } from '@mixprec/ir';
+import { onCpu } from '../src/backend.js';
 import { executeModel, generateInputs, initBackend, supportedOps } from '../src/index.js';
 import { nums, run, runErr, setup, singleOp } from './helpers.js';
 
@@ -135,6 +136,39 @@ describe('executor runtime: int64, errors, disposal, API', () => {
     const ops = supportedOps();
     expect(ops.length).to.be.at.least(130);
     for (const op of ['ai.onnx::Conv', 'ai.onnx::LSTM', 'ai.onnx::Resize', 'ai.onnx::Einsum', 'ai.onnx::QLinearConv', 'ai.onnx::Loop']) expect(ops).to.include(op);
+  });
+
+  it('runs model-local functions (FunctionProto) with attribute references', async () => {
+    const body = new GraphBuilder(new Graph('ScaledAdd'));
+    const a = body.input('a', F, [2]);
+    const c = body.input('c', F, [2]);
+    const sum = body.op1('Add', [a, c]);
+    const k = body.op1('Constant', [], { attrs: { value_float: { type: 'FLOAT', value: 0, refAttrName: 'k' } } });
+    body.output(body.op1('Mul', [sum, k]), 'out');
+    const fn = new FunctionDef('local', 'ScaledAdd', body.graph);
+    fn.attributeNames.push('k');
+    const m = singleOp('ScaledAdd', [['X', F, [2]], ['Y', F, [2]]], { domain: 'local', attrs: { k: attr.float(3) } });
+    m.functions.push(fn);
+    const r = await run(m, { X: floatTensor([2], [1, 2]), Y: floatTensor([2], [3, 4]) });
+    expect(nums(r.outputs['Y0'])).to.deep.equal([12, 18]);
+  });
+
+  it('routes kernels the wasm backend lacks to the cpu backend', () => {
+    if (tf.getBackend() !== 'wasm') return;
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    expect(() => tf.einsum('ij,jk->ik', a, a)).to.throw(/not registered/);
+    const y = onCpu(() => tf.einsum('ij,jk->ik', a, a));
+    expect(Array.from(y.dataSync())).to.deep.equal([7, 10, 15, 22]);
+    expect(tf.getBackend()).to.equal('wasm');
+    tf.dispose([a, y]);
+  });
+
+  it('notes accumulation annotations an op cannot honour', async () => {
+    const m = singleOp('Softmax', [['X', F, [2]]], { metadata: { 'mixprec.accumulation': 'float16' } });
+    const r = await run(m, { X: floatTensor([2], [0, 1]) });
+    expect(r.notes.map((n) => n.code)).to.deep.equal(['accumulation-not-honoured']);
+    const bad = singleOp('Relu', [['X', F, [2]]], { metadata: { 'mixprec.accumulation': 'float8' } });
+    expect((await runErr(bad, { X: floatTensor([2], [0, 1]) }))._tag).to.equal('InvalidInput');
   });
 
   it('executeModel runs synchronously once a backend is initialised', () => {

@@ -103,7 +103,11 @@ export const ACTIVATION = family('', {
   PRelu: (ctx) => {
     const x = ctx.tensor(0);
     const t = ctx.tf(0);
-    const slope = ctx.tf(1);
+    let slope = ctx.tf(1);
+    // Before opset 7 a 1-D slope of size C applies along the channel axis.
+    if (ctx.opset < 7 && slope.rank === 1 && x.rank > 2 && slope.size === x.shape[1] && slope.size !== x.shape[x.rank - 1]) {
+      slope = tf.reshape(slope, [slope.size, ...new Array<number>(x.rank - 2).fill(1)]);
+    }
     return [out(x.dtype, tf.where(tf.less(t, 0), tf.mul(t, slope), tf.mul(t, tf.onesLike(slope))))];
   },
   Gelu: floatAct((x, c) => {

@@ -3,7 +3,7 @@ import { DataType, elementCount } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { addRound, gridOf, type Grid } from '../low-precision.js';
-import { family } from '../registry.js';
+import { accumulating, family } from '../registry.js';
 import type { RValue } from '../values.js';
 import { positions, windowOf, type Window } from './conv-geometry.js';
 import { isFloat, out, toF32 } from './util.js';
@@ -216,11 +216,10 @@ function convTranspose(ctx: KernelContext): RValue[] {
     const inner = elementCount(outSp);
     for (let i = 0; i < res.length; i++) res[i] = res[i]! + bd[Math.floor(i / inner) % m]!;
   }
-  if (isFloat(x) && ctx.accumulation !== DataType.FLOAT) ctx.host.note('accumulation-not-honoured', 'ConvTranspose accumulates in float64/float32; the output is rounded to its dtype');
   return [makeTensor(x.dtype, outShape, res)];
 }
 
 export const CONV = family('', {
-  Conv: conv,
+  Conv: accumulating(conv),
   ConvTranspose: convTranspose,
 });

@@ -3,7 +3,7 @@ import { DataType, elementCount } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { broadcastIndex, broadcastShapes, makeTensor, numbersOf } from '../host.js';
 import { addRound, gridOf, roundTo, type Grid } from '../low-precision.js';
-import { family } from '../registry.js';
+import { accumulating, family } from '../registry.js';
 import type { RValue, TensorValue } from '../values.js';
 import { isFloat, out, toF32 } from './util.js';
 
@@ -197,7 +197,7 @@ function einsum(ctx: KernelContext): RValue[] {
 }
 
 export const MATMUL = family('', {
-  MatMul: matMul,
-  Gemm: gemm,
-  Einsum: einsum,
+  MatMul: accumulating(matMul),
+  Gemm: accumulating(gemm),
+  Einsum: accumulating(einsum),
 });

@@ -3,7 +3,7 @@ import { DataType, elementCount } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { addRound, gridOf, mulRound, roundTo, type Grid } from '../low-precision.js';
-import { family, type Kernel } from '../registry.js';
+import { accumulating, family, type Kernel } from '../registry.js';
 import type { RValue, TensorValue } from '../values.js';
 import { axisOf, isFloat, out } from './util.js';
 
@@ -119,16 +119,16 @@ function argReduce(max: boolean): Kernel {
 }
 
 export const REDUCE = family('', {
-  ReduceSum: reduce('sum'),
-  ReduceMean: reduce('mean'),
-  ReduceMax: reduce('max'),
-  ReduceMin: reduce('min'),
-  ReduceProd: reduce('prod'),
-  ReduceL1: reduce('l1'),
-  ReduceL2: reduce('l2'),
-  ReduceLogSum: reduce('logsum'),
-  ReduceLogSumExp: reduce('logsumexp'),
-  ReduceSumSquare: reduce('sumsquare'),
+  ReduceSum: accumulating(reduce('sum')),
+  ReduceMean: accumulating(reduce('mean')),
+  ReduceMax: accumulating(reduce('max')),
+  ReduceMin: accumulating(reduce('min')),
+  ReduceProd: accumulating(reduce('prod')),
+  ReduceL1: accumulating(reduce('l1')),
+  ReduceL2: accumulating(reduce('l2')),
+  ReduceLogSum: accumulating(reduce('logsum')),
+  ReduceLogSumExp: accumulating(reduce('logsumexp')),
+  ReduceSumSquare: accumulating(reduce('sumsquare')),
   ArgMax: argReduce(true),
   ArgMin: argReduce(false),
 });
