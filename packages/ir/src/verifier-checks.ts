@@ -1,5 +1,5 @@
 /** Content checks of the verifier: tensor sizes, initializer types, Cast/CastLike, opsets, I/O types. */
-import { dataTypeName, DataType } from './data-type.js';
+import { dataTypeName, DataType, parseDataType } from './data-type.js';
 import { formatType } from './printer-values.js';
 import { storageArrayType, storageLength, type Tensor } from './tensor.js';
 import { elementDType, tensorType, type ValueType } from './value-type.js';
@@ -94,14 +94,18 @@ function checkCast(t: Tree, info: GraphInfo, n: Node): void {
     if (to === undefined) t.report('cast-missing-to', `Cast node ${t.label(n)} in graph '${info.path}' has no 'to' attribute`, { graph: info, node: n });
     return;
   }
-  if (to.type !== 'INT') {
-    t.report('cast-missing-to', `Cast node ${t.label(n)} in graph '${info.path}' has a ${to.type} 'to' attribute; it must be an INT data type`, { graph: info, node: n });
+  // Cast-1 (opsets 1-5) names the type as a STRING, e.g. "FLOAT"; later versions use the enum.
+  const target = to.type === 'INT' ? Number(to.value)
+    : to.type === 'STRING' ? parseDataType(typeof to.value === 'string' ? to.value : new TextDecoder().decode(to.value))
+      : undefined;
+  if (target === undefined) {
+    t.report('cast-missing-to', `Cast node ${t.label(n)} in graph '${info.path}' has a 'to' attribute (${to.type}) that names no data type`, { graph: info, node: n });
     return;
   }
   const out = n.outputs[0];
   const d = elementDType(out?.type);
-  if (out !== undefined && d !== undefined && d !== Number(to.value)) {
-    t.report('cast-to-mismatch', `Cast node ${t.label(n)} in graph '${info.path}' casts to ${dataTypeName(Number(to.value))} but its output '${out.name}' is typed ${dataTypeName(d)}; make them agree`, { graph: info, node: n, value: out });
+  if (out !== undefined && d !== undefined && d !== target) {
+    t.report('cast-to-mismatch', `Cast node ${t.label(n)} in graph '${info.path}' casts to ${dataTypeName(target)} but its output '${out.name}' is typed ${dataTypeName(d)}; make them agree`, { graph: info, node: n, value: out });
   }
 }
 

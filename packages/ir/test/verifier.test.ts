@@ -234,6 +234,15 @@ describe('verifier', () => {
     expect(ds[1]!.message).to.equal("Cast node 'c2' (Cast) in graph 'main' casts to BFLOAT16 but its output 'b' is typed FLOAT16; make them agree");
   });
 
+  it('accepts the STRING `to` of Cast-1 (opsets 1-5) and checks it like the enum', () => {
+    const t = base();
+    const good = new Node({ opType: 'Cast', name: 'old1', inputs: [t.y], outputs: [new Value('s1', tensorType(DataType.FLOAT16, [2]))], attributes: { to: attr.string('FLOAT16') } });
+    const bad = new Node({ opType: 'Cast', name: 'old2', inputs: [t.y], outputs: [new Value('s2', tensorType(DataType.INT32, [2]))], attributes: { to: attr.string('FLOAT') } });
+    const junk = new Node({ opType: 'Cast', name: 'old3', inputs: [t.y], outputs: [new Value('s3')], attributes: { to: attr.string('QUATERNION') } });
+    t.g.append([good, bad, junk]);
+    expect(codes(t.m)).to.deep.equal(['cast-to-mismatch', 'cast-missing-to']);
+  });
+
   it('missing-opset: a node domain that is not imported (function imports count)', () => {
     const t = base();
     t.relu.domain = 'com.microsoft';
