@@ -1,1 +1,1 @@
-module.exports = require("@mixprec/testing/mocharc");
+module.exports = require("../testing/mocharc.cjs");
