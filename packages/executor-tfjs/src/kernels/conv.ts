@@ -138,7 +138,37 @@ function conv(ctx: KernelContext): RValue[] {
   return [makeTensor(x.dtype, shape, data)];
 }
 
-/** Host N-d transposed convolution (float64 accumulation, scatter form). */
+/**
+ * 2-D float ConvTranspose on tfjs: conv2dTranspose with 'valid' padding gives the full
+ * output, which is extended by output_padding and cropped by the pads.
+ */
+function tfConvTranspose(ctx: KernelContext, group: number, strides: number[], dil: number[], pb: number[], outSp: number[]): tf.Tensor {
+  const x = ctx.tensor(0);
+  const w = ctx.tensor(1);
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const [, mg, kh, kw] = w.shape as [number, number, number, number];
+  const xt = tf.transpose(toF32(ctx.tf(0)), [0, 2, 3, 1]);
+  const filt = tf.transpose(toF32(ctx.tf(1)), [2, 3, 1, 0]); // [kh, kw, mg, c]
+  const eh = (kh - 1) * dil[0]! + 1;
+  const ew = (kw - 1) * dil[1]! + 1;
+  const fullH = (h - 1) * strides[0]! + eh;
+  const fullW = (wd - 1) * strides[1]! + ew;
+  const xs = group === 1 ? [xt] : tf.split(xt, group, 3);
+  const fs = group === 1 ? [filt] : tf.split(filt, group, 3);
+  const parts = xs.map((xg, i) => tf.conv2dTranspose(xg as tf.Tensor4D, dilateFilter(fs[i]!, dil[0]!, dil[1]!) as tf.Tensor4D,
+    [n, fullH, fullW, mg], [strides[0]!, strides[1]!], 'valid'));
+  let y: tf.Tensor = parts.length === 1 ? parts[0]! : tf.concat(parts, 3);
+  // Extend (output_padding / explicit output_shape) and crop (pads) to the requested size.
+  const needH = pb[0]! + outSp[0]!;
+  const needW = pb[1]! + outSp[1]!;
+  if (needH > fullH || needW > fullW) y = tf.pad(y, [[0, 0], [0, Math.max(0, needH - fullH)], [0, Math.max(0, needW - fullW)], [0, 0]]);
+  y = tf.slice(y, [0, pb[0]!, pb[1]!, 0], [n, outSp[0]!, outSp[1]!, mg * group]);
+  if (ctx.has(2)) y = tf.add(y, toF32(ctx.tf(2)));
+  void c;
+  return tf.transpose(y, [0, 3, 1, 2]);
+}
+
+/** N-d transposed convolution: tfjs for 2-D floats, else a host loop (float64 accumulation, scatter form). */
 function convTranspose(ctx: KernelContext): RValue[] {
   const x = ctx.tensor(0);
   const w = ctx.tensor(1);
@@ -169,6 +199,7 @@ function convTranspose(ctx: KernelContext): RValue[] {
       outSp.push(full - pads[i]! - pads[i + r]!);
     }
   }
+  if (isFloat(x) && r === 2 && pb.every((p) => p >= 0)) return [out(x.dtype, tfConvTranspose(ctx, group, strides, dil, pb, outSp))];
   const [n, c] = x.shape as [number, number];
   const mg = w.shape[1]!;
   const m = mg * group;
