@@ -31,10 +31,22 @@ export function registerRoundKernels(backendName: string): void {
   }
 }
 
-/** `x` (float32) rounded onto the grid of `dtype` (FLOAT16 or BFLOAT16); other dtypes: `x`. */
+/**
+ * `x` (float32) rounded onto the grid of `dtype` (FLOAT16 or BFLOAT16); other dtypes: `x`.
+ * Runs the registered kernel; on a backend without it (or whose host API differs) the same
+ * bit loop runs on a host copy.
+ */
 export function roundTensor(x: tf.Tensor, dtype: DataType): tf.Tensor {
   if (x.dtype !== 'float32') return x;
-  if (dtype === DataType.FLOAT16) return tf.engine().runKernel(ROUND_F16, { x }) as tf.Tensor;
-  if (dtype === DataType.BFLOAT16) return tf.engine().runKernel(ROUND_BF16, { x }) as tf.Tensor;
-  return x;
+  const name = dtype === DataType.FLOAT16 ? ROUND_F16 : dtype === DataType.BFLOAT16 ? ROUND_BF16 : undefined;
+  if (name === undefined) return x;
+  if (tf.getKernel(name, tf.getBackend()) !== undefined) {
+    try {
+      return tf.engine().runKernel(name, { x }) as tf.Tensor;
+    } catch {
+      // fall through to the host copy
+    }
+  }
+  const round = dtype === DataType.FLOAT16 ? roundToFloat16 : roundToBFloat16;
+  return tf.tensor(round(x.dataSync() as Float32Array, new Float32Array(x.size)), x.shape, 'float32');
 }
