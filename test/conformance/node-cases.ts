@@ -9,9 +9,9 @@ import { executeModel, type Feed, type OtherOutput } from '@mixprec/executor-tfj
 import { DataType, dataTypeName, isNumericTensorType, Tensor, tensorToFloat64, walkNodes } from '@mixprec/ir';
 import { loadModel, loadTensor } from '@mixprec/onnx';
 
-/** Root of the node cases; env `ONNX_TESTDATA_DIR` overrides the Debian default. */
-export function nodeTestRoot(): string {
-  return path.join(process.env['ONNX_TESTDATA_DIR'] ?? '/usr/share/libonnx-testdata/data', 'node');
+/** Root of a test-data suite (`node`, `pytorch-converted`, …); env `ONNX_TESTDATA_DIR` overrides the Debian default. */
+export function nodeTestRoot(suite = 'node'): string {
+  return path.join(process.env['ONNX_TESTDATA_DIR'] ?? '/usr/share/libonnx-testdata/data', suite);
 }
 
 /**
