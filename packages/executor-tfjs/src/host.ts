@@ -82,9 +82,9 @@ export function makeTensor(dtype: DataType, shape: readonly number[], values: Ar
       const out = new Int32Array(n);
       const wideOk = mayBeWide(dtype);
       for (let i = 0; i < n; i++) {
-        const x = Math.trunc(values[i]!);
+        const x = toInteger(values[i]!);
         if (x >= INT32_MIN && x <= INT32_MAX) out[i] = wrapInt(dtype, x);
-        else if (wideOk) return makeWide(dtype, shape, BigInt64Array.from(Array.from(values), (y) => BigInt(Math.trunc(y))));
+        else if (wideOk) return makeWide(dtype, shape, BigInt64Array.from(Array.from(values), (y) => BigInt.asIntN(64, BigInt(toInteger(y)))));
         else out[i] = wrapInt(dtype, Number(BigInt.asIntN(32, BigInt(x))));
       }
       return TensorValue.ofTf(dtype, tf.tensor(out, [...shape], 'int32'));
@@ -92,6 +92,13 @@ export function makeTensor(dtype: DataType, shape: readonly number[], values: Ar
     default:
       throw new ExecError('KernelError', `The executor cannot hold ${dataTypeName(dtype)} tensors`);
   }
+}
+
+/** An integer from a host number: truncated toward zero, NaN → 0, ±Infinity → ±2^63 − 1. */
+function toInteger(x: number): number {
+  if (Number.isNaN(x)) return 0;
+  if (!Number.isFinite(x)) return x > 0 ? 9223372036854775807 : -9223372036854775808;
+  return Math.trunc(x);
 }
 
 /** An integer tensor from exact bigints: int32 storage when every value fits, else wide. */
