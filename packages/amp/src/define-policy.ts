@@ -21,6 +21,8 @@ export interface PolicySpec {
   readonly reasons?: Readonly<Record<string, string>>;
   /** Colour of ops no rule decides (default: the extended policy's, else red). */
   readonly fallback?: Color;
+  /** Why ops no rule decides get the fallback colour, for the report (default: a generic sentence). */
+  readonly fallbackReason?: string;
   /** Custom rules (callables with levels; above 10 overrides the lists). */
   readonly rules?: readonly PolicyRule[];
   /** Custom-domain ops (`domain.Op`) this policy knows how to colour. */
@@ -60,7 +62,8 @@ export function definePolicy(spec: PolicySpec): Policy {
   const acc = new Map<string, DataType>();
   for (const [op, a] of Object.entries(spec.accumulation ?? {})) acc.set(op, accumulationDType(a));
   const reasons = spec.reasons ?? {};
-  const rules: PolicyRule[] = [...(spec.extends?.rules ?? [])];
+  // This spec's accumulation overrides what an extended policy's rules say for the same op.
+  const rules: PolicyRule[] = (spec.extends?.rules ?? []).map((r) => overridingAccumulation(r, acc));
   if (colors.size > 0) {
     rules.push({
       name: `${spec.name}:lists`,
@@ -87,12 +90,15 @@ export function definePolicy(spec: PolicySpec): Policy {
   const claims = new Set(spec.claims ?? []);
   const parent = spec.extends;
   const fallbackColor = spec.fallback ?? parent?.fallback.color ?? 'red';
+  const fallbackReason = spec.fallbackReason
+    ?? (spec.fallback === undefined && parent !== undefined ? parent.fallback.reason : undefined)
+    ?? `${spec.name}: op not listed, default ${fallbackColor}`;
   const policy: Policy = {
     name: spec.name,
     description: spec.description ?? parent?.description ?? spec.name,
     target: spec.target ?? parent?.target ?? DataType.FLOAT16,
     rules: withAccumulation(rules, acc),
-    fallback: { color: fallbackColor, reason: `${spec.name}: op not listed, default ${fallbackColor}` },
+    fallback: { color: fallbackColor, reason: fallbackReason },
     claimsOp: (domain, opType) => claims.has(opKey(domain, opType)) || (parent?.claimsOp?.(domain, opType) ?? false),
   };
   return Object.freeze(policy);
@@ -115,4 +121,19 @@ function withAccumulation(rules: readonly PolicyRule[], acc: ReadonlyMap<string,
       return a === undefined ? d : { ...d, accumulation: a };
     },
   })));
+}
+
+/** An inherited rule whose green/gray decisions take this spec's accumulation for the op, when it names one. */
+function overridingAccumulation(r: PolicyRule, acc: ReadonlyMap<string, DataType>): PolicyRule {
+  if (acc.size === 0) return r;
+  return {
+    name: r.name,
+    level: r.level,
+    decide(q: PolicyQuery): Decision | undefined {
+      const d = r.decide(q);
+      if (d === undefined || d.color === 'red') return d;
+      const a = acc.get(opKey(q.node.domain, q.node.opType));
+      return a === undefined ? d : { ...d, accumulation: a };
+    },
+  };
 }

@@ -6,3 +6,16 @@ export {
   type PolicyQuery, type PolicyRule, type RuledDecision,
 } from './policy.js';
 export { definePolicy, type PolicySpec } from './define-policy.js';
+export {
+  attrOrDefault, createPolicyQuery, inputShape, isDepthwiseConv, knownProduct, macsOf, outputShape, reductionDepth,
+  weightElements, type PolicyQueryOptions,
+} from './policy-helpers.js';
+export { aggressive } from './policies/aggressive.js';
+export { BALANCED_ENTRIES, balanced } from './policies/balanced.js';
+export { BF16_RED_ENTRIES, bf16 } from './policies/bf16.js';
+export { ACCUMULATING_OPS, TYPE_SEMANTIC_OPS } from './policies/op-families.js';
+export {
+  ColorC, DTypeNameC, PolicyJsonC, RuleJsonC, RuleWhenC, TargetC, decodePolicyJson, loadPolicyFile,
+  type DecodePolicyOptions, type PolicyJson, type RuleJson,
+} from './policy-codec.js';
+export { formatPolicyFileError, type PolicyFileError, type PolicyFileIssue } from './policy-codec-errors.js';
