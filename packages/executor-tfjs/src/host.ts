@@ -84,7 +84,7 @@ export function makeTensor(dtype: DataType, shape: readonly number[], values: Ar
       for (let i = 0; i < n; i++) {
         const x = toInteger(values[i]!);
         if (x >= INT32_MIN && x <= INT32_MAX) out[i] = wrapInt(dtype, x);
-        else if (wideOk) return makeWide(dtype, shape, BigInt64Array.from(Array.from(values), (y) => BigInt.asIntN(64, BigInt(toInteger(y)))));
+        else if (wideOk) return makeWide(dtype, shape, BigInt64Array.from(Array.from(values), (y) => clampInt64(BigInt(toInteger(y)))));
         else out[i] = wrapInt(dtype, Number(BigInt.asIntN(32, BigInt(x))));
       }
       return TensorValue.ofTf(dtype, tf.tensor(out, [...shape], 'int32'));
@@ -94,11 +94,15 @@ export function makeTensor(dtype: DataType, shape: readonly number[], values: Ar
   }
 }
 
-/** An integer from a host number: truncated toward zero, NaN → 0, ±Infinity → ±2^63 − 1. */
+/** An integer from a host number: truncated toward zero, NaN → 0, ±Infinity → the int64 limits (clamped by the caller). */
 function toInteger(x: number): number {
   if (Number.isNaN(x)) return 0;
   if (!Number.isFinite(x)) return x > 0 ? 9223372036854775807 : -9223372036854775808;
   return Math.trunc(x);
+}
+
+function clampInt64(x: bigint): bigint {
+  return x > 9223372036854775807n ? 9223372036854775807n : x < -9223372036854775808n ? -9223372036854775808n : x;
 }
 
 /** An integer tensor from exact bigints: int32 storage when every value fits, else wide. */
