@@ -8,6 +8,7 @@ export { eliminateIdentity } from './eliminate-identity.js';
 export { topoSort } from './topo-sort.js';
 export { constantToInitializer } from './constant-to-initializer.js';
 export { castCleanup } from './cast-cleanup.js';
+export { inferTypes, untypedValues } from './infer-types.js';
 export { transformAliases, transformPasses } from './pass-list.js';
 export { canForwardValue, forwardValue, isOutputOf } from './rewrite.js';
 export { constantValue, type ConstantValue } from './constant-value.js';

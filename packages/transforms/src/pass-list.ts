@@ -4,6 +4,7 @@ import { constantToInitializer } from './constant-to-initializer.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
 import { eliminateIdentity } from './eliminate-identity.js';
+import { inferTypes } from './infer-types.js';
 import { topoSort } from './topo-sort.js';
 
 /**
@@ -13,6 +14,7 @@ import { topoSort } from './topo-sort.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const transformPasses: readonly PassFactory<any>[] = Object.freeze([
   dce, cse, eliminateIdentity, topoSort, constantToInitializer, castCleanup,
+  inferTypes,
 ]);
 
 /**

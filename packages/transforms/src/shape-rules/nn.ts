@@ -1,7 +1,7 @@
 import type { Dim, Node } from '@mixprec/ir';
 import {
   broadcastShapes, constInts, constNumbers, dimCeilDiv, dimMul, mergeDim, normAxis, unknownDims, windowOutput,
-  type ShapeContext, type ShapeRule,
+  type ShapeRule,
 } from '../shape-inference.js';
 
 /** Spatial output sizes of a convolution or pooling window over `x` (NC + spatial dims). */
@@ -258,4 +258,3 @@ export const nnRules: ReadonlyMap<string, ShapeRule> = new Map<string, ShapeRule
   ['RoiAlign', (c) => [[c.shape(1)?.[0], c.shape(0)?.[1], c.node.getInt('output_height', 1), c.node.getInt('output_width', 1)]]],
 ]);
 
-export type { ShapeContext };

@@ -1,5 +1,5 @@
 import type { Dim } from '@mixprec/ir';
-import { constInts, constScalar, normAxis, unknownDims, type ShapeContext, type ShapeRule } from '../shape-inference.js';
+import { constInts, constScalar, normAxis, unknownDims, type ShapeRule } from '../shape-inference.js';
 
 const REDUCE = [
   'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceProd',
@@ -135,4 +135,3 @@ export const reduceRules: ReadonlyMap<string, ShapeRule> = new Map<string, Shape
   ['RandomNormal', (c) => [c.node.getInts('shape')]], ['RandomUniform', (c) => [c.node.getInts('shape')]],
 ]);
 
-export type { ShapeContext };

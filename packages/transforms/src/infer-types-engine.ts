@@ -1,0 +1,168 @@
+import {
+  DataType, topologicalOrder, typesEqual, type Diagnostic, type Graph, type Model, type Node, type Tensor, type Value,
+  type ValueType,
+} from '@mixprec/ir';
+import { constantValue } from './constant-value.js';
+import { inferControlFlow, isControlFlow } from './infer-types-control.js';
+import { mergeTypes, type Inferred } from './infer-types-merge.js';
+import { dataRules, tensorData } from './shape-inference-data.js';
+import type { OutputShapes, ShapeContext, SymData } from './shape-inference.js';
+import { shapeRules } from './shape-rules/index.js';
+import { inferOutputTypes } from './type-rules.js';
+import { trainingOutputTypes } from './type-rules-training.js';
+
+/** Options of one inference run. */
+export interface InferOptions {
+  /** Let inferred types replace declared ones where they differ (node outputs only). */
+  readonly overwrite: boolean;
+  /** Infer shapes too (else element types only). */
+  readonly shapes: boolean;
+}
+
+/**
+ * One run of type inference over a model: walks every graph in topological order, types each
+ * node's outputs from its inputs (subgraphs first for If/Loop/Scan/SequenceMap), merges with
+ * the declared types and reports contradictions. Constants and propagated integer data live in
+ * this object only; the model receives types, nothing else.
+ */
+export class TypeInferencer {
+  modified = false;
+  readonly #consts = new Map<Value, Tensor>();
+  readonly #data = new Map<Value, SymData>();
+  readonly #overridable: boolean;
+
+  constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
+    // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
+    this.#overridable = model.irVersion < 4;
+  }
+
+  opset(domain: string): number | undefined {
+    return this.model.opset(domain) ?? (domain === '' ? 1 : undefined);
+  }
+
+  /** Types every value of `g` and of its subgraphs. */
+  inferGraph(g: Graph): void {
+    for (const v of g.initializers.values()) {
+      const t = v.constValue!;
+      if (!v.isGraphInput() || this.#overridable) this.#consts.set(v, t);
+      this.assign(v, { type: { kind: 'tensor', dtype: t.dtype }, shape: t.dims }, undefined, g);
+    }
+    let order: Node[];
+    try {
+      order = topologicalOrder(g);
+    } catch {
+      order = g.nodes();
+    }
+    for (const n of order) this.inferNode(n, g);
+  }
+
+  inferNode(n: Node, g: Graph): void {
+    if (n.opType === 'Constant' && n.domain === '') {
+      const cv = constantValue(n);
+      if (cv?.kind === 'dense' && n.outputs[0] !== undefined) this.#consts.set(n.outputs[0], cv.tensor);
+    }
+    const opset = this.opset(n.domain);
+    let inferred: readonly Inferred[];
+    if (n.domain === '' && isControlFlow(n.opType) && opset !== undefined) {
+      inferred = inferControlFlow(n, opset, this);
+    } else {
+      for (const sg of n.subgraphs()) this.inferGraph(sg);
+      inferred = trainingOutputTypes(n) ?? this.#inferPlain(n, opset);
+    }
+    n.outputs.forEach((o, i) => {
+      if (o.name === '') return;
+      const inf = inferred[i];
+      if (inf !== undefined) this.assign(o, inf, n, g);
+    });
+    if (opset !== undefined && n.domain === '' && this.options.shapes) {
+      const rule = dataRules.get(n.opType);
+      const out = n.outputs[0];
+      if (rule !== undefined && out !== undefined && isIntTensor(out.type)) {
+        const d = rule(this.#context(n, opset));
+        if (d !== undefined) this.#data.set(out, d);
+      }
+    }
+  }
+
+  #inferPlain(n: Node, opset: number | undefined): Inferred[] {
+    const types = inferOutputTypes(n, opset, n.inputs.map((v) => v?.type));
+    let shapes: OutputShapes | undefined;
+    if (this.options.shapes && opset !== undefined && n.domain === '') {
+      const rule = shapeRules.get(n.opType);
+      if (rule !== undefined) {
+        try {
+          shapes = rule(this.#context(n, opset));
+        } catch {
+          shapes = undefined; // a malformed node (bad attribute types): no shape rather than a failed pass
+        }
+      }
+    }
+    if (this.options.shapes && n.opType === 'Constant' && n.domain === '') {
+      const t = this.#consts.get(n.outputs[0]!);
+      if (t !== undefined) shapes = [t.dims];
+    }
+    return n.outputs.map((_, i) => {
+      const t = types[i];
+      const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
+      return { type: t, shape: isTensor ? shapes?.[i] : undefined };
+    });
+  }
+
+  /** A constant known for `v` (initializer, Constant output). */
+  constant(v: Value | undefined): Tensor | undefined {
+    return v === undefined ? undefined : this.#consts.get(v);
+  }
+
+  #context(n: Node, opset: number): ShapeContext {
+    const ins = n.inputs;
+    return {
+      node: n,
+      opset,
+      inputCount: ins.length,
+      has: (i) => ins[i] !== undefined,
+      shape: (i) => {
+        const t = ins[i]?.type;
+        return t?.kind === 'tensor' ? t.shape : undefined;
+      },
+      dtype: (i) => ins[i]?.dtype,
+      tensor: (i) => this.constant(ins[i]),
+      data: (i) => {
+        const v = ins[i];
+        if (v === undefined) return undefined;
+        const known = this.#data.get(v);
+        if (known !== undefined) return known;
+        const t = this.#consts.get(v);
+        return t === undefined ? undefined : tensorData(t);
+      },
+    };
+  }
+
+  /**
+   * Gives `v` the merge of its declared type and `inferred`; reports a contradiction.
+   * Graph inputs are the interface: only subgraph inputs (body parameters) are completed, and
+   * overwrite never applies to them or to initializers.
+   */
+  assign(v: Value, inferred: Inferred, node: Node | undefined, g: Graph): void {
+    const producedHere = node !== undefined;
+    const m = mergeTypes(v.type, inferred, this.options.overwrite && producedHere);
+    if (m.conflict !== undefined) {
+      const where = node === undefined ? `graph '${g.name}'` : `output of ${node.toString()} in graph '${g.name}'`;
+      this.report({
+        severity: 'warning', code: 'infer-types-conflict',
+        message: `Value '${v.name}' (${where}) contradicts inference (${m.conflict}); ${this.options.overwrite && producedHere ? 'the inferred type replaces it' : 'the declared type is kept'}`,
+        graph: g.name, ...(node === undefined ? {} : { node: node.name }), value: v.name,
+      });
+    }
+    if (m.type !== undefined && !typesEqual(v.type, m.type)) {
+      v.type = m.type;
+      this.modified = true;
+    }
+  }
+}
+
+function isIntTensor(t: ValueType | undefined): boolean {
+  if (t?.kind !== 'tensor') return false;
+  const d = t.dtype;
+  return d === DataType.INT64 || d === DataType.INT32 || d === DataType.INT16 || d === DataType.INT8
+    || d === DataType.UINT64 || d === DataType.UINT32 || d === DataType.UINT16 || d === DataType.UINT8;
+}

@@ -1,0 +1,152 @@
+import {
+  DataType, getOpSchema, outputParam, outputTypeParam, parseTypeString, typeParamGroups, typeStringOf,
+  type Node, type ValueType,
+} from '@mixprec/ir';
+import { castTarget } from './cast-lattice.js';
+import { constantValue } from './constant-value.js';
+
+/**
+ * Element types of a node's outputs (without shapes), from the versioned ONNX schema table:
+ * 1. an output typed by a type parameter takes the type of the first typed input bound to the
+ *    same parameter (`Add`: T; `CastLike`: the target's type; `Clip`: the input's);
+ * 2. a fixed output type (`Shape` → int64) or a parameter allowing one type (`Dropout`'s mask) is that type;
+ * 3. outputs whose type an attribute or a sequence/optional input decides follow the
+ *    {@link SPECIAL} rules (`Cast.to`, `ConstantOfShape.value`, `dtype`, `output_datatype`, …).
+ * If/Loop/Scan/SequenceMap are typed from their bodies elsewhere. Ops without a schema at the
+ * model's opset (custom domains, unknown ops) get nothing: their declared types stay.
+ */
+
+const tensor = (dtype: number): ValueType => ({ kind: 'tensor', dtype });
+
+/** A tensor type without its shape (the dtype level of a type). */
+function stripShape(t: ValueType): ValueType {
+  if (t.kind === 'tensor') return tensor(t.dtype);
+  if (t.kind === 'sparse_tensor') return { kind: 'sparse_tensor', dtype: t.dtype };
+  if ((t.kind === 'sequence' || t.kind === 'optional') && t.elem !== undefined) return { ...t, elem: stripShape(t.elem) };
+  return t;
+}
+
+/** A type complete enough to type an output (no UNDEFINED element type, no missing element). */
+function isKnown(t: ValueType): boolean {
+  if ((t.kind === 'tensor' || t.kind === 'sparse_tensor') && t.dtype === DataType.UNDEFINED) return false;
+  return typeStringOf(t) !== undefined;
+}
+
+/** The element type of a sequence or optional (the type itself for a tensor). */
+function inner(t: ValueType | undefined): ValueType | undefined {
+  if (t === undefined) return undefined;
+  if (t.kind === 'sequence' || t.kind === 'optional') return t.elem === undefined ? undefined : stripShape(t.elem);
+  return stripShape(t);
+}
+
+function dtypeAttr(node: Node, name: string): number | undefined {
+  const v = node.getInt(name);
+  return v === undefined || v === 0 ? undefined : v;
+}
+
+type Special = (node: Node, inputs: readonly (ValueType | undefined)[], opset: number) => readonly (ValueType | undefined)[] | undefined;
+
+const fromAttrOrInput = (name: string): Special => (n, ins) => {
+  const d = dtypeAttr(n, name);
+  return [d !== undefined ? tensor(d) : ins[0]?.kind === 'tensor' ? tensor(ins[0].dtype) : undefined];
+};
+
+const fromAttr = (name: string, fallback: number): Special => (n) => [tensor(dtypeAttr(n, name) ?? fallback)];
+
+/** Rules for outputs whose type no input binds (ONNX domain). */
+const SPECIAL: ReadonlyMap<string, Special> = new Map<string, Special>([
+  ['Cast', (n) => {
+    const to = castTarget(n);
+    return [to === undefined ? undefined : tensor(to)];
+  }],
+  ['Constant', (n) => {
+    const cv = constantValue(n);
+    if (cv === undefined) return undefined;
+    return [cv.kind === 'dense' ? tensor(cv.tensor.dtype) : { kind: 'sparse_tensor', dtype: cv.sparse.values.dtype }];
+  }],
+  ['ConstantOfShape', (n) => [tensor(n.getTensor('value')?.dtype ?? DataType.FLOAT)]],
+  ['EyeLike', fromAttrOrInput('dtype')], ['RandomNormalLike', fromAttrOrInput('dtype')],
+  ['RandomUniformLike', fromAttrOrInput('dtype')], ['Bernoulli', fromAttrOrInput('dtype')],
+  ['RandomNormal', fromAttr('dtype', DataType.FLOAT)], ['RandomUniform', fromAttr('dtype', DataType.FLOAT)],
+  ['Multinomial', fromAttr('dtype', DataType.INT32)],
+  ['HannWindow', fromAttr('output_datatype', DataType.FLOAT)], ['HammingWindow', fromAttr('output_datatype', DataType.FLOAT)],
+  ['BlackmanWindow', fromAttr('output_datatype', DataType.FLOAT)], ['MelWeightMatrix', fromAttr('output_datatype', DataType.FLOAT)],
+  ['BitCast', (n) => {
+    const to = dtypeAttr(n, 'to');
+    return [to === undefined ? undefined : tensor(to)];
+  }],
+  ['DequantizeLinear', (n, ins, opset) => {
+    if (opset < 19) return [tensor(DataType.FLOAT)];
+    const d = opset >= 23 ? dtypeAttr(n, 'output_dtype') : undefined;
+    return [d !== undefined ? tensor(d) : ins[1]?.kind === 'tensor' ? tensor(ins[1].dtype) : undefined];
+  }],
+  ['QuantizeLinear', (n, ins, opset) => {
+    const zp = ins[2];
+    if (n.inputs[2] !== undefined) return [zp?.kind === 'tensor' ? tensor(zp.dtype) : undefined];
+    const d = opset >= 21 ? dtypeAttr(n, 'output_dtype') : undefined;
+    return [tensor(d ?? DataType.UINT8)];
+  }],
+  ['LayerNormalization', (n, ins) => {
+    const x = ins[0]?.kind === 'tensor' ? tensor(ins[0].dtype) : undefined;
+    const stash = tensor(n.getInt('stash_type', DataType.FLOAT));
+    return n.outputs.map((_, i) => (i === 0 ? x : stash));
+  }],
+  ['SequenceEmpty', (n) => [{ kind: 'sequence', elem: tensor(dtypeAttr(n, 'dtype') ?? DataType.FLOAT) }]],
+  ['SequenceConstruct', (_n, ins) => {
+    const e = inner(ins[0]);
+    return [e === undefined ? undefined : { kind: 'sequence', elem: e }];
+  }],
+  ['SplitToSequence', (_n, ins) => {
+    const e = inner(ins[0]);
+    return [e === undefined ? undefined : { kind: 'sequence', elem: e }];
+  }],
+  ['SequenceAt', (_n, ins) => [ins[0]?.kind === 'sequence' ? inner(ins[0]) : undefined]],
+  ['ConcatFromSequence', (_n, ins) => [ins[0]?.kind === 'sequence' ? inner(ins[0]) : undefined]],
+  ['Optional', (n, ins) => {
+    const a = n.attributes.get('type');
+    const e = a?.type === 'TYPE_PROTO' ? a.value : ins[0] === undefined ? undefined : stripShape(ins[0]);
+    return [e === undefined ? undefined : { kind: 'optional', elem: e }];
+  }],
+  ['OptionalGetElement', (_n, ins) => [inner(ins[0])]],
+]);
+
+/** Whether {@link inferOutputTypes} has something to say about this op (a schema or a special rule). */
+export function hasTypeRule(node: Node, opset: number | undefined): boolean {
+  if (opset === undefined) return false;
+  return (node.domain === '' && SPECIAL.has(node.opType)) || getOpSchema(node.domain, node.opType, opset) !== undefined;
+}
+
+/**
+ * The dtype-level types of `node`'s outputs given its inputs' types (`undefined` = unknown).
+ * `opset` is the model's import of the node's domain.
+ */
+export function inferOutputTypes(node: Node, opset: number | undefined, inputs: readonly (ValueType | undefined)[]): (ValueType | undefined)[] {
+  const out: (ValueType | undefined)[] = node.outputs.map(() => undefined);
+  if (opset === undefined) return out;
+  const special = node.domain === '' ? SPECIAL.get(node.opType)?.(node, inputs, opset) : undefined;
+  const schema = getOpSchema(node.domain, node.opType, opset);
+  if (schema !== undefined) {
+    const groups = typeParamGroups(schema, node.inputs.length, node.outputs.length);
+    for (let o = 0; o < out.length; o++) {
+      const param = outputTypeParam(schema, o);
+      if (param === undefined) {
+        const p = outputParam(schema, o);
+        out[o] = p === undefined ? undefined : parseTypeString(p.typeStr);
+        continue;
+      }
+      const group = groups.find((g) => g.param === param && g.outputs.includes(o));
+      for (const i of group?.inputs ?? []) {
+        const t = inputs[i];
+        if (node.inputs[i] === undefined || t === undefined || !isKnown(t)) continue;
+        out[o] = stripShape(t);
+        break;
+      }
+      const allowed = schema.typeConstraints.get(param) ?? [];
+      if (out[o] === undefined && allowed.length === 1) out[o] = parseTypeString(allowed[0]!);
+    }
+  }
+  special?.forEach((t, o) => {
+    if (t !== undefined && o < out.length) out[o] = t;
+  });
+  return out;
+}
