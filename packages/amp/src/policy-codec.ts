@@ -5,6 +5,7 @@ import { DataType, PreconditionError } from '@mixprec/ir';
 import { definePolicy } from './define-policy.js';
 import type { Policy } from './policy.js';
 import { issuesFromErrors, showValue, type PolicyFileError, type PolicyFileIssue } from './policy-codec-errors.js';
+import { locateJsonError } from './policy-codec-json.js';
 import { compileJsonRule } from './policy-codec-rules.js';
 
 /*
@@ -158,12 +159,9 @@ function parseJson(text: string, file: string | undefined): E.Either<PolicyFileE
   try {
     return E.right(JSON.parse(text) as unknown);
   } catch (e) {
-    const message = (e as Error).message;
-    const pos = /at position (\d+)/.exec(message);
-    if (pos === null) return E.left({ _tag: 'PolicyFileSyntax', file, message });
-    const offset = Number(pos[1]);
-    const before = text.slice(0, offset).split('\n');
-    return E.left({ _tag: 'PolicyFileSyntax', file, message, line: before.length, column: before[before.length - 1]!.length + 1 });
+    const where = locateJsonError(text);
+    if (where === undefined) return E.left({ _tag: 'PolicyFileSyntax', file, message: (e as Error).message.split('\n')[0]! });
+    return E.left({ _tag: 'PolicyFileSyntax', file, message: where.message, line: where.line, column: where.column });
   }
 }
 
@@ -179,7 +177,7 @@ export function decodePolicyJson(input: string | unknown, options: DecodePolicyO
   const file = options.file;
   let raw: unknown = input;
   if (typeof input === 'string') {
-    const parsed = parseJson(input, file);
+    const parsed = parseJson(input.replace(/^\uFEFF/, ''), file); // editors on Windows write a BOM
     if (E.isLeft(parsed)) return parsed;
     raw = parsed.right;
   }

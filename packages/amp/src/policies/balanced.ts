@@ -159,7 +159,7 @@ const RED: readonly (readonly [string, string])[] = [
   ['GroupNormalization', `PyTorch autocast fp32 (group_norm); ${STATS} (TVM Relax kFollow disagrees)`],
   ['InstanceNormalization', `${STATS}; onnxconverter-common blocked it in 2021 (TVM Relax kFollow disagrees)`],
   ['RMSNormalization', `a mean of squares like LayerNormalization (TVM Relay NEVER, PyTorch fp32) (TVM Relax kFollow rms_norm disagrees)`],
-  ['MeanVarianceNormalization', STATS],
+  ['MeanVarianceNormalization', `normalises like LayerNormalization (TVM Relay NEVER, PyTorch autocast fp32 layer_norm); ${STATS}`],
   ['LpNormalization', 'TVM Relay NEVER (l2_normalize), PyTorch autocast fp32 (norms)'],
   ['LRN', 'sums squares over a channel window: like ReduceSumSquare (TF AMP deny L2Loss)'],
   ['CumSum', 'TVM Relax kNever, PyTorch autocast fp32 (cumsum), onnxconverter-common and onnxruntime float16 block it'],
