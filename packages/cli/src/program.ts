@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerInspect } from './commands/inspect.js';
 import { registerOpt } from './commands/opt.js';
 import { registerPasses } from './commands/passes.js';
+import { registerRun } from './commands/run.js';
 import { CliError, ExitCode } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIO): Command {
   registerInspect(program, io);
   registerOpt(program, io);
   registerPasses(program, io);
+  registerRun(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }
