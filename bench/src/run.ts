@@ -1,0 +1,214 @@
+/**
+ * The benchmark runner (`npm run bench`, or `npm run bench -- --smoke`).
+ *
+ *   node bench/dist/run.js [--smoke] [--runs N] [--only ID,…] [--json FILE] [--keep-outputs DIR] [--no-ort]
+ *
+ * For each benchmark: generate (or take from the cache) the model, then measure the I/O floor
+ * (a process that reads the input files and writes half of their bytes, with fsync) and each
+ * `mixprec` command as a whole process, interleaved, N runs after one warm-up run of each
+ * (none in smoke mode). Reports median wall time, peak RSS (largest of the runs) and the ratio
+ * to the floor of the same run; checks the last output in onnxruntime-node against the
+ * original. `--smoke` (or MIXPREC_BENCH_SMOKE=1): tiny models, one run, no warm-up.
+ * Prints a Markdown report on stdout (progress on stderr); `--json` writes every number.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchmarks, cliScript, detectCli, type BenchDef, type CliFeatures } from './benchmarks.js';
+import { describeMachine, type Machine } from './machine.js';
+import { measureNode, median, type Measurement } from './measure.js';
+import type { ModelFiles } from './model-cache.js';
+import type { OrtCheck } from './ort-check.js';
+import { formatReport } from './report.js';
+
+export interface Options {
+  readonly smoke: boolean;
+  readonly runs: number | undefined;
+  readonly only: ReadonlySet<string> | undefined;
+  readonly json: string | undefined;
+  readonly keepOutputs: string | undefined;
+  readonly ort: boolean;
+}
+
+export interface Summary {
+  readonly runs: number;
+  readonly wallMs: number;
+  readonly minWallMs: number;
+  readonly maxRssMiB: number;
+  readonly rssFrom: Measurement['rssFrom'];
+  readonly userS?: number;
+  readonly sysS?: number;
+}
+
+export interface CommandResult {
+  readonly id: string;
+  readonly label: string;
+  readonly command: string;
+  readonly summary: Summary;
+  /** Median wall time over the floor's median wall time. */
+  readonly floorRatio: number;
+  /** The output of the last run (kept only with --keep-outputs). */
+  readonly output: string;
+  readonly outputBytes: number;
+  readonly ort?: OrtCheck;
+}
+
+export interface BenchResult {
+  readonly id: string;
+  readonly title: string;
+  readonly model: ModelFiles;
+  readonly floor: Summary;
+  readonly commands: CommandResult[];
+}
+
+export interface BenchReport {
+  readonly machine: Machine;
+  readonly smoke: boolean;
+  readonly cli: CliFeatures;
+  readonly results: BenchResult[];
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const value = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i < 0 ? undefined : argv[i + 1];
+  };
+  const known = new Set(['--smoke', '--runs', '--only', '--json', '--keep-outputs', '--no-ort']);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!known.has(a)) throw new Error(`unknown argument '${a}'; expected ${[...known].join(', ')}`);
+    if (['--runs', '--only', '--json', '--keep-outputs'].includes(a)) i++;
+  }
+  const runs = value('--runs');
+  if (runs !== undefined && !(Number(runs) >= 1)) throw new Error(`--runs: expected a count ≥ 1, got '${runs}'`);
+  return {
+    smoke: argv.includes('--smoke') || process.env['MIXPREC_BENCH_SMOKE'] === '1',
+    runs: runs === undefined ? undefined : Number(runs),
+    only: value('--only') === undefined ? undefined : new Set(value('--only')!.split(',')),
+    json: value('--json'),
+    keepOutputs: value('--keep-outputs'),
+    ort: !argv.includes('--no-ort'),
+  };
+}
+
+const log = (s: string): void => {
+  process.stderr.write(`${s}\n`);
+};
+
+function summarize(ms: readonly Measurement[]): Summary {
+  const cpu = (k: 'userS' | 'sysS'): number | undefined => (ms.every((m) => m[k] !== undefined) ? median(ms.map((m) => m[k]!)) : undefined);
+  const userS = cpu('userS');
+  const sysS = cpu('sysS');
+  return {
+    runs: ms.length,
+    wallMs: Math.round(median(ms.map((m) => m.wallMs))),
+    minWallMs: Math.round(Math.min(...ms.map((m) => m.wallMs))),
+    maxRssMiB: Math.round(Math.max(...ms.map((m) => m.maxRssKiB)) / 1024),
+    rssFrom: ms[0]!.rssFrom,
+    ...(userS === undefined ? {} : { userS }),
+    ...(sysS === undefined ? {} : { sysS }),
+  };
+}
+
+/** The files a saved model consists of: `X.onnx` and `X.data` when present. */
+function modelFiles(file: string): string[] {
+  const data = file.replace(/\.onnx$/, '.data');
+  return fs.existsSync(data) ? [file, data] : [file];
+}
+
+function removeModel(file: string): void {
+  for (const f of modelFiles(file)) fs.rmSync(f, { force: true });
+}
+
+function ortCheck(model: ModelFiles, converted: string, scratch: string): OrtCheck {
+  const specs = path.join(scratch, 'inputs.json');
+  fs.writeFileSync(specs, JSON.stringify(model.inputs));
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ort-check.js');
+  const r = spawnSync(process.execPath, [script, model.file, converted, specs], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`onnxruntime-node check of ${converted} failed: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as OrtCheck;
+}
+
+function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
+  log(`\n== ${def.id}: ${def.title}`);
+  const t0 = performance.now();
+  const model = def.model();
+  log(`   model ${model.file} (${(model.bytes / 1e6).toFixed(1)} MB, ${model.nodes} nodes) ${model.cached ? 'from the cache' : `generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`}`);
+  const dir = path.join(outRoot, def.id);
+  fs.mkdirSync(dir, { recursive: true });
+  const cli = cliScript();
+  const floorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'io-floor.js');
+  const inputs = modelFiles(model.file);
+  const floorOut = path.join(dir, 'floor.bin');
+  const floor = (): Measurement => {
+    const m = measureNode([floorScript, floorOut, ...inputs]);
+    fs.rmSync(floorOut, { force: true });
+    return m;
+  };
+  const outputOf = (id: string): string => path.join(dir, `${id}.onnx`);
+  const runCommand = (c: BenchDef['commands'][number]): Measurement => measureNode([cli, ...c.args(model.file, outputOf(c.id))]);
+
+  if (!opts.smoke) {
+    log('   warm-up run of each');
+    floor();
+    for (const c of def.commands) {
+      runCommand(c);
+      removeModel(outputOf(c.id));
+    }
+  }
+  const floorRuns: Measurement[] = [];
+  const cmdRuns = new Map<string, Measurement[]>(def.commands.map((c) => [c.id, []]));
+  for (let r = 0; r < def.runs; r++) {
+    floorRuns.push(floor());
+    for (const c of def.commands) {
+      const last = r === def.runs - 1;
+      const m = runCommand(c);
+      cmdRuns.get(c.id)!.push(m);
+      log(`   run ${r + 1}/${def.runs} ${c.id}: ${(m.wallMs / 1000).toFixed(3)} s, ${(m.maxRssKiB / 1024).toFixed(0)} MiB (floor ${(floorRuns[r]!.wallMs / 1000).toFixed(3)} s)`);
+      if (!last) removeModel(outputOf(c.id));
+    }
+  }
+  const floorSummary = summarize(floorRuns);
+  const commands: CommandResult[] = [];
+  const primary = def.commands[def.commands.length - 1]!;
+  for (const c of def.commands) {
+    const summary = summarize(cmdRuns.get(c.id)!);
+    const output = outputOf(c.id);
+    const outputBytes = modelFiles(output).reduce((s, f) => s + fs.statSync(f).size, 0);
+    let ort: OrtCheck | undefined;
+    if (opts.ort && def.ortCheck && (c === primary || opts.smoke)) {
+      log(`   onnxruntime-node: ${c.id} output against the original`);
+      ort = ortCheck(model, output, dir);
+    }
+    commands.push({
+      id: c.id, label: c.label, command: `mixprec ${c.args('IN.onnx', 'OUT.onnx').join(' ')}`, summary,
+      floorRatio: summary.wallMs / floorSummary.wallMs, output, outputBytes, ...(ort === undefined ? {} : { ort }),
+    });
+    if (opts.keepOutputs === undefined) removeModel(output);
+  }
+  return { id: def.id, title: def.title, model, floor: floorSummary, commands };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const cli = detectCli();
+  const machine = describeMachine();
+  log(`mixprec benchmarks${opts.smoke ? ' (smoke)' : ''} on ${machine.cpu}, ${machine.nproc} CPUs, ${machine.memGiB} GiB, Node ${machine.node}`);
+  log(`CLI: convert ${cli.convert ? 'available' : 'not available yet (conversion rows use opt)'}; common pipeline '${cli.commonPipeline}'`);
+  const defs = benchmarks(opts.smoke, cli, opts.runs).filter((d) => opts.only === undefined || opts.only.has(d.id) || [...opts.only].some((o) => d.id.startsWith(o)));
+  const outRoot = opts.keepOutputs !== undefined ? path.resolve(opts.keepOutputs) : fs.mkdtempSync(path.join(os.tmpdir(), 'mixprec-bench-out-'));
+  fs.mkdirSync(outRoot, { recursive: true });
+  const results: BenchResult[] = [];
+  try {
+    for (const d of defs) results.push(runBench(d, opts, outRoot));
+  } finally {
+    if (opts.keepOutputs === undefined) fs.rmSync(outRoot, { recursive: true, force: true });
+  }
+  const report: BenchReport = { machine, smoke: opts.smoke, cli, results };
+  if (opts.json !== undefined) fs.writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(formatReport(report));
+}
+
+await main();
