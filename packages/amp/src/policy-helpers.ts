@@ -1,6 +1,6 @@
 import {
-  DataType, getOpSchema, isStandardFloat, type Attr, type Dim, type LowPrecisionFloat, type Model, type Node,
-  type Tensor, type Value,
+  DataType, getOpSchema, isStandardFloat, tensorToNumbers, type Attr, type Dim, type LowPrecisionFloat, type Model,
+  type Node, type Tensor, type Value,
 } from '@mixprec/ir';
 import { constantValue } from '@mixprec/transforms';
 import type { PolicyQuery } from './policy.js';
@@ -102,30 +102,84 @@ function gemmMacs(q: PolicyQuery): number | undefined {
 }
 
 /**
- * The reduction depth K of a MatMul/Gemm (the contracted dimension) or of a Conv
- * (Cin/group·∏kernel), when known: the number of products summed into each output element.
+ * How many terms are summed (or compared) into each output element, when known — the
+ * "depth of reduction" of NVIDIA ModelOpt's rule:
+ * - MatMul/Gemm: the contracted dimension K; Conv: Cin/group·∏kernel;
+ * - Reduce*: the product of the reduced dims (`axes` attribute, or constant `axes` input from
+ *   opset 18 / ReduceSum 13; no axes → all dims, or 1 with `noop_with_empty_axes`);
+ * - GlobalAveragePool/GlobalLpPool/GlobalMaxPool: ∏ spatial dims; AveragePool/LpPool/MaxPool: ∏ kernel;
+ * - Softmax/LogSoftmax/Hardmax: the `axis` dim (opset ≥ 13) or ∏ dims from `axis` (before);
+ * - LayerNormalization: ∏ dims from `axis`; CumSum: the length of its (constant) axis.
  */
 export function reductionDepth(q: PolicyQuery): number | undefined {
   const n = q.node;
   if (n.domain !== '') return undefined;
+  const x = inputShape(q, 0);
   switch (n.opType) {
     case 'MatMul': {
-      const a = inputShape(q, 0);
-      const k = a === undefined || a.length === 0 ? undefined : a[a.length - 1];
+      const k = x === undefined || x.length === 0 ? undefined : x[x.length - 1];
       return typeof k === 'number' ? k : undefined;
     }
     case 'Gemm': {
-      const a = inputShape(q, 0);
-      if (a === undefined || a.length !== 2) return undefined;
-      const k = q.node.getInt('transA', 0) !== 0 ? a[0] : a[1];
+      if (x === undefined || x.length !== 2) return undefined;
+      const k = n.getInt('transA', 0) !== 0 ? x[0] : x[1];
       return typeof k === 'number' ? k : undefined;
     }
     case 'Conv': {
       const w = inputShape(q, 1);
       return w === undefined || w.length < 2 ? undefined : knownProduct(w.slice(1));
     }
+    case 'ReduceSum': case 'ReduceMean': case 'ReduceProd': case 'ReduceSumSquare': case 'ReduceL1': case 'ReduceL2':
+    case 'ReduceLogSum': case 'ReduceLogSumExp': case 'ReduceMax': case 'ReduceMin':
+      return reducedElements(q, x);
+    case 'GlobalAveragePool': case 'GlobalLpPool': case 'GlobalMaxPool':
+      return x === undefined || x.length < 2 ? undefined : knownProduct(x.slice(2));
+    case 'AveragePool': case 'LpPool': case 'MaxPool':
+      return knownProduct(n.getInts('kernel_shape'));
+    case 'Softmax': case 'LogSoftmax': case 'Hardmax': {
+      if (x === undefined) return undefined;
+      const legacy = q.opset < 13;
+      const axis = normAxis(n.getInt('axis', legacy ? 1 : -1), x.length);
+      if (axis === undefined) return undefined;
+      return legacy ? knownProduct(x.slice(axis)) : knownProduct([x[axis]]);
+    }
+    case 'LayerNormalization': {
+      const axis = x === undefined ? undefined : normAxis(n.getInt('axis', -1), x.length);
+      return axis === undefined ? undefined : knownProduct(x!.slice(axis));
+    }
+    case 'CumSum': {
+      const a = n.inputs[1] === undefined ? undefined : q.constantOf(n.inputs[1]);
+      const axis = a === undefined || x === undefined ? undefined : normAxis(Number(tensorToNumbers(a)[0]), x.length);
+      return axis === undefined ? undefined : knownProduct([x![axis]]);
+    }
     default: return undefined;
   }
+}
+
+function normAxis(axis: number, rank: number): number | undefined {
+  const a = axis < 0 ? axis + rank : axis;
+  return Number.isInteger(a) && a >= 0 && a < rank ? a : undefined;
+}
+
+function reducedElements(q: PolicyQuery, x: readonly Dim[] | undefined): number | undefined {
+  if (x === undefined) return undefined;
+  const n = q.node;
+  let axes: number[] | undefined = n.getInts('axes');
+  if (axes === undefined && n.inputs[1] !== undefined) {
+    const t = q.constantOf(n.inputs[1]);
+    if (t === undefined) return undefined; // axes computed at run time
+    axes = tensorToNumbers(t).map(Number);
+  }
+  if (axes === undefined || axes.length === 0) {
+    return n.getInt('noop_with_empty_axes', 0) !== 0 ? 1 : knownProduct(x);
+  }
+  const dims: Dim[] = [];
+  for (const a of axes) {
+    const i = normAxis(a, x.length);
+    if (i === undefined) return undefined;
+    dims.push(x[i]);
+  }
+  return knownProduct(dims);
 }
 
 /**

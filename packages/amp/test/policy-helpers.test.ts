@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  DataType, GraphBuilder, attr, floatTensor, tensorType, type Attr, type Dim, type Model, type Node, type Tensor,
+  DataType, GraphBuilder, attr, floatTensor, int64Tensor, tensorType, type Attr, type Dim, type Model, type Node, type Tensor,
 } from '@mixprec/ir';
 import {
   attrOrDefault, createPolicyQuery, inputShape, isDepthwiseConv, knownProduct, macsOf, reductionDepth, weightElements,
@@ -76,6 +76,22 @@ describe('policy helpers', () => {
       expect(reductionDepth(q('Conv', [[1, 16, 8, 8], zeros([4, 8, 3, 3])], { attrs: { group: attr.int(2) } }))).to.equal(72);
       expect(reductionDepth(q('MatMul', [[2, 'K'], ['K', 8]]))).to.equal(undefined);
       expect(reductionDepth(q('Relu', [[2]]))).to.equal(undefined);
+    });
+    it('counts the reduced elements of Reduce* (axes attribute, constant axes input, none)', () => {
+      expect(reductionDepth(q('ReduceMean', [[2, 3, 40, 50]], { attrs: { axes: attr.ints([-1, 2]) }, opset: 13 }))).to.equal(2000);
+      expect(reductionDepth(q('ReduceSum', [[2, 3, 40, 50], int64Tensor([1], [1])], { opset: 13 }))).to.equal(3);
+      expect(reductionDepth(q('ReduceSum', [[2, 3, 40, 50], [1]], { opset: 13 }))).to.equal(undefined, 'axes computed at run time');
+      expect(reductionDepth(q('ReduceMax', [[2, 3, 4]], { opset: 18 }))).to.equal(24);
+      expect(reductionDepth(q('ReduceMax', [[2, 3, 4]], { opset: 18, attrs: { noop_with_empty_axes: attr.int(1) } }))).to.equal(1);
+      expect(reductionDepth(q('ReduceL2', [[2, 'N', 4]], { attrs: { axes: attr.ints([1]) } }))).to.equal(undefined);
+    });
+    it('counts pools, softmax (by opset), LayerNormalization and CumSum', () => {
+      expect(reductionDepth(q('GlobalAveragePool', [[1, 8, 20, 30]]))).to.equal(600);
+      expect(reductionDepth(q('AveragePool', [[1, 8, 20, 30]], { attrs: { kernel_shape: attr.ints([3, 3]) } }))).to.equal(9);
+      expect(reductionDepth(q('Softmax', [[2, 8, 128]], { opset: 13 }))).to.equal(128);
+      expect(reductionDepth(q('Softmax', [[2, 8, 128]], { opset: 11 }))).to.equal(1024, 'coerced to 2-D from axis 1');
+      expect(reductionDepth(q('LayerNormalization', [[2, 8, 128]], { attrs: { axis: attr.int(1) } }))).to.equal(1024);
+      expect(reductionDepth(q('CumSum', [[4, 1000], int64Tensor([], [-1])]))).to.equal(1000);
     });
   });
 
