@@ -19,3 +19,4 @@ export {
   type DecodePolicyOptions, type PolicyJson, type RuleJson,
 } from './policy-codec.js';
 export { formatPolicyFileError, type PolicyFileError, type PolicyFileIssue } from './policy-codec-errors.js';
+export { encodeListPolicy } from './policy-codec-encode.js';
