@@ -9,6 +9,12 @@ export { topoSort } from './topo-sort.js';
 export { constantToInitializer } from './constant-to-initializer.js';
 export { castCleanup } from './cast-cleanup.js';
 export { inferTypes, untypedValues } from './infer-types.js';
+export {
+  FOLD_CONSTANTS_EVALUATOR, SMALL_OUTPUT, createFoldConstants, foldConstants, foldConstantsConfigKeys,
+  type FoldConstantsOptions,
+} from './fold-constants.js';
+export { builtinEvaluator, builtinEvaluatorOps, chainEvaluators, type EvalInfo, type Evaluator } from './evaluator.js';
+export { castTensor, float64ToBFloat16Bits, float64ToFloat16Bits } from './const-eval-numeric.js';
 export { transformAliases, transformPasses } from './pass-list.js';
 export { canForwardValue, forwardValue, isOutputOf } from './rewrite.js';
 export { constantValue, type ConstantValue } from './constant-value.js';

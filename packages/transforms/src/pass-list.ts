@@ -5,6 +5,7 @@ import { cse } from './cse.js';
 import { dce } from './dce.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { inferTypes } from './infer-types.js';
+import { foldConstants } from './fold-constants.js';
 import { topoSort } from './topo-sort.js';
 
 /**
@@ -14,7 +15,7 @@ import { topoSort } from './topo-sort.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const transformPasses: readonly PassFactory<any>[] = Object.freeze([
   dce, cse, eliminateIdentity, topoSort, constantToInitializer, castCleanup,
-  inferTypes,
+  inferTypes, foldConstants,
 ]);
 
 /**
