@@ -1,0 +1,110 @@
+import {
+  DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type Node, type Tensor, type Value,
+} from '@mixprec/ir';
+import { isPlannableConstant, rangeStats, type RangeStats } from './constants.js';
+import { DTypeResolver } from './dtypes.js';
+import type { ResolvedAmpOptions } from './options.js';
+import type { KeptForRange, NodePlan } from './plan.js';
+import type { Policy } from './policy.js';
+
+/**
+ * The mutable working state of one analysis run (created per call: passes keep no state).
+ * Decisions are recomputed from scratch on every round of the container fixpoint.
+ */
+export class Analysis {
+  readonly target: LowPrecisionFloat;
+  readonly dt: DTypeResolver;
+  readonly main: Graph;
+  readonly plans = new Map<Node, NodePlan>();
+  /** Planned dtype of values (what consumers see). */
+  readonly planned = new Map<Value, DataType>();
+  /** Container values (sequence/optional/…) that must stay FLOAT: a Cast cannot convert them. */
+  readonly forced = new Set<Value>();
+  /**
+   * Values of an author's float32 island: outputs of a runtime `Cast(to=FLOAT)` from a 16-bit or
+   * double value, and float outputs of nodes computing only on such values.
+   */
+  readonly island = new Set<Value>();
+  /** Wanted dtype per graph output slot. */
+  readonly graphOutputs = new Map<Graph, (DataType | undefined)[]>();
+  readonly paths = new Map<Graph, string>();
+  readonly kept: KeptForRange[] = [];
+  readonly notes: Diagnostic[] = [];
+  readonly #stats = new Map<Tensor, RangeStats>();
+
+  constructor(readonly model: Model, readonly opts: ResolvedAmpOptions) {
+    this.target = opts.target;
+    this.dt = new DTypeResolver(model);
+    this.main = model.graph;
+    this.paths.set(this.main, this.main.name === '' ? 'main' : this.main.name);
+  }
+
+  /** Clears the decisions of a round (forced containers, paths and range stats stay). */
+  resetRound(): void {
+    this.plans.clear();
+    this.planned.clear();
+    this.island.clear();
+    this.graphOutputs.clear();
+    this.kept.length = 0;
+    this.notes.length = 0;
+  }
+
+  get policy(): Policy {
+    return this.opts.policy;
+  }
+
+  opset(domain: string): number | undefined {
+    return this.model.opset(domain) ?? (domain === '' ? this.model.opset('ai.onnx') : undefined);
+  }
+
+  /** The original element dtype of a value. */
+  orig(v: Value | undefined): DataType | undefined {
+    return this.dt.dtype(v);
+  }
+
+  isFloat(v: Value | undefined): boolean {
+    return v !== undefined && v.name !== '' && this.dt.dtype(v) === DataType.FLOAT;
+  }
+
+  /** The planned dtype of a value (its original one when the plan says nothing). */
+  plannedOf(v: Value | undefined): DataType | undefined {
+    if (v === undefined) return undefined;
+    return this.planned.get(v) ?? this.dt.dtype(v);
+  }
+
+  /** A graph input of the main graph (castable for free, as TVM treats Vars). */
+  isMainInput(v: Value): boolean {
+    return v.isGraphInput() && v.graph() === this.main;
+  }
+
+  /** Whether a value can be had in the target type for free: planned so, a constant, or a main-graph input. */
+  available(v: Value): boolean {
+    if (this.plannedOf(v) === this.target) return true;
+    if (this.forced.has(v)) return false;
+    return isPlannableConstant(v) || this.isMainInput(v);
+  }
+
+  stats(t: Tensor): RangeStats {
+    let s = this.#stats.get(t);
+    if (s === undefined) {
+      s = rangeStats(t, this.target);
+      this.#stats.set(t, s);
+    }
+    return s;
+  }
+
+  path(g: Graph): string {
+    return this.paths.get(g) ?? g.name;
+  }
+
+  /** Registers the path of a subgraph held by `n`'s attribute `attr`. */
+  registerSubgraph(parent: Graph, n: Node, attr: string, g: Graph): void {
+    if (this.paths.has(g)) return;
+    const label = n.name !== '' ? n.name : `${n.opType}<${n.outputs[0]?.name ?? ''}>`;
+    this.paths.set(g, `${this.path(parent)}/${label}.${attr}`);
+  }
+
+  keepIo(name: string): boolean {
+    return this.opts.keepAllIo || this.opts.keepIoNames.has(name);
+  }
+}

@@ -1,0 +1,158 @@
+import {
+  BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
+  tensorToFloat32, type LowPrecisionFloat, type Node, type TensorMeta, type Value,
+} from '@mixprec/ir';
+
+/** |v| at or above this is a mask sentinel (−1e30, float32 lowest/max), not a weight. */
+export const SENTINEL_THRESHOLD = 1e30;
+
+/**
+ * Tensors with fewer elements than this get nonzero values that would round to zero replaced
+ * by ±(smallest subnormal) — they are typically epsilons (coremltools' rule); larger tensors
+ * only have underflow reported.
+ */
+export const UNDERFLOW_FIX_LIMIT = 400;
+
+/** The largest finite value of a 16-bit float type. */
+export function maxFinite(target: LowPrecisionFloat): number {
+  return target === DataType.FLOAT16 ? FLOAT16_MAX : BFLOAT16_MAX;
+}
+
+/** What the values of a float constant do when converted to a 16-bit type. */
+export interface RangeStats {
+  readonly elements: number;
+  /** Largest finite |v| that is not a sentinel (0 for an empty tensor). */
+  readonly absMax: number;
+  /** Finite values above the target's range that are not sentinels (they would become ±Inf). */
+  readonly overflow: number;
+  /** Sentinels (|v| ≥ 1e30, finite) that saturate to ±max. */
+  readonly sentinels: number;
+  /** Nonzero finite values that round to zero. */
+  readonly underflow: number;
+}
+
+/** Value-preserving ops the weight-range rule looks through to find a weight. */
+const TRANSPARENT = new Set(['Identity', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Transpose']);
+
+/** The tensor of a Constant node (value, value_float, value_floats), or undefined. */
+export function constantNodeTensor(n: Node): Tensor | undefined {
+  if (n.domain !== '' || n.opType !== 'Constant') return undefined;
+  const t = n.getTensor('value');
+  if (t !== undefined) return t;
+  const f = n.getFloat('value_float');
+  if (n.attributes.get('value_float')?.type === 'FLOAT' && f !== undefined) return floatTensor([], [f]);
+  const fs = n.getFloats('value_floats');
+  if (fs !== undefined) return floatTensor([fs.length], fs);
+  return undefined;
+}
+
+/**
+ * The constant tensor a value holds when it is an initializer (also one that is a graph input,
+ * IR < 4: its default) or a Constant node's output.
+ */
+export function directConstant(v: Value): Tensor | undefined {
+  if (v.isInitializer()) return v.constValue;
+  const p = v.producer();
+  return p === undefined ? undefined : constantNodeTensor(p);
+}
+
+/** True when the value is a weight the conversion can store in 16-bit (an initializer that is not a graph input, or a Constant output). */
+export function isPlannableConstant(v: Value): boolean {
+  if (v.isInitializer()) return !v.isGraphInput() && v.constValue !== undefined;
+  const p = v.producer();
+  return p !== undefined && constantNodeTensor(p) !== undefined;
+}
+
+/** The constant behind a value, looking through Identity/Reshape/… chains of constants. */
+export function constantBehind(v: Value): { readonly tensor: Tensor; readonly source: Value } | undefined {
+  let cur: Value | undefined = v;
+  for (let depth = 0; cur !== undefined && depth < 16; depth++) {
+    const t = directConstant(cur);
+    if (t !== undefined) return { tensor: t, source: cur };
+    const p = cur.producer();
+    if (p === undefined || p.domain !== '' || !TRANSPARENT.has(p.opType)) return undefined;
+    cur = p.inputs[0];
+  }
+  return undefined;
+}
+
+/** Range statistics of a FLOAT tensor against a 16-bit target. */
+export function rangeStats(t: Tensor, target: LowPrecisionFloat): RangeStats {
+  const x = tensorToFloat32(t);
+  const max = maxFinite(target);
+  const tiny = target === DataType.FLOAT16 ? 2.9802322387695312e-8 /* 2^-25: rounds to 0 */ : 0;
+  let absMax = 0;
+  let overflow = 0;
+  let sentinels = 0;
+  let underflow = 0;
+  const bf = target === DataType.BFLOAT16 ? float32ToBFloat16Bits(x) : undefined;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const a = Math.abs(v);
+    if (!Number.isFinite(v)) continue;
+    if (a >= SENTINEL_THRESHOLD) {
+      if (a > max) sentinels++;
+      continue;
+    }
+    if (a > absMax) absMax = a;
+    if (target === DataType.FLOAT16) {
+      if (a >= 65520) overflow++;
+      else if (a !== 0 && a <= tiny) underflow++;
+    } else if (a !== 0 && (bf![i]! & 0x7fff) === 0) {
+      underflow++;
+    }
+  }
+  return { elements: x.length, absMax, overflow, sentinels, underflow };
+}
+
+/** The outcome of converting one constant. */
+export interface Converted {
+  readonly tensor: Tensor;
+  /** Values clamped to ±max (sentinels, and overflowing values of forced nodes). */
+  readonly saturated: number;
+  /** Nonzero values that rounded to zero. */
+  readonly underflowed: number;
+  /** Of those, how many were replaced by ±(smallest subnormal). */
+  readonly replaced: number;
+}
+
+function keptMeta(m: TensorMeta): TensorMeta {
+  const out: { -readonly [K in keyof TensorMeta]: TensorMeta[K] } = {};
+  if (m.name !== undefined) out.name = m.name;
+  if (m.docString !== undefined) out.docString = m.docString;
+  if (m.metadataProps !== undefined) out.metadataProps = m.metadataProps;
+  if (m.storage !== undefined) out.storage = m.storage;
+  return out;
+}
+
+/**
+ * Converts a FLOAT tensor to `target`: round to nearest even; finite values that would become
+ * ±Inf saturate to ±max; nonzero values that round to zero are counted and, in tensors of
+ * fewer than {@link UNDERFLOW_FIX_LIMIT} elements, replaced by ±(smallest subnormal).
+ */
+export function convertTensor(t: Tensor, target: LowPrecisionFloat): Converted {
+  const x = tensorToFloat32(t);
+  const bits = target === DataType.FLOAT16 ? float32ToFloat16Bits(x) : float32ToBFloat16Bits(x);
+  const inf = target === DataType.FLOAT16 ? 0x7c00 : 0x7f80;
+  const maxBits = target === DataType.FLOAT16 ? 0x7bff : 0x7f7f;
+  const fix = x.length < UNDERFLOW_FIX_LIMIT;
+  let saturated = 0;
+  let underflowed = 0;
+  let replaced = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const h = bits[i]!;
+    const mag = h & 0x7fff;
+    if (mag === inf && Number.isFinite(v)) {
+      bits[i] = (h & 0x8000) | maxBits;
+      saturated++;
+    } else if (mag === 0 && v !== 0) {
+      underflowed++;
+      if (fix) {
+        bits[i] = (h & 0x8000) | 0x0001;
+        replaced++;
+      }
+    }
+  }
+  return { tensor: Tensor.of(target, t.dims, bits, keptMeta(t.meta)), saturated, underflowed, replaced };
+}

@@ -1,0 +1,182 @@
+import {
+  DataType, elementDType, getOpSchema, outputParam, outputTypeParam, parseTypeString, topologicalOrder, walkGraphs,
+  type Graph, type Model, type Node, type Value, type ValueType,
+} from '@mixprec/ir';
+
+/** How a value is held: a tensor, or a container that a Cast cannot convert. */
+export type ValueKind = 'tensor' | 'sequence' | 'optional' | 'map' | 'sparse_tensor' | 'opaque';
+
+interface Info {
+  readonly dtype: DataType | undefined;
+  readonly kind: ValueKind | undefined;
+}
+
+const NONE: Info = Object.freeze({ dtype: undefined, kind: undefined });
+
+/** Ops whose output element type is their first input's (sequence/optional plumbing). */
+const ELEMENT_OF_FIRST_INPUT = new Set([
+  'SequenceConstruct', 'SequenceInsert', 'SequenceAt', 'SequenceErase', 'SplitToSequence', 'ConcatFromSequence',
+  'Optional', 'OptionalGetElement', 'Identity',
+]);
+
+/** Ops with a dtype attribute: name, and the default when absent (`input` = like input 0). */
+const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>> = Object.freeze({
+  EyeLike: ['dtype', 'input'], RandomNormalLike: ['dtype', 'input'], RandomUniformLike: ['dtype', 'input'],
+  Bernoulli: ['dtype', 'input'], RandomNormal: ['dtype', DataType.FLOAT], RandomUniform: ['dtype', DataType.FLOAT],
+  SequenceEmpty: ['dtype', DataType.FLOAT], HannWindow: ['output_datatype', DataType.FLOAT],
+  HammingWindow: ['output_datatype', DataType.FLOAT], BlackmanWindow: ['output_datatype', DataType.FLOAT],
+  MelWeightMatrix: ['output_datatype', DataType.FLOAT],
+});
+
+function infoOfType(t: ValueType | undefined): Info {
+  if (t === undefined) return NONE;
+  return { dtype: elementDType(t), kind: t.kind };
+}
+
+/**
+ * Element dtypes and kinds of every value of a model, as declared, or — where a node output
+ * carries no type — derived from the operator schema (type parameters bound to inputs, fixed
+ * type strings, `to`/`dtype` attributes, control-flow bodies). Read-only: the model is not
+ * changed, so the mixed-precision analysis stays pure even without `infer-types`.
+ */
+export class DTypeResolver {
+  readonly #info = new Map<Value, Info>();
+  readonly #model: Model;
+
+  constructor(model: Model) {
+    this.#model = model;
+    this.#graph(model.graph);
+  }
+
+  /** Element dtype (looking through sequences/optionals); undefined when unknown. */
+  dtype(v: Value | undefined): DataType | undefined {
+    if (v === undefined || v.name === '') return undefined;
+    return (this.#info.get(v) ?? infoOfType(v.type)).dtype;
+  }
+
+  /** Kind of value; undefined when unknown (treated as a tensor). */
+  kind(v: Value | undefined): ValueKind | undefined {
+    if (v === undefined) return undefined;
+    return (this.#info.get(v) ?? infoOfType(v.type)).kind;
+  }
+
+  /** True for float values a Cast cannot convert (sequences, optionals, maps, sparse tensors). */
+  isContainer(v: Value): boolean {
+    const k = this.kind(v);
+    return k !== undefined && k !== 'tensor';
+  }
+
+  #set(v: Value, info: Info): void {
+    if (v.name !== '') this.#info.set(v, info);
+  }
+
+  #graph(g: Graph): void {
+    for (const v of g.inputs) this.#set(v, infoOfType(v.type) ?? NONE);
+    for (const v of g.initializers.values()) {
+      const c = v.constValue;
+      this.#set(v, v.type !== undefined ? infoOfType(v.type) : { dtype: c?.dtype, kind: 'tensor' });
+    }
+    for (const v of g.sparseInitializers.values()) this.#set(v, { dtype: v.sparseValue?.values.dtype, kind: 'sparse_tensor' });
+    for (const n of topologicalOrder(g)) this.#node(n);
+  }
+
+  #node(n: Node): void {
+    if (n.domain === '' && (n.opType === 'Loop' || n.opType === 'Scan')) this.#typeBodyInputs(n);
+    for (const sg of n.subgraphs()) this.#graph(sg);
+    n.outputs.forEach((o, i) => {
+      if (o.name === '') return;
+      const declared = infoOfType(o.type);
+      if (declared.dtype !== undefined) {
+        this.#set(o, declared);
+        return;
+      }
+      const derived = this.#derive(n, i);
+      this.#set(o, { dtype: derived.dtype, kind: declared.kind ?? derived.kind });
+    });
+  }
+
+  /** Body inputs without a type take the dtype of the outer value they receive. */
+  #typeBodyInputs(n: Node): void {
+    const body = n.getGraph('body');
+    if (body === undefined) return;
+    const opset = this.#model.opset('') ?? 1;
+    let pairs: [Value, Value | undefined][] = [];
+    if (n.opType === 'Loop') {
+      pairs = body.inputs.slice(2).map((b, k) => [b, n.inputs[2 + k]]);
+    } else {
+      const off = opset < 9 ? 1 : 0;
+      pairs = body.inputs.map((b, k) => [b, n.inputs[off + k]]);
+    }
+    for (const [b, outer] of pairs) {
+      if (b.type !== undefined && elementDType(b.type) !== undefined) continue;
+      if (outer !== undefined) this.#set(b, { dtype: this.dtype(outer), kind: this.kind(outer) });
+    }
+  }
+
+  #derive(n: Node, o: number): Info {
+    if (n.domain === '') {
+      switch (n.opType) {
+        case 'Cast': return { dtype: n.getInt('to') as DataType | undefined, kind: 'tensor' };
+        case 'CastLike': return { dtype: this.dtype(n.inputs[1]), kind: 'tensor' };
+        case 'Constant': return constantInfo(n);
+        case 'ConstantOfShape': return { dtype: n.getTensor('value')?.dtype ?? DataType.FLOAT, kind: 'tensor' };
+        case 'If': {
+          const b = n.getGraph('then_branch')?.outputs[o];
+          return { dtype: this.dtype(b), kind: this.kind(b) };
+        }
+        case 'Loop': {
+          const b = n.getGraph('body')?.outputs[1 + o];
+          const nCarried = Math.max(0, n.inputs.length - 2);
+          return { dtype: this.dtype(b), kind: o < nCarried ? this.kind(b) : 'tensor' };
+        }
+        case 'Scan': {
+          const b = n.getGraph('body')?.outputs[o];
+          return { dtype: this.dtype(b), kind: 'tensor' };
+        }
+        default: break;
+      }
+      const da = DTYPE_ATTR[n.opType];
+      if (da !== undefined) {
+        const a = n.getInt(da[0]);
+        const dtype = a !== undefined ? (a as DataType) : da[1] === 'input' ? this.dtype(n.inputs[0]) : da[1];
+        return { dtype, kind: n.opType === 'SequenceEmpty' ? 'sequence' : 'tensor' };
+      }
+    }
+    const schema = getOpSchema(n.domain, n.opType, this.#model.opset(n.domain) ?? 1);
+    if (schema === undefined) return NONE;
+    const param = outputTypeParam(schema, o);
+    const formal = outputParam(schema, o);
+    if (param === undefined) {
+      return formal === undefined ? NONE : infoOfType(parseTypeString(formal.typeStr));
+    }
+    const allowed = schema.typeConstraints.get(param) ?? [];
+    const kind: ValueKind | undefined = allowed.length > 0 && allowed.every((s) => s.startsWith('seq(')) ? 'sequence'
+      : allowed.length > 0 && allowed.every((s) => s.startsWith('optional(')) ? 'optional' : undefined;
+    for (let i = 0; i < n.inputs.length; i++) {
+      const p = schema.inputs[Math.min(i, schema.inputs.length - 1)];
+      if (p === undefined || p.typeStr !== param || !p.homogeneous) continue;
+      const d = this.dtype(n.inputs[i]);
+      if (d !== undefined) return { dtype: d, kind: kind ?? this.kind(n.inputs[i]) };
+    }
+    if (n.domain === '' && ELEMENT_OF_FIRST_INPUT.has(n.opType)) return { dtype: this.dtype(n.inputs[0]), kind };
+    return { dtype: undefined, kind };
+  }
+}
+
+function constantInfo(n: Node): Info {
+  const t = n.getTensor('value');
+  if (t !== undefined) return { dtype: t.dtype, kind: 'tensor' };
+  if (n.attributes.has('sparse_value')) {
+    const a = n.attributes.get('sparse_value');
+    return { dtype: a?.type === 'SPARSE_TENSOR' ? a.value.values.dtype : undefined, kind: 'tensor' };
+  }
+  if (n.attributes.has('value_float') || n.attributes.has('value_floats')) return { dtype: DataType.FLOAT, kind: 'tensor' };
+  if (n.attributes.has('value_int') || n.attributes.has('value_ints')) return { dtype: DataType.INT64, kind: 'tensor' };
+  if (n.attributes.has('value_string') || n.attributes.has('value_strings')) return { dtype: DataType.STRING, kind: 'tensor' };
+  return NONE;
+}
+
+/** Every graph of the model (main first, then subgraphs in node order). */
+export function allGraphs(model: Model): Graph[] {
+  return [...walkGraphs(model)];
+}

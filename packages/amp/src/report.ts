@@ -1,0 +1,204 @@
+import {
+  dataTypeText, walkNodes, type DataType, type Diagnostic, type Graph, type Model, type Node,
+} from '@mixprec/ir';
+import type { WeightCensus } from './census.js';
+import { nodeFlops } from './flops.js';
+import type { KeptForRange, Plan, PlanColor, PlanRule } from './plan.js';
+import type { CastRecord, RetargetRecord, RewriteLog, TensorRecord } from './rewrite-log.js';
+
+/** One node in the report. */
+export interface ReportNode {
+  readonly graph: string;
+  readonly name: string;
+  /** Output value names (they identify unnamed nodes). */
+  readonly outputNames: readonly string[];
+  readonly opType: string;
+  readonly domain: string;
+  readonly color: PlanColor;
+  readonly rule: PlanRule;
+  readonly reason?: string;
+  readonly accumulation?: string;
+  readonly output?: string;
+  /** Computes in 16-bit. */
+  readonly converted: boolean;
+  readonly materialized?: boolean;
+}
+
+/** A Cast that is gone after cleanup (inserted by the conversion or present before). */
+export interface RemovedCast {
+  readonly graph: string;
+  readonly node: string;
+  readonly input: string;
+  readonly output: string;
+  readonly inserted: boolean;
+}
+
+/** The dtype of one graph input or output before and after. */
+export interface IoChange {
+  readonly name: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/**
+ * What a conversion did, as stable JSON (key order fixed; no Maps, no undefined values):
+ * per node its colour, rule, accumulation and output dtype; every Cast inserted, removed or
+ * retargeted; clamped, flushed and range-kept tensors; counts; weights and FLOPs in 16-bit;
+ * IO dtypes; diagnostics.
+ */
+export interface AmpReport {
+  readonly target: string;
+  readonly policy: string;
+  readonly ioMode: Plan['ioMode'];
+  readonly accumulation: Plan['accumulation'];
+  readonly weightsOnly: boolean;
+  readonly nodes: readonly ReportNode[];
+  readonly casts: {
+    readonly inserted: readonly CastRecord[];
+    readonly removed: readonly RemovedCast[];
+    readonly retargeted: readonly RetargetRecord[];
+  };
+  readonly tensors: {
+    readonly saturated: readonly TensorRecord[];
+    readonly underflowed: readonly TensorRecord[];
+    readonly keptForRange: readonly KeptForRange[];
+    /** Constants stored 16-bit in place / as 16-bit copies. */
+    readonly converted: number;
+    readonly copies: number;
+  };
+  readonly counts: {
+    readonly nodes: number;
+    readonly green: number;
+    readonly gray: number;
+    readonly red: number;
+    readonly none: number;
+    /** Nodes computing in 16-bit. */
+    readonly converted: number;
+    readonly castsInserted: number;
+    readonly castsRemoved: number;
+    readonly castsRetargeted: number;
+    /** Cast nodes in the model before and after. */
+    readonly castsBefore: number;
+    readonly castsAfter: number;
+  };
+  readonly weights: {
+    readonly count: number;
+    readonly bytesBefore: number;
+    readonly bytesAfter: number;
+    readonly float32Elements: number;
+    readonly float16Elements: number;
+    /** Float weight elements now stored 16-bit (over all float weight elements). */
+    readonly fraction16: number;
+  };
+  readonly flops: {
+    readonly total: number;
+    readonly in16: number;
+    readonly fraction16: number;
+    /** Nodes whose FLOPs are unknown (shapes not inferred): counted as 0. */
+    readonly unknownNodes: number;
+  };
+  readonly io: { readonly inputs: readonly IoChange[]; readonly outputs: readonly IoChange[] };
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** IO dtypes of the main graph, for the report. */
+export function ioTypes(model: Model): { inputs: { name: string; dtype: string }[]; outputs: { name: string; dtype: string }[] } {
+  const d = (g: Graph, which: 'inputs' | 'outputs'): { name: string; dtype: string }[] =>
+    g[which].map((v) => ({ name: v.name, dtype: v.dtype === undefined ? (v.type?.kind ?? '?') : dataTypeText(v.dtype) }));
+  return { inputs: d(model.graph, 'inputs'), outputs: d(model.graph, 'outputs') };
+}
+
+/** FLOPs of the plan's nodes (computed before the rewrite, while the shapes are the model's). */
+export function planFlops(plan: Plan): { total: number; in16: number; unknownNodes: number } {
+  let total = 0;
+  let in16 = 0;
+  let unknownNodes = 0;
+  for (const p of plan.nodes) {
+    if (p.rule === 'no-float' || p.rule === 'constant' || p.rule === 'control-flow') continue;
+    const f = nodeFlops(p.node);
+    if (f === undefined) {
+      unknownNodes++;
+      continue;
+    }
+    total += f;
+    if (p.converted) in16 += f;
+  }
+  return { total, in16, unknownNodes };
+}
+
+/** Cast nodes with their graph path, to tell later which ones are gone. */
+export function castSnapshot(model: Model, pathOf: (g: Graph) => string): { node: Node; graph: string; input: string; output: string }[] {
+  const out: { node: Node; graph: string; input: string; output: string }[] = [];
+  for (const n of walkNodes(model)) {
+    if (n.domain === '' && n.opType === 'Cast') out.push({ node: n, graph: pathOf(n.graph!), input: n.inputs[0]?.name ?? '', output: n.outputs[0]?.name ?? '' });
+  }
+  return out;
+}
+
+/** Everything the report is built from. */
+export interface ReportInput {
+  readonly plan: Plan;
+  readonly log: RewriteLog;
+  readonly flops: { total: number; in16: number; unknownNodes: number };
+  readonly before: WeightCensus;
+  readonly after: WeightCensus;
+  readonly ioBefore: ReturnType<typeof ioTypes>;
+  readonly ioAfter: ReturnType<typeof ioTypes>;
+  /** Casts present after the conversion pass, before cleanup. */
+  readonly castsAfterAmp: ReturnType<typeof castSnapshot>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+function accName(d: DataType | undefined): string | undefined {
+  return d === undefined ? undefined : dataTypeText(d);
+}
+
+/** Builds the report. */
+export function buildReport(r: ReportInput): AmpReport {
+  const nodes: ReportNode[] = r.plan.nodes.map((p) => {
+    const n = p.node;
+    const acc = accName(p.accumulation);
+    const out = accName(p.output);
+    return {
+      graph: p.graph, name: n.name, outputNames: n.outputs.map((o) => o.name), opType: n.opType, domain: n.domain, color: p.color, rule: p.rule,
+      ...(p.reason === undefined ? {} : { reason: p.reason }),
+      ...(acc === undefined ? {} : { accumulation: acc }),
+      ...(out === undefined ? {} : { output: out }),
+      converted: p.converted,
+      ...(p.materialized ? { materialized: true } : {}),
+    };
+  });
+  const inserted = new Set(r.log.castNodes);
+  const removed: RemovedCast[] = r.castsAfterAmp
+    .filter((c) => c.node.graph === undefined)
+    .map((c) => ({ graph: c.graph, node: c.node.name, input: c.input, output: c.output, inserted: inserted.has(c.node) }));
+  const count = (c: PlanColor): number => nodes.filter((n) => n.color === c).length;
+  const pair = (b: { name: string; dtype: string }[], a: { name: string; dtype: string }[]): IoChange[] =>
+    b.map((x, i) => ({ name: x.name, before: x.dtype, after: a[i]?.dtype ?? '?' }));
+  return {
+    target: dataTypeText(r.plan.target),
+    policy: r.plan.policy,
+    ioMode: r.plan.ioMode,
+    accumulation: r.plan.accumulation,
+    weightsOnly: r.plan.weightsOnly,
+    nodes,
+    casts: { inserted: r.log.inserted, removed, retargeted: r.log.retargeted },
+    tensors: {
+      saturated: r.log.saturated, underflowed: r.log.underflowed, keptForRange: r.plan.keptForRange,
+      converted: r.log.constants.filter((c) => !c.copy).length, copies: r.log.constants.filter((c) => c.copy).length,
+    },
+    counts: {
+      nodes: nodes.length, green: count('green'), gray: count('gray'), red: count('red'), none: count('none'),
+      converted: nodes.filter((n) => n.converted).length,
+      castsInserted: r.log.inserted.length, castsRemoved: removed.length, castsRetargeted: r.log.retargeted.length,
+      castsBefore: r.before.casts, castsAfter: r.after.casts,
+    },
+    weights: {
+      count: r.after.count, bytesBefore: r.before.bytes, bytesAfter: r.after.bytes,
+      float32Elements: r.after.float32Elements, float16Elements: r.after.float16Elements, fraction16: r.after.fraction16,
+    },
+    flops: { ...r.flops, fraction16: r.flops.total === 0 ? 0 : r.flops.in16 / r.flops.total },
+    io: { inputs: pair(r.ioBefore.inputs, r.ioAfter.inputs), outputs: pair(r.ioBefore.outputs, r.ioAfter.outputs) },
+    diagnostics: r.diagnostics,
+  };
+}

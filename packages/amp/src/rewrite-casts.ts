@@ -1,0 +1,101 @@
+import {
+  DataType, Node, Value, attr, dataTypeText, tensorType, withElementDType, type Graph, type ValueType,
+} from '@mixprec/ir';
+import type { CastReason, RewriteLog } from './rewrite-log.js';
+
+/** Name suffix of a dtype: `fp16`, `bf16`, `fp32`, else the ONNX text name. */
+export function dtypeSuffix(d: DataType): string {
+  switch (d) {
+    case DataType.FLOAT16: return 'fp16';
+    case DataType.BFLOAT16: return 'bf16';
+    case DataType.FLOAT: return 'fp32';
+    case DataType.DOUBLE: return 'fp64';
+    default: return dataTypeText(d);
+  }
+}
+
+/** The type of a value converted to `d` (shape kept; a tensor of unknown rank when untyped). */
+export function typeAs(t: ValueType | undefined, d: DataType): ValueType {
+  return t === undefined ? tensorType(d) : withElementDType(t, d);
+}
+
+/**
+ * Inserts Casts: at most one per (value, dtype), placed right after the value's definition in
+ * the graph that defines it (after earlier Casts of the same definition, so the order is
+ * deterministic), named by the graph tree's name authority (`Cast_<v>_to_fp16` / `<v>_fp16`).
+ */
+export class CastInserter {
+  readonly #cache = new Map<Value, Map<DataType, Value>>();
+  /** Last node inserted after a producer, or at the start of a graph. */
+  readonly #after = new Map<Node | Graph, Node>();
+
+  constructor(readonly log: RewriteLog, readonly pathOf: (g: Graph) => string, readonly dtypeOf: (v: Value) => DataType | undefined) {}
+
+  /** Places `n` right after the definition of `v` (a producer, or the start of its graph). */
+  placeAtDefinition(v: Value, n: Node): Graph {
+    const p = v.producer();
+    const g = v.graph()!;
+    const key: Node | Graph = p ?? g;
+    const last = this.#after.get(key);
+    if (last !== undefined) g.insertAfter(last, n);
+    else if (p !== undefined) g.insertAfter(p, n);
+    else g.prepend(n);
+    this.#after.set(key, n);
+    return g;
+  }
+
+  /** A new Cast node of `input` to `to` (not inserted), with a fresh output named `<base>_<sfx>`. */
+  makeCast(g: Graph, input: Value | undefined, base: string, type: ValueType | undefined, to: DataType): Node {
+    const names = g.names;
+    const sfx = dtypeSuffix(to);
+    const out = new Value(names.freshValueName(`${base}_${sfx}`), typeAs(type, to));
+    return new Node({
+      opType: 'Cast', name: names.freshNodeName(`Cast_${base}_to_${sfx}`),
+      inputs: [input], outputs: [out], attributes: { to: attr.int(to) },
+    });
+  }
+
+  record(g: Graph, n: Node, from: DataType | undefined, reason: CastReason): void {
+    const to = n.getInt('to') as DataType;
+    this.log.inserted.push({
+      graph: this.pathOf(g), node: n.name, input: n.inputs[0]?.name ?? '', output: n.outputs[0]!.name,
+      from: from === undefined ? '?' : dataTypeText(from), to: dataTypeText(to), reason,
+    });
+    this.log.castNodes.push(n);
+    this.log.edits++;
+  }
+
+  /** The shared Cast of `v` to `to` (created on first request). */
+  castOf(v: Value, to: DataType, reason: CastReason): Value {
+    let byType = this.#cache.get(v);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#cache.set(v, byType);
+    }
+    const hit = byType.get(to);
+    if (hit !== undefined) return hit;
+    const g = v.graph();
+    if (g === undefined) throw new Error(`Value '${v.name}' has no defining graph; cannot insert its Cast`);
+    const n = this.makeCast(g, v, v.name, v.type, to);
+    this.placeAtDefinition(v, n);
+    this.record(g, n, this.dtypeOf(v), reason);
+    const out = n.outputs[0]!;
+    byType.set(to, out);
+    return out;
+  }
+
+  /** Registers an existing value as the (value, dtype) Cast, e.g. a 16-bit copy of a constant. */
+  remember(v: Value, to: DataType, copy: Value): void {
+    let byType = this.#cache.get(v);
+    if (byType === undefined) {
+      byType = new Map();
+      this.#cache.set(v, byType);
+    }
+    byType.set(to, copy);
+  }
+
+  /** Remembers `n` as the last node placed after `key`'s definition. */
+  placed(key: Node | Graph, n: Node): void {
+    this.#after.set(key, n);
+  }
+}

@@ -1,0 +1,238 @@
+import {
+  DataType, InvariantError, Node, Value, attr, dataTypeText, elementDType, floatTensor, type Graph,
+  type LowPrecisionFloat, type Model, type Tensor,
+} from '@mixprec/ir';
+import { MATERIALIZED_KEY } from './analysis-node.js';
+import { convertTensor, isPlannableConstant } from './constants.js';
+import { DTypeResolver } from './dtypes.js';
+import type { NodePlan, Plan } from './plan.js';
+import { CastInserter, dtypeSuffix, typeAs } from './rewrite-casts.js';
+import { convertConstantInPlace, copyConstant, decodeWeight } from './rewrite-constants.js';
+import { emptyLog, type RewriteLog } from './rewrite-log.js';
+
+/** Metadata key of the accumulation annotation (read by the reference executor). */
+export const ACCUMULATION_KEY = 'mixprec.accumulation';
+
+/** The annotation value of an accumulation dtype. */
+export function accumulationName(d: DataType): string {
+  return d === DataType.FLOAT ? 'float32' : d === DataType.FLOAT16 ? 'float16' : d === DataType.BFLOAT16 ? 'bfloat16' : dataTypeText(d);
+}
+
+/** Creation ops whose output dtype is an attribute: name, and its default (`input`: like input 0). */
+const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>> = Object.freeze({
+  EyeLike: ['dtype', 'input'], RandomNormalLike: ['dtype', 'input'], RandomUniformLike: ['dtype', 'input'],
+  Bernoulli: ['dtype', 'input'], RandomNormal: ['dtype', DataType.FLOAT], RandomUniform: ['dtype', DataType.FLOAT],
+  SequenceEmpty: ['dtype', DataType.FLOAT], HannWindow: ['output_datatype', DataType.FLOAT],
+  HammingWindow: ['output_datatype', DataType.FLOAT], BlackmanWindow: ['output_datatype', DataType.FLOAT],
+  MelWeightMatrix: ['output_datatype', DataType.FLOAT],
+});
+
+class Rewriter {
+  readonly log: RewriteLog = emptyLog();
+  readonly dt: DTypeResolver;
+  /** Current dtype of values whose dtype the plan sets (grows with new values). */
+  readonly cur: Map<Value, DataType>;
+  readonly casts: CastInserter;
+
+  constructor(readonly model: Model, readonly plan: Plan) {
+    this.dt = new DTypeResolver(model);
+    this.cur = new Map(plan.values);
+    this.casts = new CastInserter(this.log, (g) => this.path(g), (v) => this.dtypeOf(v));
+  }
+
+  path(g: Graph): string {
+    return this.plan.graphPaths.get(g) ?? g.name;
+  }
+
+  dtypeOf(v: Value): DataType | undefined {
+    return this.cur.get(v) ?? this.dt.dtype(v);
+  }
+
+  /** Gives a value a new element dtype (types it when it had none only if `force`). */
+  setDType(v: Value, d: DataType): void {
+    const t = v.type;
+    if (t !== undefined && elementDType(t) !== d) {
+      v.type = typeAs(t, d);
+      this.log.edits++;
+    }
+    if (v.constValue !== undefined && v.constValue.dtype !== d && !v.isInitializer()) {
+      v.constValue = undefined;
+      this.log.edits++;
+    }
+  }
+
+  run(): RewriteLog {
+    const p = this.plan;
+    const T = p.target;
+    if (p.weightsOnly) {
+      for (const v of p.decodedWeights) decodeWeight(v, T, this.casts, this.log, this.path(v.graph()!));
+      return this.log;
+    }
+    // 1. Constants: in place, or a 16-bit copy next to the FLOAT original.
+    for (const [v, d] of p.values) {
+      if (d !== T || this.dt.dtype(v) !== DataType.FLOAT) continue;
+      if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) convertConstantInPlace(v, T, this.log, this.path(v.graph()!));
+    }
+    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!)), T);
+    // 2. Types of node outputs (computed dtype) and graph inputs (planned dtype).
+    for (const np of p.nodes) {
+      np.outputs.forEach((d, o) => {
+        const v = np.node.outputs[o]!;
+        if (d !== undefined && d !== this.dt.dtype(v)) this.setDType(v, d);
+      });
+    }
+    for (const [v, d] of p.values) if (v.isGraphInput() && d !== this.dt.dtype(v)) this.setDType(v, d);
+    // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's name.
+    for (const np of p.nodes) this.#outputCasts(np);
+    // 4. One shared Cast per (value, dtype) for every use that wants another dtype.
+    for (const np of p.nodes) this.#useCasts(np);
+    // 5. Graph outputs: body outputs get a Cast at the end; main outputs keep their names.
+    for (const [g, wants] of p.graphOutputs) {
+      if (g === this.model.graph) this.#mainOutputs(g, wants);
+      else this.#bodyOutputs(g, wants);
+    }
+    // 6. Attributes that follow the dtype, and annotations.
+    for (const np of p.nodes) this.#attributes(np);
+    return this.log;
+  }
+
+  #outputCasts(np: NodePlan): void {
+    const n = np.node;
+    np.outputs.forEach((c, o) => {
+      const v = n.outputs[o]!;
+      const seen = this.plan.values.get(v);
+      if (c === undefined || seen === undefined || seen === c) return;
+      const g = n.graph!;
+      const oldName = v.name;
+      v.name = g.names.freshValueName(`${oldName}_${dtypeSuffix(c)}`);
+      const w = new Value(oldName, typeAs(v.type, seen));
+      w.docString = v.docString;
+      w.metadataProps = v.metadataProps;
+      v.docString = undefined;
+      v.metadataProps = undefined;
+      const cast = new Node({ opType: 'Cast', name: g.names.freshNodeName(`Cast_${oldName}_to_${dtypeSuffix(seen)}`), inputs: [undefined], outputs: [w], attributes: { to: attr.int(seen) } });
+      v.replaceAllUsesWith(w, { replaceGraphOutputs: true });
+      cast.replaceInput(0, v);
+      this.casts.placeAtDefinition(v, cast);
+      this.cur.set(v, c);
+      this.cur.set(w, seen);
+      this.casts.record(g, cast, c, 'output-dtype');
+    });
+  }
+
+  #useCasts(np: NodePlan): void {
+    const n = np.node;
+    np.inputs.forEach((want, i) => {
+      const v = n.inputs[i];
+      if (want === undefined || v === undefined) return;
+      const have = this.dtypeOf(v);
+      if (have === want) return;
+      if (this.dt.isContainer(v)) {
+        throw new InvariantError(`amp: ${n.toString()} wants its ${this.dt.kind(v)} input '${v.name}' as ${dataTypeText(want)} but it is ${have === undefined ? 'untyped' : dataTypeText(have)}`);
+      }
+      const main = v.isGraphInput() && v.graph() === this.model.graph;
+      const c = this.casts.castOf(v, want, main ? 'io-input' : 'use');
+      this.cur.set(c, want);
+      n.replaceInput(i, c);
+    });
+  }
+
+  #bodyOutputs(g: Graph, wants: readonly (DataType | undefined)[]): void {
+    wants.forEach((want, k) => {
+      const v = g.outputs[k];
+      if (want === undefined || v === undefined) return;
+      const have = this.dtypeOf(v);
+      if (have === want) return;
+      const n = this.casts.makeCast(g, v, v.name, v.type, want);
+      g.append(n);
+      g.setOutput(k, n.outputs[0]!);
+      this.cur.set(n.outputs[0]!, want);
+      this.casts.record(g, n, have, 'body-output');
+    });
+  }
+
+  #mainOutputs(g: Graph, wants: readonly (DataType | undefined)[]): void {
+    const done = new Map<Value, Map<DataType, Value>>();
+    wants.forEach((want, k) => {
+      const v = g.outputs[k];
+      if (want === undefined || v === undefined) return;
+      const have = this.dtypeOf(v);
+      if (have === want || v.isGraphInput()) return;
+      const prior = done.get(v)?.get(want);
+      if (prior !== undefined) {
+        g.setOutput(k, prior);
+        return;
+      }
+      const oldName = v.name;
+      v.name = g.names.freshValueName(`${oldName}_${have === undefined ? 'orig' : dtypeSuffix(have)}`);
+      const w = new Value(oldName, typeAs(v.type, want));
+      w.docString = v.docString;
+      w.metadataProps = v.metadataProps;
+      const cast = new Node({ opType: 'Cast', name: g.names.freshNodeName(`Cast_${oldName}_to_${dtypeSuffix(want)}`), inputs: [v], outputs: [w], attributes: { to: attr.int(want) } });
+      this.casts.placeAtDefinition(v, cast);
+      g.setOutput(k, w);
+      this.cur.set(w, want);
+      this.casts.record(g, cast, have, 'io-output');
+      const m = done.get(v) ?? new Map<DataType, Value>();
+      m.set(want, w);
+      done.set(v, m);
+    });
+  }
+
+  #attributes(np: NodePlan): void {
+    const n = np.node;
+    if (np.converted && np.accumulation !== undefined) {
+      const name = accumulationName(np.accumulation);
+      if (n.metadataProps.get(ACCUMULATION_KEY) !== name) {
+        n.metadataProps.set(ACCUMULATION_KEY, name);
+        this.log.edits++;
+      }
+    }
+    if (np.materialized && n.metadataProps.get(MATERIALIZED_KEY) === undefined) {
+      n.metadataProps.set(MATERIALIZED_KEY, accumulationName(np.accumulation ?? DataType.FLOAT));
+      this.log.edits++;
+    }
+    if (n.domain !== '') return;
+    const out = np.outputs[0];
+    const v = n.outputs[0];
+    if (v === undefined) return;
+    const orig = this.dt.dtype(v);
+    const now = out ?? orig;
+    if (n.opType === 'Cast') {
+      const to = n.getInt('to');
+      if (out !== undefined && to !== undefined && to !== out) {
+        n.setAttr('to', attr.int(out));
+        this.log.edits++;
+        this.log.retargeted.push({ graph: np.graph, node: n.name, opType: 'Cast', from: dataTypeText(to), to: dataTypeText(out) });
+      }
+      return;
+    }
+    if (n.opType === 'ConstantOfShape' && out !== undefined && out !== orig) {
+      const t = n.getTensor('value');
+      const value = t !== undefined ? convertTensor(t, out as LowPrecisionFloat).tensor : zero(out);
+      n.setAttr('value', attr.tensor(value));
+      this.log.edits++;
+      this.log.retargeted.push({ graph: np.graph, node: n.name, opType: n.opType, from: dataTypeText(orig ?? DataType.FLOAT), to: dataTypeText(out) });
+      return;
+    }
+    const da = DTYPE_ATTR[n.opType];
+    if (da === undefined || now === undefined || orig !== DataType.FLOAT) return;
+    const given = n.getInt(da[0]);
+    const dflt = da[1] === 'input' ? this.dtypeOf(n.inputs[0]!) : da[1];
+    const effective = given ?? dflt;
+    if (effective !== now) {
+      n.setAttr(da[0], attr.int(now));
+      this.log.edits++;
+      this.log.retargeted.push({ graph: np.graph, node: n.name, opType: n.opType, from: dataTypeText(effective ?? DataType.FLOAT), to: dataTypeText(now) });
+    }
+  }
+}
+
+function zero(d: DataType): Tensor {
+  return convertTensor(floatTensor([1], [0]), d as LowPrecisionFloat).tensor;
+}
+
+/** Applies a plan to its model, in place; returns what it did. */
+export function applyPlan(model: Model, plan: Plan): RewriteLog {
+  return new Rewriter(model, plan).run();
+}
