@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GraphBuilder, knownOps, walkNodes, type Model, type Node } from '@mixprec/ir';
 import {
-  ACCUMULATING_OPS, BF16_RED_ENTRIES, bf16, createPolicyQuery, decide, encodeListPolicy, formatPolicyFileError, loadPolicyFile,
-  type Policy,
+  ACCUMULATING_OPS, BF16_RED_ENTRIES, bf16, createPolicyQuery, decide, decodePolicyJson, encodeListPolicy,
+  formatPolicyFileError, loadPolicyFile, type Policy,
 } from '@mixprec/amp';
 import { loadModel } from '@mixprec/onnx';
 import { REAL_MODELS, realModelPath } from '@mixprec/testing';
@@ -92,5 +92,17 @@ describe('@mixprec/policy-bf16', () => {
     const missing = [...BF16_RED_ENTRIES.keys(), ...ACCUMULATING_OPS].filter((op) => !new RegExp(`\\b${op}\\b`).test(readme));
     expect(missing).to.deep.equal([]);
     for (const [op] of BF16_RED_ENTRIES) expect(readme, op).to.match(new RegExp(`\\| ${op} \\| .+ \\|`));
+  });
+
+  it('has policy-file examples in its README that decode', () => {
+    const readme = fs.readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).to.be.greaterThan(0);
+    const shipped = new Map<string, Policy>([[policy.name, policy]]);
+    for (const text of blocks) {
+      const r = decodePolicyJson(text, { resolve: (name) => shipped.get(name), file: 'README.md' });
+      if (r._tag === 'Left') throw new Error(formatPolicyFileError(r.left).join('\n'));
+      expect(r.right.name).to.not.equal(policy.name);
+    }
   });
 });
