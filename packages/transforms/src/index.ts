@@ -13,6 +13,7 @@ export {
   FOLD_CONSTANTS_EVALUATOR, SMALL_OUTPUT, createFoldConstants, foldConstants, foldConstantsConfigKeys,
   type FoldConstantsOptions,
 } from './fold-constants.js';
+export { foldBatchnorm } from './fold-batchnorm.js';
 export { builtinEvaluator, builtinEvaluatorOps, chainEvaluators, type EvalInfo, type Evaluator } from './evaluator.js';
 export { castTensor, float64ToBFloat16Bits, float64ToFloat16Bits } from './const-eval-numeric.js';
 export { transformAliases, transformPasses } from './pass-list.js';

@@ -6,6 +6,7 @@ import { dce } from './dce.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { inferTypes } from './infer-types.js';
 import { foldConstants } from './fold-constants.js';
+import { foldBatchnorm } from './fold-batchnorm.js';
 import { topoSort } from './topo-sort.js';
 
 /**
@@ -15,7 +16,7 @@ import { topoSort } from './topo-sort.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const transformPasses: readonly PassFactory<any>[] = Object.freeze([
   dce, cse, eliminateIdentity, topoSort, constantToInitializer, castCleanup,
-  inferTypes, foldConstants,
+  inferTypes, foldConstants, foldBatchnorm,
 ]);
 
 /**
