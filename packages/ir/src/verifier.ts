@@ -63,9 +63,13 @@ export function formatDiagnostics(ds: readonly Diagnostic[]): string {
 function checkStructure(t: Tree): void {
   const names = new Map<string, GraphInfo>();
   const seenValues = new Set<Value>();
+  // Indexes built once per verify so that a value with many uses, or a subgraph inside a big
+  // graph, costs linear time (the fuzzer found quadratic cases taking over 10 s).
+  const usesOf = new UseIndex();
+  const definedNames = new DefinedNames();
   for (const info of t.graphs) {
     if (!info.checked) continue;
-    checkDefinitions(t, info);
+    checkDefinitions(t, info, definedNames);
     const g = info.graph;
     let i = 0;
     for (const n of g) {
@@ -79,7 +83,7 @@ function checkStructure(t: Tree): void {
       }
       n.inputs.forEach((v, k) => {
         if (v === undefined) return;
-        checkUseEntry(t, info, n, k, v);
+        checkUseEntry(t, info, n, k, v, usesOf);
         checkScope(t, info, n, i, k, v);
       });
       i++;
@@ -108,7 +112,7 @@ function* valuesOf(g: Graph): Generator<Value> {
   }
 }
 
-function checkDefinitions(t: Tree, info: GraphInfo): void {
+function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames): void {
   const g = info.graph;
   const sites = new Map<Value, string>();
   const byName = new Map<string, Value>();
@@ -129,7 +133,7 @@ function checkDefinitions(t: Tree, info: GraphInfo): void {
     }
     byName.set(v.name, v);
     for (let p = info.parent; p !== undefined; p = p.parent) {
-      if (definesName(p.graph, v.name)) {
+      if (definedNames.of(p.graph).has(v.name)) {
         t.report('shadowed-value-name', `Value '${v.name}' in graph '${info.path}' shadows a value of enclosing graph '${p.path}'; rename it`, { graph: info, value: v });
         break;
       }
@@ -155,15 +159,46 @@ function checkDefinitions(t: Tree, info: GraphInfo): void {
   }
 }
 
-function definesName(g: Graph, name: string): boolean {
-  if (g.inputs.some((v) => v.name === name) || g.initializers.has(name) || g.sparseInitializers.has(name)) return true;
-  for (const n of g) if (n.outputs.some((o) => o.name === name)) return true;
-  return false;
+/** The names each graph defines (inputs, initializers, node outputs), computed once per graph. */
+class DefinedNames {
+  readonly #byGraph = new Map<Graph, Set<string>>();
+
+  of(g: Graph): ReadonlySet<string> {
+    let set = this.#byGraph.get(g);
+    if (set === undefined) {
+      set = new Set<string>();
+      for (const v of g.inputs) set.add(v.name);
+      for (const name of g.initializers.keys()) set.add(name);
+      for (const name of g.sparseInitializers.keys()) set.add(name);
+      for (const n of g) for (const o of n.outputs) set.add(o.name);
+      this.#byGraph.set(g, set);
+    }
+    return set;
+  }
 }
 
-function checkUseEntry(t: Tree, info: GraphInfo, n: Node, k: number, v: Value): void {
-  let count = 0;
-  for (const u of v._uses) if (u.node === n && u.index === k) count++;
+/** Each value's use list counted by (node, input slot), built once per value. */
+class UseIndex {
+  readonly #byValue = new Map<Value, Map<Node, Map<number, number>>>();
+
+  /** How many entries of `v`'s use list name input `k` of `n`. */
+  count(v: Value, n: Node, k: number): number {
+    let byNode = this.#byValue.get(v);
+    if (byNode === undefined) {
+      byNode = new Map();
+      for (const u of v._uses) {
+        let slots = byNode.get(u.node);
+        if (slots === undefined) byNode.set(u.node, (slots = new Map()));
+        slots.set(u.index, (slots.get(u.index) ?? 0) + 1);
+      }
+      this.#byValue.set(v, byNode);
+    }
+    return byNode.get(n)?.get(k) ?? 0;
+  }
+}
+
+function checkUseEntry(t: Tree, info: GraphInfo, n: Node, k: number, v: Value, usesOf: UseIndex): void {
+  const count = usesOf.count(v, n, k);
   if (count === 0) t.report('missing-use', `Node ${t.label(n)} in graph '${info.path}' has '${v.name}' in input ${k}, but the value's use list lacks that use; change inputs only through Node.replaceInput`, { graph: info, node: n, value: v });
   if (count > 1) t.report('duplicate-use', `Value '${v.name}' lists input ${k} of node ${t.label(n)} in graph '${info.path}' ${count} times`, { graph: info, node: n, value: v });
 }
