@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { encodeTensor } from '@mixprec/onnx';
-import { generateInputs, initBackend, runModel, BACKENDS, type BackendName } from '@mixprec/executor-tfjs';
+import { createRequire } from 'node:module';
+import type * as Executor from '@mixprec/executor-tfjs';
+import type { BackendName } from '@mixprec/executor-tfjs';
 import type { Tensor } from '@mixprec/ir';
 import { adaptFeeds, loadFeedSets } from '../data/feeds.js';
 import { decodeNpy } from '../data/npy.js';
@@ -33,12 +35,16 @@ export function registerRun(program: Command, io: CliIO): void {
     .argument('<model>', 'ONNX model file')
     .option('--input <name=file>', 'an input from a TensorProto .pb or .npy file (repeatable)', collect)
     .option('--data <dir>', 'inputs from an ONNX test-data folder (input_0.pb, …), .npz or .json')
-    .option('--backend <name>', `tfjs backend: ${BACKENDS.join(', ')} (default: the first that loads)`)
+    .option('--backend <name>', 'tfjs backend: tensorflow, wasm, cpu (default: the first that loads)')
     .option('--out <dir>', 'write the outputs as output_0.pb, output_1.pb, … (graph-output order)')
     .option('--json', 'print {"backend", "outputs": {NAME: {dtype, dims, data}}} only')
     .option('--seed <n>', 'seed of generated inputs and random ops', '0')
     .option('--dim <name=value>', 'size of a symbolic dimension for generated inputs (repeatable)', collect)
     .action(async (modelFile: string, flags: RunFlags) => {
+      // Loaded here, not at the top: loading tfjs costs about 0.3 s, which every other command
+      // would pay at start-up. `require` (not `import()`) so that it shares the module
+      // instances (e.g. of @mixprec/ir) of the static imports under any loader.
+      const { generateInputs, initBackend, runModel } = createRequire(import.meta.url)('@mixprec/executor-tfjs') as typeof Executor;
       const model = loadOrFail(modelFile);
       const seed = Number(flags.seed ?? '0');
       if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: expected an integer, got '${flags.seed}'`);
