@@ -9,7 +9,8 @@ import { describeThrown } from './errors.js';
  *
  * Safety rules (each violation is a one-line error naming the model file and the tensor):
  * absolute locations, `..` segments, and paths whose real path (symlinks resolved) leaves the
- * model folder are rejected; missing files and ranges past the end of the file too.
+ * model folder are rejected; so are the model file itself, anything but a regular file (FIFOs,
+ * devices, folders), missing files and ranges past the end of the file.
  */
 
 /** Thrown by this module; the caller adds the model file and tensor name. */
@@ -27,10 +28,12 @@ export class ExternalFile {
   constructor(realPath: string, location: string) {
     this.realPath = realPath;
     this.location = location;
-    this.fd = fs.openSync(realPath, 'r');
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever (a
+    // hang the fuzzer found); the fstat below then rejects anything but a regular file.
+    this.fd = fs.openSync(realPath, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     try {
       const st = fs.fstatSync(this.fd);
-      if (!st.isFile()) throw new ExternalDataProblem(`'${location}' is not a regular file`);
+      if (!st.isFile()) throw new ExternalDataProblem(`has external data location '${location}', which is not a regular file (a FIFO, device or folder); point it at a data file`);
       this.size = st.size;
     } catch (e) {
       fs.closeSync(this.fd);
@@ -69,9 +72,12 @@ export class ExternalFiles {
   readonly #byPath = new Map<string, ExternalFile>();
   readonly #baseDir: string;
   #realBase: string | undefined;
+  /** Real path of the model file itself, which no tensor may read its data from. */
+  readonly #modelFile: string | undefined;
 
-  constructor(baseDir: string) {
+  constructor(baseDir: string, modelFile?: string) {
     this.#baseDir = baseDir;
+    this.#modelFile = modelFile;
   }
 
   /** Real paths of the files opened so far. */
@@ -93,6 +99,9 @@ export class ExternalFiles {
     const real = realpath(path.resolve(this.#baseDir, location), `external data file '${location}'`);
     if (!real.startsWith(realBase + path.sep)) {
       throw new ExternalDataProblem(`has external data location '${location}' that resolves outside the model's folder (through a symlink) to '${real}'`);
+    }
+    if (real === this.#modelFile) {
+      throw new ExternalDataProblem(`has external data location '${location}', which is the model file itself; point it at a separate data file`);
     }
     let f = this.#byPath.get(real);
     if (f === undefined) {

@@ -41,7 +41,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Res
     return err({ _tag: 'DecodeError', file, message: `${describeThrown(e)} (the file is corrupt or truncated, or not an ONNX model)` });
   }
   const mode = options.externalData ?? 'auto';
-  const external = options.baseDir === undefined ? undefined : new ExternalFiles(options.baseDir);
+  const external = options.baseDir === undefined ? undefined : new ExternalFiles(options.baseDir, realFile(options.file));
   const run = (eager: boolean): Model => modelFromProto(proto, { file, external, eager });
   try {
     let model = run(mode === 'eager');
@@ -102,6 +102,16 @@ export function loadTensor(pathOrBytes: string | Uint8Array, options: LoadOption
   } catch (e) {
     if (e instanceof LoadFailure) return err(e.error);
     return err({ _tag: 'InvalidModel', file, message: `cannot build the tensor: ${describeThrown(e)}` });
+  }
+}
+
+/** The real path of `file` when it names an existing file, else undefined (a label such as `<bytes>`). */
+function realFile(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return fs.statSync(file).isFile() ? fs.realpathSync(file) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

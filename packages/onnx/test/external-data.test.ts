@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -180,6 +181,20 @@ describe('external-data: write, read, lazy', () => {
     });
     it('a missing file', () => {
       expectError(externalModel([['location', 'nope.bin']]), /does not exist/);
+    });
+    it('a FIFO, a folder and the model file itself (found by fuzzing: a FIFO made the load hang)', function () {
+      const fifo = path.join(dir, 'pipe');
+      try {
+        execFileSync('mkfifo', [fifo], { stdio: 'ignore' });
+      } catch {
+        this.skip(); // no mkfifo here
+      }
+      // Before the fix, opening the FIFO blocked until a writer appeared: this test hung.
+      expectError(externalModel([['location', 'pipe']]), /'pipe', which is not a regular file/);
+      fs.mkdirSync(path.join(dir, 'folder'));
+      expectError(externalModel([['location', 'folder']]), /'folder', which is not a regular file/);
+      expectError(externalModel([['location', 'model.onnx'], ['offset', '0'], ['length', '16']]), /'model\.onnx', which is the model file itself/);
+      expectError(externalModel([['location', './model.onnx']]), /which is the model file itself/);
     });
     it('a malformed offset and a missing location', () => {
       fs.writeFileSync(path.join(dir, 'w.bin'), new Uint8Array(16));
