@@ -55,9 +55,23 @@ export function verify(model: Model, options: VerifyOptions = {}): Diagnostic[] 
   return out;
 }
 
-/** One line per diagnostic: `error [code] message`; empty string for none. */
+/**
+ * One line per diagnostic: `error [code] message`; empty string for none. Line breaks and other
+ * control or bidi characters inside a message (from hostile names) are escaped (`\n`, `\u202e`),
+ * so each diagnostic stays one line.
+ */
 export function formatDiagnostics(ds: readonly Diagnostic[]): string {
-  return ds.map((d) => `${d.severity} [${d.code}] ${d.message}`).join('\n');
+  return ds.map((d) => `${d.severity} [${d.code}] ${escapeControls(d.message)}`).join('\n');
+}
+
+/** Escapes C0/C1 controls, line/paragraph separators and bidi overrides as `\n`, `\uXXXX`. */
+function escapeControls(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 function checkStructure(t: Tree): void {

@@ -309,6 +309,14 @@ describe('verifier', () => {
     expect(performance.now() - t0, 'ms for a 10k-node branch in a 10k-node graph').to.be.below(3000);
   });
 
+  it('keeps each diagnostic on one line when names hold line breaks or bidi overrides (found by fuzzing)', () => {
+    const t = base();
+    t.neg.replaceInput(0, new Value('gh\nost\u202e'));
+    const text = formatDiagnostics(verify(t.m));
+    expect(text.split('\n')).to.have.length(1);
+    expect(text).to.include("reads 'gh\\nost\\u202e' (input 0)");
+  });
+
   it('formats diagnostics one per line', () => {
     const t = base();
     t.neg.replaceInput(0, new Value('ghost'));

@@ -36,14 +36,27 @@ const LOAD_LABEL: Readonly<Record<LoadError['_tag'], string>> = Object.freeze({
   UnsupportedFeature: 'unsupported',
 });
 
-/** One line: `<file>: <label>: <message>`. */
+/**
+ * One line: `<file>: <label>: <message>`. Names from a hostile file can hold line breaks or
+ * bidi overrides; they are escaped (`\n`, `\u202e`) so the message stays one honest line.
+ */
 export function formatLoadError(e: LoadError): string {
-  return `${e.file}: ${LOAD_LABEL[e._tag]}: ${e.message}`;
+  return oneLine(`${e.file}: ${LOAD_LABEL[e._tag]}: ${e.message}`);
 }
 
-/** One line: `<file>: <message>`. */
+/** One line: `<file>: <message>` (control characters escaped, as in {@link formatLoadError}). */
 export function formatSaveError(e: SaveError): string {
-  return `${e.file}: ${e.message}`;
+  return oneLine(`${e.file}: ${e.message}`);
+}
+
+/** Escapes C0/C1 controls, line/paragraph separators and bidi overrides as `\n`, `\uXXXX`. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 /**

@@ -75,6 +75,19 @@ describe('load: corrupt and truncated input gives typed errors, never a crash', 
     expect(decodeCorrupt(Uint8Array.from([0xff, 0xff, 0xff]), 'garbage')).to.equal('DecodeError');
   });
 
+  it('names with line breaks or bidi overrides still give one-line messages (found by fuzzing)', () => {
+    const cases: [string, string][] = [['a\nb', 'a\\nb'], ['x\r\ny', 'x\\r\\ny'], ['evil\u202e.txt', 'evil\\u202e.txt'], ['nul\u0000', 'nul\\u0000']];
+    for (const [name, escaped] of cases) {
+      const bytes = protoBytes({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph: { node: [{ input: [name], output: ['Y'], opType: 'Relu' }], output: [vi('Y', 1, [1])] } });
+      const r = decodeModel(bytes, { file: 'm.onnx' });
+      expect(r._tag).to.equal('Left');
+      if (r._tag !== 'Left') continue;
+      const line = formatLoadError(r.left);
+      expect(line).to.not.match(/[\n\r\u0000\u202e]/);
+      expect(line).to.include(`'${escaped}'`);
+    }
+  });
+
   it('files: missing, a directory, and a non-ONNX file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixprec-load-'));
     try {
