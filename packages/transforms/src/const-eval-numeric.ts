@@ -91,7 +91,7 @@ export function bigIntsToFloat64RoundOdd(src: BigInt64Array | BigUint64Array): F
     if (back === x) continue;
     const neg = x < 0n;
     if (neg ? back < x : back > x) {
-      // Rounded away from zero: one ulp toward zero (|d| ≥ 2^53, so the low word is not 0 → no borrow issue below).
+      // Rounded away from zero: one ulp toward zero (borrowing from the high word), i.e. truncation.
       if (lo[2 * i] === 0) lo[2 * i + 1] = lo[2 * i + 1]! - 1;
       lo[2 * i] = (lo[2 * i]! - 1) >>> 0;
     }

@@ -6,7 +6,7 @@ import { registry } from './helpers.js';
 
 describe('transform pass list and registry', () => {
   it('registers every pass once, kebab-case, with a description and level', () => {
-    expect(transformPasses.map((p) => p.info.name)).to.deep.equal(['dce', 'cse', 'eliminate-identity', 'topo-sort', 'constant-to-initializer', 'cast-cleanup']);
+    expect(transformPasses.map((p) => p.info.name)).to.deep.equal(['dce', 'cse', 'eliminate-identity', 'topo-sort', 'constant-to-initializer', 'cast-cleanup', 'infer-types', 'fold-constants', 'fold-batchnorm']);
     for (const p of transformPasses) {
       expect(p.info.description.length).to.be.greaterThan(10);
       for (const o of p.options) expect(o.description, `${p.info.name} ${o.flag}`).to.not.equal('');
