@@ -7,7 +7,8 @@ import {
   DataType, GraphBuilder, attr, floatTensor, tensorType, type Attr, type Dim, type Model, type Node, type Tensor,
 } from '@mixprec/ir';
 import {
-  aggressive, balanced, bf16, createPolicyQuery, decide, decodePolicyJson, formatPolicyFileError, loadPolicyFile,
+  aggressive, balanced, bf16, createPolicyQuery, decide, decodePolicyJson, encodeListPolicy, formatPolicyFileError,
+  loadPolicyFile,
   type Policy, type PolicyFileError,
 } from '../src/index.js';
 
@@ -108,6 +109,8 @@ describe('policy JSON codec', () => {
         .to.equal('pointwise', 'equal level: the later rule wins');
       expect(ask(p, 'Resize', [[1, 3, 8, 8]]).color).to.equal('gray', 'mode defaults to nearest');
       expect(ask(p, 'Resize', [[1, 3, 8, 8]], { attrs: { mode: attr.string('linear') } }).color).to.equal('green', 'aggressive fallback');
+      const q = decodeOk({ name: 'q', rules: [{ level: 20, when: { attr: { nonexistent: 1 } }, color: 'green' }] });
+      expect(ask(q, 'Relu').color).to.equal('red', 'an attribute neither set nor defaulted never matches');
     });
     it('decides by reduction depth and MACs; unknown shapes leave the decision to lower rules', () => {
       const p = npu();
@@ -175,6 +178,25 @@ describe('policy JSON codec', () => {
       expect(e._tag).to.equal('PolicyFileSyntax');
       const line = formatPolicyFileError(e)[0]!;
       expect(line).to.match(/^bad\.json:3:\d+: not valid JSON: /);
+    });
+  });
+
+  describe('encodeListPolicy', () => {
+    it('writes a list policy as a file that decodes to the same decisions', () => {
+      const src = decodeOk({
+        name: 'mine', target: 'bfloat16', green: ['MatMul', 'npu.Gelu'], gray: ['Add'], red: ['Softmax'],
+        accumulation: { MatMul: 'float32' }, reasons: { Softmax: 'mine: no exp' }, fallback: 'gray', fallbackReason: 'mine: follow',
+      });
+      const json = encodeListPolicy(src, ['npu.Gelu']);
+      expect(json).to.deep.include({ name: 'mine', target: 'bfloat16', green: ['MatMul', 'npu.Gelu'], gray: ['Add'], red: ['Softmax'], fallback: 'gray', fallbackReason: 'mine: follow' });
+      expect(json.accumulation).to.deep.equal({ MatMul: 'float32' });
+      const back = decodeOk(JSON.parse(JSON.stringify(json)));
+      for (const op of ['MatMul', 'Add', 'Softmax', 'Relu']) expect(ask(back, op), op).to.deep.equal(ask(src, op));
+      expect(ask(back, 'Gelu', [[2]], { domain: 'npu' })).to.deep.equal(ask(src, 'Gelu', [[2]], { domain: 'npu' }));
+    });
+    it('refuses policies with callable rules', () => {
+      const p = decodeOk({ name: 'r', rules: [{ level: 20, op: 'Conv', color: 'red' }] });
+      expect(() => encodeListPolicy(p)).to.throw(/callable rule 'r:rules\[0\]'/);
     });
   });
 
