@@ -8,8 +8,7 @@ import {
 } from '@mixprec/ir';
 import {
   aggressive, balanced, bf16, createPolicyQuery, decide, decodePolicyJson, encodeListPolicy, formatPolicyFileError,
-  loadPolicyFile,
-  type Policy, type PolicyFileError,
+  loadPolicyFile, type Policy, type PolicyFileError,
 } from '../src/index.js';
 
 const SHIPPED = new Map<string, Policy>([['aggressive', aggressive], ['balanced', balanced], ['bf16', bf16]]);
