@@ -12,7 +12,7 @@ import { runNarrowing, type NarrowingConfig } from './narrowing.js';
 import {
   Int16Options, Int64ToInt32Options, dimBoundSpecs, parseDimBounds, parseInputRanges, rangeSpecs,
 } from './options.js';
-import type { Int16Report, IntegerNarrowingReport } from './report.js';
+import { explainNarrowing, type Int16Report, type IntegerNarrowingReport } from './report.js';
 
 /**
  * `int16`: INT32/INT64 → INT16 where it is proven safe and pays.
@@ -40,7 +40,7 @@ export const int16 = definePass({
   options: Int16Options,
   defaults: {
     keepIoTypes: false, unprovenInputs: 'skip', inputRanges: [], dimBounds: [], runtime: 'ort-cpu',
-    intensiveOps: [...DEFAULT_INTENSIVE_OPS], minElements: DEFAULT_MIN_ELEMENTS,
+    intensiveOps: [...DEFAULT_INTENSIVE_OPS], minElements: DEFAULT_MIN_ELEMENTS, explain: false,
   },
   optionDocs: {
     keepIoTypes: 'true: inputs/outputs keep their dtypes (a Cast after each narrowed input); or a list of names to keep',
@@ -50,10 +50,11 @@ export const int16 = definePass({
     runtime: 'ort-cpu: only ops onnxruntime CPU runs in int16; onnx: whatever the schema admits',
     intensiveOps: 'ops that always count as computationally intensive',
     minElements: 'other ops count from this many elements',
+    explain: 'report every candidate tensor and its rule as an info diagnostic',
   },
   run(model, ctx, o) {
     const policy = defineIntegerPolicy({ name: 'options', intensiveOps: o.intensiveOps, minElements: o.minElements, runtime: o.runtime });
-    return { modified: emit(runNarrowing(model, config('int16', o, policy)), ctx).modified };
+    return { modified: emit(runNarrowing(model, config('int16', o, policy)), ctx, o.explain).modified };
   },
 });
 
@@ -70,17 +71,18 @@ export const int64ToInt32 = definePass({
   description: 'Narrow INT64 shape/index computations to INT32 where their range is proven',
   optLevel: 2,
   options: Int64ToInt32Options,
-  defaults: { keepIoTypes: false, unprovenInputs: 'skip', inputRanges: [], dimBounds: [], runtime: 'ort-cpu' },
+  defaults: { keepIoTypes: false, unprovenInputs: 'skip', inputRanges: [], dimBounds: [], runtime: 'ort-cpu', explain: false },
   optionDocs: {
     keepIoTypes: 'true: inputs/outputs keep their dtypes; or a list of names to keep',
     unprovenInputs: 'skip: inputs need a proven range; cast: inputs are assumed to fit int32 (reported)',
     inputRanges: 'proven input ranges, name=lo..hi',
     dimBounds: 'upper bounds of symbolic dims, name=max (default 2^31-1)',
     runtime: 'ort-cpu: only ops onnxruntime CPU runs in int32; onnx: whatever the schema admits',
+    explain: 'report every candidate tensor (and every INT64 value left) as an info diagnostic',
   },
   run(model, ctx, o) {
     const policy = defineIntegerPolicy({ name: 'options', runtime: o.runtime });
-    return { modified: emit(runNarrowing(model, config('int64-to-int32', o, policy)), ctx).modified };
+    return { modified: emit(runNarrowing(model, config('int64-to-int32', o, policy)), ctx, o.explain).modified };
   },
 });
 
@@ -93,8 +95,9 @@ function config(
   };
 }
 
-/** Passes the report's diagnostics to the context's sink. */
-function emit(r: IntegerNarrowingReport, ctx: PassContext): IntegerNarrowingReport {
+/** Passes the report's diagnostics to the context's sink (with `explain`, one line per candidate first). */
+function emit(r: IntegerNarrowingReport, ctx: PassContext, explain: boolean): IntegerNarrowingReport {
+  if (explain) for (const d of explainNarrowing(r)) ctx.report(d);
   for (const d of r.diagnostics) ctx.report(d);
   return r;
 }

@@ -11,7 +11,7 @@ export interface IntegerPolicyQuery {
   readonly opset: number;
   /** INT16 (`int16` pass) or INT32 (`int64-to-int32`). */
   readonly target: DataType.INT16 | DataType.INT32;
-  /** Elements of the largest tensor of the group, when every shape involved is static. */
+  /** Elements of the largest tensor of the group among those of static shape (undefined: none is). */
   readonly elements: number | undefined;
 }
 

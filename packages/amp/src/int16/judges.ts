@@ -25,13 +25,13 @@ function label(n: Node): string {
   return `${n.opType} '${n.name !== '' ? n.name : n.outputs[0]?.name ?? ''}'`;
 }
 
-/** Elements of the largest tensor of a unit, when all shapes are static. */
+/** Elements of the largest tensor of a unit among those of static shape (undefined: none is static). */
 export function unitElements(u: Unit, types: ValueTypes): number | undefined {
-  let best = 0;
+  let best: number | undefined;
   for (const v of unitValues(u)) {
     const s = types.shape(v);
-    if (s === undefined || !s.every((d): d is number => typeof d === 'number')) return undefined;
-    best = Math.max(best, elementCount(s));
+    if (s === undefined || !s.every((d): d is number => typeof d === 'number')) continue;
+    best = Math.max(best ?? 0, elementCount(s));
   }
   return best;
 }
@@ -56,11 +56,11 @@ export function judgeUnit(u: Unit, ctx: JudgeContext): UnitVerdict {
   let assumed = false;
   for (const v of unitValues(u)) {
     const why = ctx.tainted.get(v);
-    if (why !== undefined) return no('indexing-consumer', `'${v.name}' ${why}`);
+    if (why !== undefined) return no('indexing-consumer', `${label(node)}: '${v.name}' ${why}`);
   }
   for (const v of unitValues(u)) {
     const r = ctx.ranges.get(v);
-    if (!fitsType(r.all, ctx.target)) return no('range-unproven', `'${v.name}' in ${formatInterval(r.all)} is not proven to fit ${t}`);
+    if (!fitsType(r.all, ctx.target)) return no('range-unproven', `${label(node)}: '${v.name}' in ${formatInterval(r.all)} is not proven to fit ${t}`);
     if (v.producer() === node && r.partial !== undefined && !fitsType(r.partial, ctx.target)) {
       return no('range-unproven', `intermediate sums of ${label(node)} in ${formatInterval(r.partial)} do not fit ${t}`);
     }

@@ -86,7 +86,9 @@ export function runNarrowing(model: Model, cfg: NarrowingConfig): IntegerNarrowi
     const shape = types.shape(v);
     const mode = plan.modes.get(v);
     tensors.push({
-      graph: 'main', name: v.name, kind: kindOf(v), dtype: dtypeName(types.dtype(v)), after: dtypeName(mode === undefined ? types.dtype(v) : target),
+      // A value narrowed through a Cast keeps its name and type; the copy is in `casts`.
+      graph: 'main', name: v.name, kind: kindOf(v), dtype: dtypeName(types.dtype(v)),
+      after: dtypeName(mode === undefined || mode === 'cast-after' || mode === 'input-cast' ? types.dtype(v) : target),
       rule, reason, range: intervalJson(ranges.get(v).all),
       ...(shape !== undefined && shape.every((d) => typeof d === 'number') ? { elements: elementCount(shape as number[]) } : {}),
       ...(mode === undefined ? {} : { mode }),
@@ -98,7 +100,7 @@ export function runNarrowing(model: Model, cfg: NarrowingConfig): IntegerNarrowi
       if (!isCandidate(v)) continue;
       tensors.push({
         graph: sg.name, name: v.name, kind: kindOf(v), dtype: dtypeName(types.dtype(v)), after: dtypeName(types.dtype(v)),
-        rule: 'subgraph', reason: `inside the body of ${sg.parentNode?.opType ?? 'a subgraph'} '${sg.parentNode?.name ?? ''}' (bodies are kept)`,
+        rule: 'subgraph', reason: `inside a body of ${nodeLabel(sg)} (bodies are kept as they are)`,
         range: intervalJson(typeRange(types.dtype(v))),
       });
     }
@@ -151,8 +153,13 @@ export function runNarrowing(model: Model, cfg: NarrowingConfig): IntegerNarrowi
   return report;
 }
 
+function nodeLabel(sg: Graph): string {
+  const p = sg.parentNode;
+  return p === undefined ? 'a subgraph' : `${p.opType} '${p.name !== '' ? p.name : p.outputs[0]?.name ?? ''}'`;
+}
+
 function remaining(tensors: readonly CandidateTensor[], record: RewriteRecord): { name: string; rule: string; reason: string }[] {
-  const out: { name: string; rule: string; reason: string }[] = tensors.filter((t) => t.after === 'INT64').map((t) => ({ name: t.name, rule: t.rule, reason: t.reason }));
+  const out: { name: string; rule: string; reason: string }[] = tensors.filter((t) => t.after === 'INT64' && t.graph === 'main').map((t) => ({ name: t.name, rule: t.rule, reason: t.reason }));
   for (const c of record.casts) {
     if (c.to === 'INT64') out.push({ name: c.output, rule: 'cast-back', reason: `widened back from '${c.input}' for uses that take only INT64 (or a kept output)` });
   }

@@ -35,6 +35,7 @@ const common = {
   inputRanges: t.array(RangeSpec),
   dimBounds: t.array(DimBound),
   runtime: Runtime,
+  explain: t.boolean,
 };
 
 export const Int64ToInt32Options = t.strict(common);

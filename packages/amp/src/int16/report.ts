@@ -91,3 +91,22 @@ export function summarizeNarrowing(r: IntegerNarrowingReport): string {
     + `${r.counts.unitsNarrowed} op group(s) now compute in ${r.target}, ${r.counts.castsInserted} Cast(s) inserted, `
     + `${r.weights.saved} weight byte(s) saved`;
 }
+
+function bound(b: string | null, inf: string): string {
+  return b ?? inf;
+}
+
+/**
+ * One info diagnostic per candidate tensor (`<pass>-tensor`: name, dtypes, rule, reason,
+ * bounds) and, for `int64-to-int32`, per INT64 value left (`int64-remaining`).
+ */
+export function explainNarrowing(r: IntegerNarrowingReport): Diagnostic[] {
+  const out: Diagnostic[] = r.tensors.map((t) => ({
+    severity: 'info', code: `${r.pass}-tensor`, graph: t.graph, value: t.name,
+    message: `'${t.name}' ${t.dtype}->${t.after} ${t.rule}: ${t.reason} (range ${bound(t.range[0], '-inf')}..${bound(t.range[1], '+inf')})`,
+  }));
+  for (const x of r.remainingInt64 ?? []) {
+    out.push({ severity: 'info', code: 'int64-remaining', value: x.name, message: `'${x.name}' stays INT64: ${x.rule}: ${x.reason}` });
+  }
+  return out;
+}

@@ -73,6 +73,8 @@ export function ruleOf(v: Value, x: RuleInputs): { rule: NarrowingRule; reason: 
       : { rule: 'cast', reason: `${how}; range proven` };
   }
   if (x.foldable.has(v)) return { rule: 'constant-foldable', reason: 'known at compile time and folded away' };
+  const p = v.producer();
+  if (p !== undefined && p.subgraphs().length > 0) return { rule: 'subgraph', reason: `produced by ${label(p)} (control flow is kept as it is)` };
   const taint = x.tainted.get(v);
   if (taint !== undefined) return { rule: 'indexing-consumer', reason: taint };
   const ts = touches(v, x);
