@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerConvert } from './commands/convert.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerOpt } from './commands/opt.js';
 import { registerPasses } from './commands/passes.js';
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
+  registerConvert(program, io);
   registerInspect(program, io);
   registerOpt(program, io);
   registerPasses(program, io);
