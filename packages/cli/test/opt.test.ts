@@ -92,7 +92,7 @@ describe('mixprec passes and --help', () => {
     expect(r.stdout).to.match(/cast-cleanup/);
   });
 
-  for (const cmd of ['opt', 'inspect', 'passes']) {
+  for (const cmd of ['convert', 'opt', 'inspect', 'run', 'passes']) {
     it(`has --help on ${cmd}`, async () => {
       const r = await cli(cmd, '--help');
       expect(r.code).to.equal(0);
