@@ -11,7 +11,7 @@ import type { Node } from '@mixprec/ir';
  * across opsets list the slots of the opsets where the slot is an input (older versions have
  * those as attributes, so the slot does not exist).
  */
-const INDEX_SLOTS: Readonly<Record<string, readonly number[]>> = Object.freeze({
+const INDEX_SLOTS: ReadonlyMap<string, readonly number[]> = new Map(Object.entries({
   Gather: [1], GatherElements: [1], GatherND: [1],
   Scatter: [1], ScatterElements: [1], ScatterND: [1],
   Slice: [1, 2, 3, 4],
@@ -33,12 +33,13 @@ const INDEX_SLOTS: Readonly<Record<string, readonly number[]>> = Object.freeze({
   MelWeightMatrix: [0, 1, 2],
   Loop: [0],
   TensorScatter: [2],
-});
+}));
 
 /** True when input slot `i` of `node` is an index/shape/size position (see {@link INDEX_SLOTS}). */
 export function isIndexSlot(node: Node, i: number): boolean {
   if (node.domain !== '') return false;
-  return INDEX_SLOTS[node.opType]?.includes(i) ?? false;
+  // A Map: an op named `constructor` or `toString` must not find Object.prototype's members.
+  return INDEX_SLOTS.get(node.opType)?.includes(i) ?? false;
 }
 
 /** Outputs that are indices into another tensor (NonZero, ArgMax, TopK's second output, …). */

@@ -21,7 +21,7 @@ const Y: Support = [true, true];
 const ONLY32: Support = [false, true];
 const NONE: Support = [false, false];
 
-const ORT_CPU: Readonly<Record<string, Support>> = Object.freeze({
+const ORT_CPU: ReadonlyMap<string, Support> = new Map(Object.entries({
   // element-wise arithmetic and comparison
   Add: Y, Sub: Y, Mul: Y, Div: Y, Mod: Y, Neg: Y, Abs: Y, Sign: Y,
   Equal: Y, Less: Y, LessOrEqual: Y, Greater: Y, GreaterOrEqual: Y,
@@ -31,18 +31,18 @@ const ORT_CPU: Readonly<Record<string, Support>> = Object.freeze({
   Clip: Y,
   // data movement and creation
   Identity: Y, Reshape: Y, Flatten: Y, Squeeze: Y, Unsqueeze: Y, Transpose: Y, Concat: Y, Split: Y, Slice: Y,
-  Gather: Y, GatherElements: Y, GatherND: Y, Scatter: Y, ScatterElements: Y, ScatterND: Y, Expand: Y, Tile: Y,
+  Gather: Y, GatherElements: Y, GatherND: Y, ScatterElements: Y, ScatterND: Y, Expand: Y, Tile: Y,
   Compress: Y, ReverseSequence: Y, Cast: Y, CastLike: Y, Range: Y, ConstantOfShape: Y, TopK: Y, Shape: Y, Size: Y,
   Pad: ONLY32, Trilu: ONLY32, Resize: ONLY32, EyeLike: ONLY32, ArgMax: ONLY32, ArgMin: ONLY32, NonZero: ONLY32,
   // reductions and products (no int16 in the ONNX schemas at all)
   ReduceSum: ONLY32, ReduceMax: ONLY32, ReduceMin: ONLY32, ReduceProd: ONLY32, CumSum: ONLY32, MatMul: ONLY32,
   Einsum: ONLY32,
   OneHot: NONE, Unique: NONE, DepthToSpace: NONE,
-});
+}));
 
 /** The ops of the table, for the test that re-measures it. */
 export function ortCpuTable(): ReadonlyMap<string, { readonly int16: boolean; readonly int32: boolean }> {
-  return new Map(Object.entries(ORT_CPU).map(([op, [a, b]]) => [op, { int16: a, int32: b }]));
+  return new Map([...ORT_CPU].map(([op, [a, b]]) => [op, { int16: a, int32: b }]));
 }
 
 /** Clip with a `min` or `max` input (opset ≥ 11); ORT CPU has int16 Clip only without them. */
@@ -53,7 +53,7 @@ function clipHasBounds(node: Node): boolean {
 /** Whether ORT CPU runs `node` with an integer group narrowed to `dtype` (INT16 or INT32). */
 export function ortCpuRuns(node: Node, dtype: DataType): boolean {
   if (node.domain !== '') return false;
-  const s = ORT_CPU[node.opType];
+  const s = ORT_CPU.get(node.opType);
   if (s === undefined) return false;
   if (dtype === DataType.INT16) return node.opType === 'Clip' ? !clipHasBounds(node) : s[0];
   if (dtype === DataType.INT32) return s[1];

@@ -25,7 +25,8 @@ export interface RangeOptions {
   readonly dimBounds?: ReadonlyMap<string, bigint>;
 }
 
-const RULES: Readonly<Record<string, RangeRule>> = Object.freeze({ ...ARITH_RULES, ...SHAPE_RULES });
+/** Op type → rule (a Map: op names such as `constructor` must not reach Object.prototype). */
+const RULES: ReadonlyMap<string, RangeRule> = new Map([...Object.entries(ARITH_RULES), ...Object.entries(SHAPE_RULES)]);
 
 /**
  * Value-range analysis: a bound on every element of every integer (and BOOL, and float) value
@@ -115,7 +116,7 @@ export class RangeAnalysis {
       if (r !== undefined) this.#ranges.set(node.outputs[0]!, r);
       return;
     }
-    const rule = node.domain === '' && node.subgraphs().length === 0 ? RULES[node.opType] : undefined;
+    const rule = node.domain === '' && node.subgraphs().length === 0 ? RULES.get(node.opType) : undefined;
     const opset = this.#types.opset(node);
     if (rule === undefined || getOpSchema(node.domain, node.opType, opset) === undefined) return;
     const types = this.#types;
