@@ -135,7 +135,8 @@ export class DTypeResolver {
         }
         default: break;
       }
-      const da = DTYPE_ATTR[n.opType];
+      // Own properties only: an op named `toString` must not find Object.prototype's (found by fuzzing).
+      const da = Object.hasOwn(DTYPE_ATTR, n.opType) ? DTYPE_ATTR[n.opType] : undefined;
       if (da !== undefined) {
         const a = n.getInt(da[0]);
         const dtype = a !== undefined ? (a as DataType) : da[1] === 'input' ? this.dtype(n.inputs[0]) : da[1];

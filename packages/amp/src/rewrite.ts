@@ -215,7 +215,8 @@ class Rewriter {
       this.log.retargeted.push({ graph: np.graph, node: n.name, opType: n.opType, from: dataTypeText(orig ?? DataType.FLOAT), to: dataTypeText(out) });
       return;
     }
-    const da = DTYPE_ATTR[n.opType];
+    // Own properties only: an op named `toString` must not find Object.prototype's (found by fuzzing).
+    const da = Object.hasOwn(DTYPE_ATTR, n.opType) ? DTYPE_ATTR[n.opType] : undefined;
     if (da === undefined || now === undefined || orig !== DataType.FLOAT) return;
     const given = n.getInt(da[0]);
     const dflt = da[1] === 'input' ? this.dtypeOf(n.inputs[0]!) : da[1];
