@@ -6,6 +6,8 @@ import { definePass, type ConfigKey, type PassContext, type PassFactory } from '
 import { constantValue } from './constant-value.js';
 import { int64Of } from './const-eval-shape.js';
 import { builtinEvaluator, chainEvaluators, type Evaluator } from './evaluator.js';
+import { inferNodeOutputs } from './infer-types-engine.js';
+import type { Inferred } from './infer-types-merge.js';
 
 /** Options of `fold-constants`. */
 export interface FoldConstantsOptions {
@@ -66,13 +68,16 @@ function foldShape(n: Node, opset: number): Tensor[] | undefined {
   return [int64Of([end - start], dims.slice(start, end))];
 }
 
-/** Why a result cannot replace an output (a declared type it contradicts), or undefined. */
-function contradiction(o: Value, r: Tensor): string | undefined {
-  const d = o.dtype;
-  if (d !== undefined && d !== DataType.UNDEFINED && d !== r.dtype) return `element type ${dataTypeName(r.dtype)} ≠ declared ${dataTypeName(d)}`;
+/** Why a result cannot replace an output (a declared or inferred type it contradicts), or undefined. */
+function contradiction(o: Value | Inferred, r: Tensor): string | undefined {
+  const declared = o instanceof Value;
+  const what = declared ? 'declared' : 'inferred';
+  const t = o.type;
+  const d = t !== undefined && (t.kind === 'tensor' || t.kind === 'sparse_tensor') ? t.dtype : undefined;
+  if (d !== undefined && d !== DataType.UNDEFINED && d !== r.dtype) return `element type ${dataTypeName(r.dtype)} ≠ ${what} ${dataTypeName(d)}`;
   const s = o.shape;
   if (s !== undefined && (s.length !== r.dims.length || s.some((x, i) => typeof x === 'number' && x !== r.dims[i]))) {
-    return `shape [${r.dims.join(',')}] ≠ declared [${s.map((x) => x ?? '?').join(',')}]`;
+    return `shape [${r.dims.join(',')}] ≠ ${what} [${s.map((x) => x ?? '?').join(',')}]`;
   }
   return undefined;
 }
@@ -151,12 +156,15 @@ class Folder {
       }
     }
     if (results === undefined || results.length !== n.outputs.length) return;
+    // Results must fit the declared types and, where nothing is declared, what inference says.
+    const inferred = inferNodeOutputs(this.model, n, (v) => this.#consts.get(v));
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
       if (r.size > limit) return;
-      const why = contradiction(n.outputs[i]!, r);
+      const inf = inferred[i];
+      const why = contradiction(n.outputs[i]!, r) ?? (inf === undefined ? undefined : contradiction(inf, r));
       if (why !== undefined) {
-        this.ctx.report({ severity: 'warning', code: 'fold-constants-type-mismatch', message: `Folding ${n.toString()} gives '${n.outputs[i]!.name}' ${why}; the node is kept (check the declared type or the evaluator)`, graph: g.name, node: n.name, value: n.outputs[i]!.name });
+        this.ctx.report({ severity: 'warning', code: 'fold-constants-type-mismatch', message: `Folding ${n.toString()} gives '${n.outputs[i]!.name}' ${why}; the node is kept (check the declared type, the inference or the evaluator)`, graph: g.name, node: n.name, value: n.outputs[i]!.name });
         return;
       }
     }

@@ -85,27 +85,7 @@ export class TypeInferencer {
   }
 
   #inferPlain(n: Node, opset: number | undefined): Inferred[] {
-    const types = inferOutputTypes(n, opset, n.inputs.map((v) => v?.type));
-    let shapes: OutputShapes | undefined;
-    if (this.options.shapes && opset !== undefined && n.domain === '') {
-      const rule = shapeRules.get(n.opType);
-      if (rule !== undefined) {
-        try {
-          shapes = rule(this.#context(n, opset));
-        } catch {
-          shapes = undefined; // a malformed node (bad attribute types): no shape rather than a failed pass
-        }
-      }
-    }
-    if (this.options.shapes && n.opType === 'Constant' && n.domain === '') {
-      const t = this.#consts.get(n.outputs[0]!);
-      if (t !== undefined) shapes = [t.dims];
-    }
-    return n.outputs.map((_, i) => {
-      const t = types[i];
-      const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
-      return { type: t, shape: isTensor ? shapes?.[i] : undefined };
-    });
+    return inferPlainNode(n, opset, this.options.shapes, (v) => this.#consts.get(v), (v) => this.#data.get(v));
   }
 
   /** A constant known for `v` (initializer, Constant output). */
@@ -114,27 +94,7 @@ export class TypeInferencer {
   }
 
   #context(n: Node, opset: number): ShapeContext {
-    const ins = n.inputs;
-    return {
-      node: n,
-      opset,
-      inputCount: ins.length,
-      has: (i) => ins[i] !== undefined,
-      shape: (i) => {
-        const t = ins[i]?.type;
-        return t?.kind === 'tensor' ? t.shape : undefined;
-      },
-      dtype: (i) => ins[i]?.dtype,
-      tensor: (i) => this.constant(ins[i]),
-      data: (i) => {
-        const v = ins[i];
-        if (v === undefined) return undefined;
-        const known = this.#data.get(v);
-        if (known !== undefined) return known;
-        const t = this.#consts.get(v);
-        return t === undefined ? undefined : tensorData(t);
-      },
-    };
+    return shapeContext(n, opset, (v) => this.#consts.get(v), (v) => this.#data.get(v));
   }
 
   /**
@@ -165,4 +125,67 @@ function isIntTensor(t: ValueType | undefined): boolean {
   const d = t.dtype;
   return d === DataType.INT64 || d === DataType.INT32 || d === DataType.INT16 || d === DataType.INT8
     || d === DataType.UINT64 || d === DataType.UINT32 || d === DataType.UINT16 || d === DataType.UINT8;
+}
+
+/** What shape rules see of `n`: input types, constants and propagated integer data. */
+function shapeContext(n: Node, opset: number, constOf: (v: Value) => Tensor | undefined, dataOf: (v: Value) => SymData | undefined): ShapeContext {
+  const ins = n.inputs;
+  return {
+    node: n,
+    opset,
+    inputCount: ins.length,
+    has: (i) => ins[i] !== undefined,
+    shape: (i) => {
+      const t = ins[i]?.type;
+      return t?.kind === 'tensor' ? t.shape : undefined;
+    },
+    dtype: (i) => ins[i]?.dtype,
+    tensor: (i) => {
+      const v = ins[i];
+      return v === undefined ? undefined : constOf(v);
+    },
+    data: (i) => {
+      const v = ins[i];
+      if (v === undefined) return undefined;
+      const known = dataOf(v);
+      if (known !== undefined) return known;
+      const t = constOf(v);
+      return t === undefined ? undefined : tensorData(t);
+    },
+  };
+}
+
+/** Types (and, with `shapes`, shapes) of a node without subgraphs, from the schema and shape rules. */
+function inferPlainNode(n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined, dataOf: (v: Value) => SymData | undefined): Inferred[] {
+  const types = inferOutputTypes(n, opset, n.inputs.map((v) => v?.type));
+  let out: OutputShapes | undefined;
+  if (shapes && opset !== undefined && n.domain === '') {
+    const rule = shapeRules.get(n.opType);
+    if (rule !== undefined) {
+      try {
+        out = rule(shapeContext(n, opset, constOf, dataOf));
+      } catch {
+        out = undefined; // a malformed node (bad attribute types): no shape rather than a failed pass
+      }
+    }
+    if (n.opType === 'Constant') {
+      const t = n.outputs[0] === undefined ? undefined : constOf(n.outputs[0]);
+      if (t !== undefined) out = [t.dims];
+    }
+  }
+  return n.outputs.map((_, i) => {
+    const t = types[i];
+    const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
+    return { type: t, shape: isTensor ? out?.[i] : undefined };
+  });
+}
+
+/**
+ * What inference says about the outputs of `n` (a node without subgraphs) from its inputs'
+ * current types and the given constants, without changing anything (fold-constants checks
+ * evaluator results with it).
+ */
+export function inferNodeOutputs(model: Model, n: Node, constOf: (v: Value) => Tensor | undefined): Inferred[] {
+  const opset = model.opset(n.domain) ?? (n.domain === '' ? 1 : undefined);
+  return trainingOutputTypes(n) ?? inferPlainNode(n, opset, true, constOf, () => undefined);
 }
