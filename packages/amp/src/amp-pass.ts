@@ -1,4 +1,4 @@
-import { dataTypeText, type Diagnostic, type Model } from '@mixprec/ir';
+import { dataTypeText, type Diagnostic, type Model, type Node } from '@mixprec/ir';
 import { definePass, type PassFactory } from '@mixprec/passes';
 import { analyse } from './analysis.js';
 import {
@@ -43,9 +43,9 @@ export function runDiagnostics(run: AmpRun): Diagnostic[] {
  * `cast-cleanup` and `dce` after it). Throws {@link AmpError} for option errors that need the
  * model (e.g. a keepIoTypes name that is not an IO name).
  */
-export function runAmp(model: Model, opts: ResolvedAmpOptions): AmpRun {
+export function runAmp(model: Model, opts: ResolvedAmpOptions, flopsOf?: (n: Node) => number | undefined): AmpRun {
   const plan = analyse(model, opts);
-  const flops = planFlops(plan);
+  const flops = planFlops(plan, flopsOf);
   const log = applyPlan(model, plan);
   return { plan, log, flops, modified: log.edits > 0 };
 }

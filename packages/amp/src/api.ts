@@ -1,5 +1,6 @@
 import {
-  InvariantError, formatDiagnostics, verify, type Diagnostic, type Model,
+  InvariantError, cloneModel, elementDType, formatDiagnostics, graphValues, verify, walkGraphs, walkNodes,
+  withElementDType, type Diagnostic, type Model, type Node, type Value, type ValueType,
 } from '@mixprec/ir';
 import {
   createPassContext, formatPassFailure, runPipeline, sequential, type Pass, type PassContext,
@@ -7,9 +8,12 @@ import {
 import { transformPasses } from '@mixprec/transforms';
 import { runAmp, runDiagnostics, type AmpRun } from './amp-pass.js';
 import { weightCensus } from './census.js';
+import { nodeFlops } from './flops.js';
 import { checkIoContract } from './io-contract.js';
 import { AmpError, resolveAmpOptions, type AmpOptions, type ResolvedAmpOptions } from './options.js';
 import { buildReport, castSnapshot, ioTypes, type AmpReport } from './report.js';
+import { narrowIntegers, type NarrowIntegersOptions } from './int16/int16-pass.js';
+import type { Int16Report } from './int16/report.js';
 
 /** Options of the APIs: the conversion options plus what runs around the pass. */
 export interface ConvertOptions extends AmpOptions {
@@ -17,14 +21,58 @@ export interface ConvertOptions extends AmpOptions {
   readonly inferTypes?: boolean;
   /** Run `cast-cleanup` and `dce` after the pass (default true). */
   readonly cleanup?: boolean;
+  /**
+   * Keep the types `infer-types` added to values the conversion did not change (default false:
+   * they get their declared types back, so the model changes only where it was converted).
+   */
+  readonly keepInferredTypes?: boolean;
+  /**
+   * Sizes of symbolic input dims (`{ N: 1, H: 640, W: 640 }`) for the report's FLOP count: shapes
+   * are inferred on a copy with these sizes; the converted model keeps its symbolic dims.
+   */
+  readonly dimValues?: Readonly<Record<string, number>>;
+  /** Full input shapes by input name for the FLOP count (override `dimValues`), e.g. `{ x: [1, 3, 640, 640] }`. */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Where warnings go as they happen (they are also in the report). */
   readonly onDiagnostic?: (d: Diagnostic) => void;
 }
 
-/** A 16-bit conversion report: the float part, and the integer part when that pass ran. */
+/** A 16-bit conversion report: the float part, and the integer narrowing's report. */
 export interface SixteenBitReport extends AmpReport {
-  /** The integer narrowing (INT32/INT64 → INT16) result, or why it did not run. */
-  readonly int16: { readonly ran: false; readonly reason: string } | { readonly ran: true; readonly report: unknown };
+  /** The INT32/INT64 → INT16 narrowing (see `narrowIntegers`). */
+  readonly int16: Int16Report;
+}
+
+/** Options of {@link castTo16BitPrecision}: the float options, and the integer ones under `integers`. */
+export interface SixteenBitOptions extends ConvertOptions {
+  /** Options of the integer narrowing (`keepIoTypes` defaults to the float one's). */
+  readonly integers?: NarrowIntegersOptions;
+}
+
+function snapshotTypes(model: Model): Map<Value, ValueType | undefined> {
+  const out = new Map<Value, ValueType | undefined>();
+  for (const g of walkGraphs(model)) for (const v of graphValues(g)) out.set(v, v.type);
+  return out;
+}
+
+/**
+ * Gives values their declared types back after `infer-types`: a value whose element type the
+ * conversion changed keeps the new element type on its declared shape (no type when it had
+ * none: runtimes infer it); values the conversion created keep a type only when they face a
+ * graph interface (so the file gains no value_info beyond what the model declared).
+ */
+function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | undefined>, inferred: ReadonlyMap<Value, ValueType | undefined>): void {
+  for (const [v, before] of declared) {
+    const now = elementDType(v.type);
+    if (now === undefined || now === elementDType(inferred.get(v))) v.type = before;
+    else v.type = before === undefined ? undefined : withElementDType(before, now);
+  }
+  for (const g of walkGraphs(model)) {
+    for (const v of graphValues(g)) {
+      if (declared.has(v) || v.isInitializer() || v.isGraphInput() || v.isGraphOutput()) continue;
+      v.type = undefined;
+    }
+  }
 }
 
 function transform(name: string, options: Readonly<Record<string, unknown>> = {}): Pass | undefined {
@@ -39,6 +87,31 @@ function runPasses(model: Model, passes: readonly Pass[], ctx: PassContext): voi
   if (passes.length === 0) return;
   const r = runPipeline(model, sequential('amp-cleanup', passes), ctx);
   if (r._tag === 'Left') throw new InvariantError(`amp: ${formatPassFailure(r.left)}`);
+}
+
+/**
+ * Per-node FLOPs of `model` with its symbolic input dims set to `dims`: shapes are inferred on
+ * a clone and mapped back node by node (same walk order).
+ */
+function concreteFlops(
+  model: Model, dims: Readonly<Record<string, number>>, shapes: Readonly<Record<string, readonly number[]>>,
+): (n: Node) => number | undefined {
+  const clone = cloneModel(model);
+  for (const v of clone.graph.inputs) {
+    const t = v.type;
+    if (t?.kind !== 'tensor') continue;
+    const given = shapes[v.name];
+    if (given !== undefined) v.type = { ...t, shape: [...given] };
+    else if (t.shape !== undefined) v.type = { ...t, shape: t.shape.map((d) => (typeof d === 'string' && dims[d] !== undefined ? dims[d] : d)) };
+  }
+  const infer = transform('infer-types', { overwrite: true });
+  const ctx = createPassContext({ report: () => undefined });
+  if (infer !== undefined && ctx._tag === 'Right') runPasses(clone, [infer], ctx.right);
+  const map = new Map<Node, number | undefined>();
+  const a = [...walkNodes(model)];
+  const b = [...walkNodes(clone)];
+  a.forEach((n, i) => map.set(n, b[i] === undefined ? undefined : nodeFlops(b[i]!)));
+  return (n) => map.get(n);
 }
 
 function resolve(options: AmpOptions): ResolvedAmpOptions {
@@ -72,17 +145,23 @@ export function castFp32ToFp16(model: Model, options: ConvertOptions = {}): AmpR
   const ctx = ctxR.right;
   const ioBefore = ioTypes(model);
   const before = weightCensus(model);
+  const restore = options.inferTypes !== false && options.keepInferredTypes !== true;
+  const declared = restore ? snapshotTypes(model) : undefined;
   if (options.inferTypes !== false) {
     const infer = transform('infer-types');
     if (infer !== undefined) runPasses(model, [infer], ctx);
   }
-  const run: AmpRun = runAmp(model, opts);
+  const inferred = restore ? snapshotTypes(model) : undefined;
+  const flopsOf = options.dimValues === undefined && options.inputShapes === undefined
+    ? undefined : concreteFlops(model, options.dimValues ?? {}, options.inputShapes ?? {});
+  const run: AmpRun = runAmp(model, opts, flopsOf);
   for (const d of runDiagnostics(run)) sink(d);
   const paths = run.plan.graphPaths;
   const castsAfterAmp = castSnapshot(model, (g) => paths.get(g) ?? g.name);
   if (options.cleanup !== false) {
     runPasses(model, [transform('cast-cleanup'), transform('dce')].filter((p): p is Pass => p !== undefined), ctx);
   }
+  if (declared !== undefined && inferred !== undefined) restoreTypes(model, declared, inferred);
   const bad = verify(model).filter((d) => d.severity === 'error');
   if (bad.length > 0) throw new InvariantError(`amp produced an invalid model:\n${formatDiagnostics(bad.slice(0, 10))}`);
   const ioAfter = ioTypes(model);
@@ -95,24 +174,26 @@ export function castFp32ToFp16(model: Model, options: ConvertOptions = {}): AmpR
 }
 
 /**
- * INT32/INT64 → INT16 where provably safe. Its pass is built in `./int16/`; until it is
- * exported this API throws an {@link AmpError} saying so.
+ * INT32/INT64 → INT16 where provably safe (the `int16` pass: value-range analysis, index and
+ * constant-foldable tensors skipped, only where an intensive op pays for it). Rewrites the model
+ * in place and returns its report.
  */
-export function castInt32ToInt16(model: Model, options: { readonly onDiagnostic?: (d: Diagnostic) => void } = {}): unknown {
-  void model;
-  void options;
-  throw new AmpError({
-    _tag: 'AmpOptionError', option: 'int16',
-    message: 'castInt32ToInt16 is not available in this build: the int16 narrowing pass is not part of @mixprec/amp yet; use castFp32ToFp16 for floating point',
-  });
+export function castInt32ToInt16(model: Model, options: NarrowIntegersOptions = {}): Int16Report {
+  return narrowIntegers(model, options);
 }
 
 /**
- * FP32 → FP16/BF16 and INT32/INT64 → INT16 (the recommended entry point). Runs
- * {@link castFp32ToFp16}, then the integer narrowing when it is available (the report says
- * whether it ran).
+ * FP32 → FP16/BF16 and INT32/INT64 → INT16 (the recommended entry point): runs
+ * {@link castFp32ToFp16}, then {@link castInt32ToInt16} with the same IO mode unless
+ * `integers.keepIoTypes` says otherwise.
+ *
+ * ```ts
+ * const report = castTo16BitPrecision(model);            // inputs/outputs become 16-bit
+ * console.log(formatReport(report));
+ * ```
  */
-export function castTo16BitPrecision(model: Model, options: ConvertOptions = {}): SixteenBitReport {
+export function castTo16BitPrecision(model: Model, options: SixteenBitOptions = {}): SixteenBitReport {
   const report = castFp32ToFp16(model, options);
-  return { ...report, int16: { ran: false, reason: 'the int16 narrowing pass is not available in this build' } };
+  const int16 = castInt32ToInt16(model, { keepIoTypes: options.keepIoTypes ?? false, ...options.integers });
+  return { ...report, int16 };
 }

@@ -1,18 +1,19 @@
 import type { PassFactory, PipelineAlias } from '@mixprec/passes';
 import { amp, createAmpPass } from './amp-pass.js';
+import { int16, int64ToInt32 } from './int16/int16-pass.js';
 import type { PolicyRegistry } from './policy-registry.js';
 
 /**
- * The passes of this package over the built-in policies, for
+ * The passes of this package (`amp` over the built-in policies, `int16`, `int64-to-int32`), for
  * `createPassRegistry({ passes: [...transformPasses, ...ampPasses], aliases: [...ampAliases] })`.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const ampPasses: readonly PassFactory<any>[] = Object.freeze([amp]);
+export const ampPasses: readonly PassFactory<any>[] = Object.freeze([amp, int16, int64ToInt32]);
 
 /** The passes of this package with policy names looked up in `policies` (the CLI's registry). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function createAmpPasses(policies: PolicyRegistry): readonly PassFactory<any>[] {
-  return Object.freeze([createAmpPass(policies)]);
+  return Object.freeze([createAmpPass(policies), int16, int64ToInt32]);
 }
 
 /**

@@ -108,14 +108,17 @@ export function ioTypes(model: Model): { inputs: { name: string; dtype: string }
   return { inputs: d(model.graph, 'inputs'), outputs: d(model.graph, 'outputs') };
 }
 
-/** FLOPs of the plan's nodes (computed before the rewrite, while the shapes are the model's). */
-export function planFlops(plan: Plan): { total: number; in16: number; unknownNodes: number } {
+/**
+ * FLOPs of the plan's nodes (computed before the rewrite, while the shapes are the model's);
+ * `flopsOf` overrides the per-node estimate (e.g. from a copy with concrete input sizes).
+ */
+export function planFlops(plan: Plan, flopsOf: (n: Node) => number | undefined = nodeFlops): { total: number; in16: number; unknownNodes: number } {
   let total = 0;
   let in16 = 0;
   let unknownNodes = 0;
   for (const p of plan.nodes) {
     if (p.rule === 'no-float' || p.rule === 'constant' || p.rule === 'control-flow') continue;
-    const f = nodeFlops(p.node);
+    const f = flopsOf(p.node);
     if (f === undefined) {
       unknownNodes++;
       continue;
