@@ -47,11 +47,15 @@ export function typeRange(dtype: DataType | undefined): Interval {
   return r === undefined ? UNBOUNDED : { lo: r[0], hi: r[1] };
 }
 
-/** `a` clamped to the range of `dtype` (integers and BOOL; other types unchanged). */
+/**
+ * `a` as a bound on a value of type `dtype`: `a` itself when it fits the type, else the type's
+ * whole range (an op whose mathematical result leaves the type may wrap, so nothing narrower
+ * is sound). Non-integer types are returned unchanged.
+ */
 export function clampToType(a: Interval, dtype: DataType | undefined): Interval {
   const t = typeRange(dtype);
   if (t === UNBOUNDED) return a;
-  return meet(a, t) ?? t;
+  return within(a, t.lo!, t.hi!) ? a : t;
 }
 
 function minB(a: bigint, b: bigint): bigint {

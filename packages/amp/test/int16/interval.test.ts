@@ -82,7 +82,8 @@ describe('int16: interval arithmetic', () => {
     expect(fitsType(iv(0, undefined), DataType.INT32)).to.equal(false);
     expect(clampToType(UNBOUNDED, DataType.INT16)).to.deep.equal(iv(-32768, 32767));
     expect(clampToType(iv(5, 7), DataType.BOOL), "disjoint: the type's range").to.deep.equal(iv(0, 1));
-    expect(clampToType(iv(-5, 70000), DataType.INT16)).to.deep.equal(iv(-5, 32767));
+    expect(clampToType(iv(-5, 70000), DataType.INT16), 'may wrap: the type\'s range').to.deep.equal(iv(-32768, 32767));
+    expect(clampToType(iv(-5, 7000), DataType.INT16)).to.deep.equal(iv(-5, 7000));
     expect(meet(iv(0, 1), iv(2, 3))).to.equal(undefined);
     expect(formatInterval(iv(undefined, 7))).to.equal('(-inf, 7]');
   });
