@@ -6,7 +6,7 @@
  * one weight (256 MiB at width 8192) at a time. The compute is small (one row through each
  * layer), so onnxruntime-node can check the converted model against the original quickly.
  */
-import { DataType, GraphBuilder, type Model } from '@mixprec/ir';
+import { DataType, GraphBuilder, tensorType, type Model } from '@mixprec/ir';
 import { lazyUniform, uniform } from './random.js';
 import type { InputSpec } from './model-cache.js';
 
@@ -28,7 +28,7 @@ export function externalModel(p: ExternalParams): { model: Model; inputs: InputS
     const bias = b.initializer(`b${l}`, uniform([p.width], `ext_b${l}`, 0.1));
     const mm = b.op1('MatMul', [x, w], { output: `l${l}_mm`, name: `l${l}_mm` });
     const h = b.op1('Tanh', [b.op1('Add', [mm, bias], { output: `l${l}_pre`, name: `l${l}_add` })], { output: `l${l}_act`, name: `l${l}_tanh` });
-    x = b.op1('Add', [x, h], { output: `l${l}_out`, name: `l${l}_res` });
+    x = b.op1('Add', [x, h], { output: `l${l}_out`, name: `l${l}_res`, type: tensorType(DataType.FLOAT, ['batch', p.width]) });
   }
   b.output(x, 'Y');
   return { model: b.model({ opset: 17 }), inputs: [{ name: 'X', dtype: 'float32', dims: [1, p.width] }] };

@@ -1,5 +1,5 @@
 /** The Markdown report of a benchmark run, with the acceptance goals judged. */
-import type { BenchReport, BenchResult, CommandResult } from './run.js';
+import type { BenchReport, BenchResult, MeasuredCommand } from './run.js';
 
 const sec = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 const mb = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
@@ -8,18 +8,23 @@ const mb = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 2 ** 30).toFix
 const MB700 = 700e6 / 2 ** 20;
 const GB1 = 1e9 / 2 ** 20;
 
-/** The conversion row: `convert` when the CLI has it, else the common-pass pipeline. */
-function conversion(b: BenchResult | undefined): CommandResult | undefined {
-  return b?.commands.find((c) => c.id === 'convert') ?? b?.commands[b.commands.length - 1];
+function measured(b: BenchResult | undefined): MeasuredCommand[] {
+  return (b?.commands ?? []).filter((c): c is MeasuredCommand => c.error === undefined);
 }
 
-function ortLine(c: CommandResult): string {
+/** The conversion row: `convert` when the CLI has it, else the common-pass pipeline. */
+function conversion(b: BenchResult | undefined): MeasuredCommand | undefined {
+  const ms = measured(b);
+  return b?.commands.some((c) => c.id === 'convert') === true ? ms.find((c) => c.id === 'convert') : ms[ms.length - 1];
+}
+
+function ortLine(c: MeasuredCommand): string {
   if (c.ort === undefined) return '';
   return c.ort.outputs.map((o) => `${o.name}: max |Δ| ${o.maxAbsDiff.toExponential(2)} (max |ref| ${o.maxAbsRef.toFixed(3)})${o.finite ? '' : ', NOT FINITE'}`).join('; ');
 }
 
 /** Within fp16 tolerance: |Δ| ≤ 0.02 · max(1, max |ref|), all finite. */
-export function ortWithinTolerance(c: CommandResult): boolean | undefined {
+export function ortWithinTolerance(c: MeasuredCommand): boolean | undefined {
   if (c.ort === undefined) return undefined;
   return c.ort.outputs.every((o) => o.finite && o.maxAbsDiff <= 0.02 * Math.max(1, o.maxAbsRef));
 }
@@ -36,13 +41,11 @@ function goals(r: BenchReport): string[] {
   const n200 = r.results.find((b) => b.id === 'nodes-200k');
   const c20 = conversion(n20);
   if (c20 !== undefined) out.push(`- 20,000-node graph, ${conv}: ${sec(c20.summary.wallMs)} (goal ≤ 0.5 s: ${mark(c20.summary.wallMs <= 500)})`);
-  if (n20 !== undefined && n200 !== undefined) {
-    for (const c of n20.commands) {
-      const big = n200.commands.find((x) => x.id === c.id);
-      if (big === undefined) continue;
-      const ratio = big.summary.wallMs / c.summary.wallMs;
-      out.push(`- 200,000 vs 20,000 nodes, ${c.label}: ${sec(big.summary.wallMs)} / ${sec(c.summary.wallMs)} = ${ratio.toFixed(1)}× (goal ≤ 12×: ${mark(ratio <= 12)})`);
-    }
+  for (const c of measured(n20)) {
+    const big = measured(n200).find((x) => x.id === c.id);
+    if (big === undefined) continue;
+    const ratio = big.summary.wallMs / c.summary.wallMs;
+    out.push(`- 200,000 vs 20,000 nodes, ${c.label}: ${sec(big.summary.wallMs)} / ${sec(c.summary.wallMs)} = ${ratio.toFixed(1)}× (goal ≤ 12×: ${mark(ratio <= 12)})`);
   }
   const e = r.results.find((b) => b.id === 'external');
   const ec = conversion(e);
@@ -56,8 +59,8 @@ export function formatReport(r: BenchReport): string {
   const m = r.machine;
   const lines: string[] = [];
   lines.push(`### ${r.smoke ? 'Smoke run' : 'Run'} of ${m.date.slice(0, 10)}`, '');
-  lines.push(`Machine: ${m.cpu}, ${m.nproc} CPUs, ${m.memGiB} GiB RAM, ${m.os}, Node ${m.node}. Date ${m.date}.`);
-  const runs = [...new Set(r.results.flatMap((b) => b.commands.map((c) => c.summary.runs)))].join('/');
+  lines.push(`Machine: ${m.cpu}, ${m.nproc} CPUs, ${m.memGiB} GiB RAM, ${m.os}, Node ${m.node}. Date ${m.date}; load average ${r.loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ${r.loadAfter.map((x) => x.toFixed(1)).join(' ')} after.`);
+  const runs = [...new Set(r.results.flatMap((b) => measured(b).map((c) => c.summary.runs)))].join('/');
   const rssFrom = r.results[0]?.floor.rssFrom === 'hook' ? '`VmHWM` read by the process at exit (GNU time missing)' : 'GNU time (`/usr/bin/time -v`, "Maximum resident set size")';
   lines.push(`Each row: ${runs} whole-process runs (${r.smoke ? 'no warm-up' : 'after one warm-up run'}), wall time = median, peak RSS = largest over the runs from ${rssFrom}.`);
   lines.push('I/O floor: `node bench/dist/io-floor.js` (reads the input files in 16 MiB chunks, writes half the bytes, fsync), run before each round of commands in the same run; page cache warm, caches not dropped (not possible here).', '');
@@ -65,11 +68,18 @@ export function formatReport(r: BenchReport): string {
   lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const b of r.results) {
     for (const c of b.commands) {
+      const model = `${mb(b.model.bytes)}, ${b.model.nodes.toLocaleString('en')} nodes`;
+      if (c.error !== undefined) {
+        lines.push(`| ${b.id} | ${model} | \`${c.command}\` | failed | | | | ${sec(b.floor.wallMs)} | | |`);
+        continue;
+      }
       const cpu = c.summary.userS === undefined ? '' : `${(c.summary.userS + (c.summary.sysS ?? 0)).toFixed(2)} s`;
-      lines.push(`| ${b.id} | ${mb(b.model.bytes)}, ${b.model.nodes.toLocaleString('en')} nodes | \`${c.command}\` | ${sec(c.summary.wallMs)} | ${sec(c.summary.minWallMs)} | ${c.summary.maxRssMiB} MiB | ${cpu} | ${sec(b.floor.wallMs)} | ${c.floorRatio.toFixed(2)} | ${mb(c.outputBytes)} |`);
+      lines.push(`| ${b.id} | ${model} | \`${c.command}\` | ${sec(c.summary.wallMs)} | ${sec(c.summary.minWallMs)} | ${c.summary.maxRssMiB} MiB | ${cpu} | ${sec(b.floor.wallMs)} | ${c.floorRatio.toFixed(2)} | ${mb(c.outputBytes)} |`);
     }
   }
-  const checks = r.results.flatMap((b) => b.commands.filter((c) => c.ort !== undefined).map((c) => `- ${b.id}, ${c.id}: ${ortLine(c)}; create ${c.ort!.converted.createMs} ms, run ${c.ort!.converted.runMs} ms (original ${c.ort!.original.createMs} / ${c.ort!.original.runMs} ms); converted input types ${c.ort!.converted.inputTypes.join(', ')}`));
+  const failures = r.results.flatMap((b) => b.commands.filter((c) => c.error !== undefined).map((c) => `- ${b.id}, ${c.id}: ${c.error}`));
+  if (failures.length > 0) lines.push('', 'Failed commands:', '', ...failures);
+  const checks = r.results.flatMap((b) => measured(b).filter((c) => c.ort !== undefined).map((c) => `- ${b.id}, ${c.id}: ${ortLine(c)}; create ${c.ort!.converted.createMs} ms, run ${c.ort!.converted.runMs} ms (original ${c.ort!.original.createMs} / ${c.ort!.original.runMs} ms); converted input types ${c.ort!.converted.inputTypes.join(', ')}`));
   if (checks.length > 0) lines.push('', 'onnxruntime-node, outputs of the converted model against the original (same seeded inputs):', '', ...checks);
   if (!r.smoke) {
     const g = goals(r);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchmarks, cliScript, detectCli, type BenchDef, type CliFeatures } from './benchmarks.js';
 import { describeMachine, type Machine } from './machine.js';
-import { measureNode, median, type Measurement } from './measure.js';
+import { ProcessFailed, measureNode, median, type Measurement } from './measure.js';
 import type { ModelFiles } from './model-cache.js';
 import type { OrtCheck } from './ort-check.js';
 import { formatReport } from './report.js';
@@ -42,7 +42,7 @@ export interface Summary {
   readonly sysS?: number;
 }
 
-export interface CommandResult {
+export interface MeasuredCommand {
   readonly id: string;
   readonly label: string;
   readonly command: string;
@@ -53,7 +53,18 @@ export interface CommandResult {
   readonly output: string;
   readonly outputBytes: number;
   readonly ort?: OrtCheck;
+  readonly error?: undefined;
 }
+
+/** A command that exited non-zero (its message, nothing measured). */
+export interface FailedCommand {
+  readonly id: string;
+  readonly label: string;
+  readonly command: string;
+  readonly error: string;
+}
+
+export type CommandResult = MeasuredCommand | FailedCommand;
 
 export interface BenchResult {
   readonly id: string;
@@ -65,6 +76,9 @@ export interface BenchResult {
 
 export interface BenchReport {
   readonly machine: Machine;
+  /** 1, 5 and 15 minute load averages when the run started and ended (other work skews times). */
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
   readonly smoke: boolean;
   readonly cli: CliFeatures;
   readonly results: BenchResult[];
@@ -150,11 +164,24 @@ function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
   const outputOf = (id: string): string => path.join(dir, `${id}.onnx`);
   const runCommand = (c: BenchDef['commands'][number]): Measurement => measureNode([cli, ...c.args(model.file, outputOf(c.id))]);
 
+  // A failing command is reported (and not run again); the other commands go on.
+  const failed = new Map<string, string>();
+  const attempt = (c: BenchDef['commands'][number]): Measurement | undefined => {
+    if (failed.has(c.id)) return undefined;
+    try {
+      return runCommand(c);
+    } catch (e) {
+      if (!(e instanceof ProcessFailed)) throw e;
+      failed.set(c.id, e.message);
+      log(`   ${c.id} FAILED: ${e.message}`);
+      return undefined;
+    }
+  };
   if (!opts.smoke) {
     log('   warm-up run of each');
     floor();
     for (const c of def.commands) {
-      runCommand(c);
+      attempt(c);
       removeModel(outputOf(c.id));
     }
   }
@@ -164,7 +191,8 @@ function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
     floorRuns.push(floor());
     for (const c of def.commands) {
       const last = r === def.runs - 1;
-      const m = runCommand(c);
+      const m = attempt(c);
+      if (m === undefined) continue;
       cmdRuns.get(c.id)!.push(m);
       log(`   run ${r + 1}/${def.runs} ${c.id}: ${(m.wallMs / 1000).toFixed(3)} s, ${(m.maxRssKiB / 1024).toFixed(0)} MiB (floor ${(floorRuns[r]!.wallMs / 1000).toFixed(3)} s)`);
       if (!last) removeModel(outputOf(c.id));
@@ -174,7 +202,13 @@ function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
   const commands: CommandResult[] = [];
   const primary = def.commands[def.commands.length - 1]!;
   for (const c of def.commands) {
-    const summary = summarize(cmdRuns.get(c.id)!);
+    const runs = cmdRuns.get(c.id)!;
+    const command = `mixprec ${c.args('IN.onnx', 'OUT.onnx').join(' ')}`;
+    if (failed.has(c.id) || runs.length === 0) {
+      commands.push({ id: c.id, label: c.label, command, error: failed.get(c.id) ?? 'no run' });
+      continue;
+    }
+    const summary = summarize(runs);
     const output = outputOf(c.id);
     const outputBytes = modelFiles(output).reduce((s, f) => s + fs.statSync(f).size, 0);
     let ort: OrtCheck | undefined;
@@ -183,7 +217,7 @@ function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
       ort = ortCheck(model, output, dir);
     }
     commands.push({
-      id: c.id, label: c.label, command: `mixprec ${c.args('IN.onnx', 'OUT.onnx').join(' ')}`, summary,
+      id: c.id, label: c.label, command, summary,
       floorRatio: summary.wallMs / floorSummary.wallMs, output, outputBytes, ...(ort === undefined ? {} : { ort }),
     });
     if (opts.keepOutputs === undefined) removeModel(output);
@@ -195,6 +229,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const cli = detectCli();
   const machine = describeMachine();
+  const loadBefore = os.loadavg();
   log(`mixprec benchmarks${opts.smoke ? ' (smoke)' : ''} on ${machine.cpu}, ${machine.nproc} CPUs, ${machine.memGiB} GiB, Node ${machine.node}`);
   log(`CLI: convert ${cli.convert ? 'available' : 'not available yet (conversion rows use opt)'}; common pipeline '${cli.commonPipeline}'`);
   const defs = benchmarks(opts.smoke, cli, opts.runs).filter((d) => opts.only === undefined || opts.only.has(d.id) || [...opts.only].some((o) => d.id.startsWith(o)));
@@ -206,9 +241,10 @@ async function main(): Promise<void> {
   } finally {
     if (opts.keepOutputs === undefined) fs.rmSync(outRoot, { recursive: true, force: true });
   }
-  const report: BenchReport = { machine, smoke: opts.smoke, cli, results };
+  const report: BenchReport = { machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, results };
   if (opts.json !== undefined) fs.writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatReport(report));
+  if (results.some((b) => b.commands.some((c) => c.error !== undefined))) process.exitCode = 1;
 }
 
 await main();

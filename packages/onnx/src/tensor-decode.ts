@@ -102,6 +102,12 @@ export function tensorFromProto(tp: TensorProto, ctx: TensorContext, where: stri
     }
     const need = length * ctor!.BYTES_PER_ELEMENT;
     if (raw.length !== need) fail(`has dims [${dims.join(', ')}] of ${dataTypeName(dtype)} (${need} bytes) but ${raw.length} bytes of raw_data`);
+    if (raw.byteLength >= VIEW_THRESHOLD && !aligned(raw, ctor!.BYTES_PER_ELEMENT)) {
+      // Zero-copy: a big unaligned payload stays a view of the file's bytes, decoded into
+      // aligned storage only when its values are read (the saver writes the view as is).
+      // Copying instead would hold every weight twice (a 300 MB model would take 600 MB).
+      return Tensor.lazy(dtype, dims, { byteLength: raw.byteLength, description: `${where} (raw_data in '${ctx.file}')`, read: () => raw }, m);
+    }
     return Tensor.of(dtype, dims, viewOrCopy(ctor!, raw, length), m);
   }
 
@@ -155,6 +161,13 @@ function fromFieldValues(dtype: number, field: Field, values: unknown[]): Tensor
       return out as unknown as TensorData;
     }
   }
+}
+
+/** Unaligned raw payloads of at least this many bytes are kept as views (lazy tensors). */
+const VIEW_THRESHOLD = 64 * 1024;
+
+function aligned(raw: Uint8Array, bpe: number): boolean {
+  return bpe === 1 || (LITTLE_ENDIAN && raw.byteOffset % bpe === 0);
 }
 
 /** A typed-array view on `raw` when it is aligned (zero-copy), else an aligned copy. */
