@@ -1,0 +1,51 @@
+/**
+ * A fuzz worker process: runs cases [from, to) of a seeded run and reports each one as a JSON
+ * line on stdout — `start` before a case (written synchronously, so the supervisor knows which
+ * case hung or killed the process) and `done` after it.
+ *
+ * Usage: node --import tsx test/fuzz/worker.ts '{"seed":1,"from":0,"to":100,"step":"auto"}'
+ */
+import { Corpus } from './corpus.js';
+import { runCase } from './harness.js';
+import type { Sandbox } from './sandbox.js';
+import { selectStep, type StepName } from './steps.js';
+
+export interface WorkerArgs {
+  readonly seed: number;
+  readonly from: number;
+  readonly to: number;
+  readonly step: StepName | 'auto';
+  readonly testdataDir?: string;
+  readonly includeReal?: boolean;
+  /** The folder to work in (created and removed by the supervisor, reused across restarts). */
+  readonly sandbox: Sandbox;
+}
+
+/** Messages on the worker's stdout, one JSON object per line. */
+export type WorkerMessage =
+  | { readonly t: 'ready'; readonly step: string; readonly description: string; readonly fifo: boolean }
+  | { readonly t: 'start'; readonly i: number; readonly source: string; readonly mutators: readonly string[]; readonly size: number }
+  | { readonly t: 'done'; readonly i: number; readonly outcome: string; readonly stage: string; readonly message: string; readonly ms: number; readonly memory: number };
+
+function send(m: WorkerMessage): void {
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = JSON.parse(process.argv[2] ?? '{}') as WorkerArgs;
+  const step = await selectStep(args.step);
+  const corpus = new Corpus({ ...(args.testdataDir === undefined ? {} : { testdataDir: args.testdataDir }), includeReal: args.includeReal !== false });
+  const sandbox = args.sandbox;
+  send({ t: 'ready', step: step.name, description: step.description, fifo: sandbox.hasFifo });
+  for (let i = args.from; i < args.to; i++) {
+    const c = corpus.makeCase(args.seed, i);
+    send({ t: 'start', i, source: c.source, mutators: c.mutators, size: c.bytes.length });
+    const r = runCase(c.bytes, sandbox, step, { externalData: c.externalData });
+    send({ t: 'done', i, outcome: r.outcome, stage: r.stage, message: r.message, ms: Math.round(r.ms), memory: r.memory });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`fuzz worker: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 70;
+});
