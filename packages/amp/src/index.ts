@@ -20,3 +20,5 @@ export {
 } from './policy-codec.js';
 export { formatPolicyFileError, type PolicyFileError, type PolicyFileIssue } from './policy-codec-errors.js';
 export { encodeListPolicy } from './policy-codec-encode.js';
+export { renderHtmlReport, type HtmlReportInput, type HtmlReportSource } from './report-html/render.js';
+export { layoutGraph, type Layout, type LayoutInput, type LayoutOptions } from './report-html/layout.js';
