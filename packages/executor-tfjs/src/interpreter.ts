@@ -20,6 +20,8 @@ export interface RunEnv {
   readonly notes: Diagnostic[];
   /** Execution plans, computed once per graph and run. */
   readonly plans: WeakMap<Graph, GraphPlan>;
+  /** Called with every value any graph (main graph and subgraphs, every iteration) defines. */
+  readonly observe?: Recorder;
 }
 
 /** Node order and liveness of one graph. */
@@ -138,6 +140,7 @@ export function runGraph(
         if (x === undefined) throw nodeError('KernelError', node, `output ${k} ('${o.name}') was not produced`);
         scope.set(o, x);
         record?.(o, x);
+        env.observe?.(o, x);
         if (!plan.used.has(o)) free(o);
       });
       for (let k = node.outputs.length; k < outs.length; k++) disposeValue(outs[k]);
@@ -226,6 +229,7 @@ function callFunction(env: RunEnv, node: Node, ins: readonly (RValue | undefined
   const attrs = new Map<string, Attr>(fn.attributeDefaults);
   for (const [k, a] of node.attributes) attrs.set(k, a.refAttrName !== undefined ? (scope.attrScope?.get(a.refAttrName) ?? a) : a);
   const inputs = ins.map((x) => (x === undefined ? undefined : cloneValue(x)));
-  const fnEnv: RunEnv = fn.opsetImports.has('') ? { ...env, opset: fn.opsetImports.get('')! } : env;
+  // Values inside a model-local function are its private business: not observed.
+  const fnEnv: RunEnv = { ...env, opset: fn.opsetImports.get('') ?? env.opset, observe: undefined };
   return runGraph(fnEnv, fn.graph, inputs, undefined, attrs);
 }

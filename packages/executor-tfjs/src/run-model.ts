@@ -21,6 +21,12 @@ export interface RunOptions {
   readonly seed?: number;
   /** Reject feeds whose shape contradicts a fixed declared dim (default true). */
   readonly checkShapes?: boolean;
+  /**
+   * Called with every tensor value a node computes, in execution order, in the main graph and
+   * in subgraphs (once per iteration of a Loop/Scan body): for range collection (calibration)
+   * without keeping every value alive. Values inside model-local functions are not reported.
+   */
+  readonly onValue?: (value: Value, tensor: Tensor) => void;
 }
 
 /** A sequence of tensors (a feed or an output of a sequence-typed graph value). */
@@ -93,9 +99,15 @@ export function executeModel(
       }
       inputs.push(importFeed(v, t, options.checkShapes !== false));
     }
+    const onValue = options.onValue;
     const env: RunEnv = {
       model, kernels: KERNELS, opset: model.opset('') ?? model.opset('ai.onnx') ?? 1,
       seed: options.seed ?? 0, notes: [], plans: new WeakMap(),
+      ...(onValue === undefined ? {} : {
+        observe: (val: Value, x: RValue): void => {
+          if (x.kind === 'tensor') onValue(val, tensorFromValue(x));
+        },
+      }),
     };
     const intermediates = options.keepIntermediates === true ? new Map<string, Tensor>() : undefined;
     const record = intermediates === undefined ? undefined : (val: Value, x: RValue): void => {

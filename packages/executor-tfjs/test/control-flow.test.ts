@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
 import { attr, DataType, floatTensor, Graph, GraphBuilder, int64Tensor, Tensor } from '@mixprec/ir';
+import { runModel } from '../src/index.js';
 import { nums, run, setup } from './helpers.js';
 
 const F = DataType.FLOAT;
@@ -96,6 +97,25 @@ describe('control flow: If, Loop, Scan', () => {
     expect(nums(f.outputs['Ys'])).to.deep.equal([1, 2, 4, 6, 9, 12]);
     const r = await run(scanModel(true), feeds);
     expect(nums(r.outputs['Ys'])).to.deep.equal([5, 6, 8, 10, 9, 12]);
+  });
+
+  it('onValue observes main-graph and subgraph values, once per iteration, without leaking', async () => {
+    const seen: string[] = [];
+    const sums: number[][] = [];
+    const before = tf.memory().numTensors;
+    const r = await runModel(loopModel(), { M: int64Tensor([], [3]), X: floatTensor([2], [1, 10]) }, {
+      onValue: (v, t) => {
+        seen.push(v.name);
+        if (v.name === 's_out') sums.push(nums(t));
+      },
+    });
+    expect(r._tag).to.equal('Right');
+    expect(tf.memory().numTensors).to.equal(before);
+    // Three body iterations (Cast, Mul, Add, two Identities each), then the Loop's own outputs.
+    expect(seen.filter((n) => n === 's_out')).to.have.length(3);
+    expect(sums).to.deep.equal([[0, 0], [1, 10], [3, 30]]);
+    expect(seen.slice(-2)).to.deep.equal(['S', 'Scan']);
+    expect(seen).to.have.length(3 * 5 + 2);
   });
 
   it('subgraph runs free every tensor they create', async () => {
