@@ -6,6 +6,7 @@ import { constantBehind, isPlannableConstant, maxFinite } from './constants.js';
 import { nodeSlots, type NodeSlots, type SlotGroup } from './node-slots.js';
 import { decide, type Color, type Decision, type PolicyQuery } from './policy.js';
 import type { NodePlan, PlanColor, PlanRule } from './plan.js';
+import { runtimeGap } from './runtime-gaps.js';
 
 /** Metadata key marking a node that `materialize` made compute in float32 between Casts. */
 export const MATERIALIZED_KEY = 'mixprec.materialized';
@@ -90,6 +91,8 @@ function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly
     if (forcedOut) return red('cluster', 'a sequence/optional value it shares a type with stays float32');
     return red('schema', `${opKey(n)}-${opset} admits no ${dataTypeText(a.target)} for its float inputs/outputs`);
   }
+  const gap = runtimeGap(n, a.opset('') ?? 1, a.target, o.runtime);
+  if (gap !== undefined) return red('runtime', gap);
   if (n.domain === '' && n.opType === 'Cast') {
     const to = n.getInt('to');
     const from = a.orig(n.inputs[0]);

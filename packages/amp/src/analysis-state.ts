@@ -6,6 +6,7 @@ import { DTypeResolver } from './dtypes.js';
 import type { ResolvedAmpOptions } from './options.js';
 import type { KeptForRange, NodePlan } from './plan.js';
 import type { Policy } from './policy.js';
+import { CAST_STRING_TO_BELOW } from './runtime-gaps.js';
 
 /**
  * The mutable working state of one analysis run (created per call: passes keep no state).
@@ -105,6 +106,14 @@ export class Analysis {
   }
 
   keepIo(name: string): boolean {
-    return this.opts.keepAllIo || this.opts.keepIoNames.has(name);
+    return this.opts.keepAllIo || this.opts.keepIoNames.has(name) || this.legacyRuntime;
+  }
+
+  /**
+   * onnxruntime cannot run float16 at ai.onnx opsets below 6 (its fallback Casts, and Cast-1
+   * itself, fail there): under `runtime: ort-cpu` such a model keeps float32, IO included.
+   */
+  get legacyRuntime(): boolean {
+    return this.opts.runtime === 'ort-cpu' && this.target === DataType.FLOAT16 && (this.opset('') ?? 1) < CAST_STRING_TO_BELOW;
   }
 }

@@ -90,16 +90,28 @@ function preForce(a: Analysis): void {
   for (const v of [...a.main.inputs, ...a.main.outputs]) if (a.keepIo(v.name)) force(v);
 }
 
+/** A note for IO that keeps float32 because of the legacy-opset runtime rule. */
+function legacyNote(a: Analysis, v: Value, what: string): void {
+  if (!a.legacyRuntime || a.opts.keepAllIo || a.opts.keepIoNames.has(v.name)) return;
+  a.notes.push({ severity: 'info', code: 'amp-io-kept', value: v.name, message: `${what} '${v.name}' stays float32: ai.onnx opset ${a.opset('') ?? 1} < 6, which onnxruntime cannot run in float16 (runtime=ort-cpu)` });
+}
+
 function planMainInputs(a: Analysis): void {
   for (const v of a.main.inputs) {
     if (!a.isFloat(v)) continue;
-    a.planned.set(v, a.keepIo(v.name) || a.forced.has(v) ? DataType.FLOAT : a.target);
+    legacyNote(a, v, 'Input');
+    const keep = a.keepIo(v.name);
+    if (!keep && a.forced.has(v)) {
+      a.notes.push({ severity: 'info', code: 'amp-io-kept', value: v.name, message: `Input '${v.name}' is a ${a.dt.kind(v)} that stays float32 (its consumers cannot all run in ${dataTypeText(a.target)})` });
+    }
+    a.planned.set(v, keep || a.forced.has(v) ? DataType.FLOAT : a.target);
   }
 }
 
 function planMainOutputs(a: Analysis): void {
   const wants = a.main.outputs.map((v): DataType | undefined => {
     if (!a.isFloat(v)) return undefined;
+    legacyNote(a, v, 'Output');
     let want: DataType = a.keepIo(v.name) ? DataType.FLOAT : a.target;
     if (want === a.target && a.forced.has(v)) {
       want = DataType.FLOAT;

@@ -64,8 +64,10 @@ function snapshotTypes(model: Model): Map<Value, ValueType | undefined> {
 function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | undefined>, inferred: ReadonlyMap<Value, ValueType | undefined>): void {
   for (const [v, before] of declared) {
     const now = elementDType(v.type);
-    if (now === undefined || now === elementDType(inferred.get(v))) v.type = before;
-    else v.type = before === undefined ? undefined : withElementDType(before, now);
+    const next = now === undefined || now === elementDType(inferred.get(v)) ? before
+      : before === undefined ? undefined : withElementDType(before, now);
+    // Graph inputs/outputs must stay typed (cleanup may have made an untyped value an output).
+    if (next !== undefined || !(v.isGraphInput() || v.isGraphOutput())) v.type = next;
   }
   for (const g of walkGraphs(model)) {
     for (const v of graphValues(g)) {

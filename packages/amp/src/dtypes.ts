@@ -1,5 +1,5 @@
 import {
-  DataType, elementDType, getOpSchema, outputParam, outputTypeParam, parseTypeString, topologicalOrder, walkGraphs,
+  DataType, elementDType, getOpSchema, outputParam, parseDataType, outputTypeParam, parseTypeString, topologicalOrder, walkGraphs,
   type Graph, type Model, type Node, type Value, type ValueType,
 } from '@mixprec/ir';
 
@@ -116,7 +116,12 @@ export class DTypeResolver {
   #derive(n: Node, o: number): Info {
     if (n.domain === '') {
       switch (n.opType) {
-        case 'Cast': return { dtype: n.getInt('to') as DataType | undefined, kind: 'tensor' };
+        case 'Cast': {
+          const to = n.attributes.get('to');
+          const dtype = to?.type === 'INT' ? Number(to.value) as DataType
+            : to?.type === 'STRING' ? parseDataType(typeof to.value === 'string' ? to.value : new TextDecoder().decode(to.value)) : undefined;
+          return { dtype, kind: 'tensor' };
+        }
         case 'CastLike': return { dtype: this.dtype(n.inputs[1]), kind: 'tensor' };
         case 'Constant': return constantInfo(n);
         case 'ConstantOfShape': return { dtype: n.getTensor('value')?.dtype ?? DataType.FLOAT, kind: 'tensor' };

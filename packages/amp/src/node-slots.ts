@@ -77,7 +77,7 @@ export function nodeSlots(
   }
   const raw = typeParamGroups(schema, node.inputs.length, node.outputs.length);
   // Merge linked parameters (sequence element ↔ tensor) into one group.
-  const linked = node.domain === '' ? LINKED_PARAMS[node.opType] : undefined;
+  const linked = node.domain === '' && Object.hasOwn(LINKED_PARAMS, node.opType) ? LINKED_PARAMS[node.opType] : undefined;
   const merged: { param: string; inputs: number[]; outputs: number[]; allowed: string[] }[] = [];
   for (const g of raw) {
     const target0 = linked !== undefined && linked.includes(g.param) ? merged.find((m) => linked.some((p) => m.param.split('+').includes(p))) : undefined;

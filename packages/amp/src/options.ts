@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import { DataType, err, ok, type LowPrecisionFloat, type Result } from '@mixprec/ir';
 import type { Policy } from './policy.js';
 import { DEFAULT_POLICY, builtinPolicies, type PolicyRegistry } from './policy-registry.js';
+import type { RuntimeName } from './runtime-gaps.js';
 
 /** Target spellings. */
 export type TargetName = 'float16' | 'bfloat16';
@@ -42,6 +43,8 @@ export interface AmpOptions {
   /** Store weights in 16-bit and decode them to float32 in the graph; compute stays float32. */
   readonly weightsOnly?: boolean;
   readonly calibration?: Calibration;
+  /** `ort-cpu` (default): also keep float32 what onnxruntime CPU cannot run in float16; `onnx`: schemas only. */
+  readonly runtime?: RuntimeName;
 }
 
 /** A name matcher built from exact names and `/regex/flags` strings. */
@@ -62,6 +65,7 @@ export interface ResolvedAmpOptions {
   readonly accumulation: 'annotate' | 'materialize';
   readonly weightsOnly: boolean;
   readonly calibration: Calibration | undefined;
+  readonly runtime: RuntimeName;
 }
 
 /** Invalid options (a user-input error: the message names the option and what to do). */
@@ -141,6 +145,10 @@ export function resolveAmpOptions(o: AmpOptions = {}): Result<AmpOptionError, Re
   if (margin !== undefined && !(margin > 0 && margin <= 1)) {
     return optionError('calibration', `Option 'calibration.margin' must be in (0, 1], got ${margin}`);
   }
+  const runtime = o.runtime ?? 'ort-cpu';
+  if (runtime !== 'ort-cpu' && runtime !== 'onnx') {
+    return optionError('runtime', `Option 'runtime' must be ort-cpu or onnx, got '${String(runtime)}'`);
+  }
   const keep = o.keepIoTypes ?? false;
   return ok(Object.freeze({
     target,
@@ -153,6 +161,7 @@ export function resolveAmpOptions(o: AmpOptions = {}): Result<AmpOptionError, Re
     accumulation: acc,
     weightsOnly: o.weightsOnly ?? false,
     calibration: o.calibration,
+    runtime,
   }));
 }
 
@@ -166,6 +175,7 @@ export const AmpPassOptionsC = t.strict({
   forceNodes: t.array(t.string),
   accumulation: t.keyof({ annotate: null, materialize: null }),
   weightsOnly: t.boolean,
+  runtime: t.keyof({ 'ort-cpu': null, onnx: null }),
 });
 
 /** Decoded `amp` pass options. */
@@ -174,7 +184,7 @@ export type AmpPassOptions = t.TypeOf<typeof AmpPassOptionsC>;
 /** Defaults of the `amp` pass options. */
 export const AMP_PASS_DEFAULTS: AmpPassOptions = Object.freeze({
   target: 'auto', policy: DEFAULT_POLICY, keepIoTypes: false, blockOps: [], blockNodes: [], forceNodes: [],
-  accumulation: 'annotate', weightsOnly: false,
+  accumulation: 'annotate', weightsOnly: false, runtime: 'ort-cpu',
 }) as AmpPassOptions;
 
 /** Pass options → API options. */
@@ -189,5 +199,6 @@ export function fromPassOptions(p: AmpPassOptions, policies: PolicyRegistry | un
     forceNodes: p.forceNodes,
     accumulation: p.accumulation,
     weightsOnly: p.weightsOnly,
+    runtime: p.runtime,
   };
 }

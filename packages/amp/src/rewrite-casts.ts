@@ -1,5 +1,6 @@
 import {
-  DataType, Node, Value, attr, dataTypeText, tensorType, withElementDType, type Graph, type ValueType,
+  DataType, Node, Value, attr, dataTypeName, dataTypeText, parseDataType, tensorType, withElementDType, type Attr, type Graph,
+  type ValueType,
 } from '@mixprec/ir';
 import type { CastReason, RewriteLog } from './rewrite-log.js';
 
@@ -19,6 +20,11 @@ export function typeAs(t: ValueType | undefined, d: DataType): ValueType {
   return t === undefined ? tensorType(d) : withElementDType(t, d);
 }
 
+/** Cast's `to`: the enum, or (Cast-1, ai.onnx opsets 1–5) the type's name as a string. */
+export function castToAttr(to: DataType, legacy: boolean): Attr {
+  return legacy ? attr.string(dataTypeName(to)) : attr.int(to);
+}
+
 /**
  * Inserts Casts: at most one per (value, dtype), placed right after the value's definition in
  * the graph that defines it (after earlier Casts of the same definition, so the order is
@@ -29,7 +35,11 @@ export class CastInserter {
   /** Last node inserted after a producer, or at the start of a graph. */
   readonly #after = new Map<Node | Graph, Node>();
 
-  constructor(readonly log: RewriteLog, readonly pathOf: (g: Graph) => string, readonly dtypeOf: (v: Value) => DataType | undefined) {}
+  constructor(
+    readonly log: RewriteLog, readonly pathOf: (g: Graph) => string, readonly dtypeOf: (v: Value) => DataType | undefined,
+    /** The model imports an ai.onnx opset below 6: Casts take a string `to`. */
+    readonly legacyCast = false,
+  ) {}
 
   /** Places `n` right after the definition of `v` (a producer, or the start of its graph). */
   placeAtDefinition(v: Value, n: Node): Graph {
@@ -51,12 +61,20 @@ export class CastInserter {
     const out = new Value(names.freshValueName(`${base}_${sfx}`), typeAs(type, to));
     return new Node({
       opType: 'Cast', name: names.freshNodeName(`Cast_${base}_to_${sfx}`),
-      inputs: [input], outputs: [out], attributes: { to: attr.int(to) },
+      inputs: [input], outputs: [out], attributes: { to: castToAttr(to, this.legacyCast) },
+    });
+  }
+
+  /** A new Cast node with a given output value (not inserted). */
+  makeNamedCast(g: Graph, input: Value | undefined, base: string, out: Value, to: DataType): Node {
+    return new Node({
+      opType: 'Cast', name: g.names.freshNodeName(`Cast_${base}_to_${dtypeSuffix(to)}`),
+      inputs: [input], outputs: [out], attributes: { to: castToAttr(to, this.legacyCast) },
     });
   }
 
   record(g: Graph, n: Node, from: DataType | undefined, reason: CastReason): void {
-    const to = n.getInt('to') as DataType;
+    const to = elementDTypeOfCast(n);
     this.log.inserted.push({
       graph: this.pathOf(g), node: n.name, input: n.inputs[0]?.name ?? '', output: n.outputs[0]!.name,
       from: from === undefined ? '?' : dataTypeText(from), to: dataTypeText(to), reason,
@@ -98,4 +116,12 @@ export class CastInserter {
   placed(key: Node | Graph, n: Node): void {
     this.#after.set(key, n);
   }
+}
+
+/** The target dtype of a Cast node (enum or Cast-1 string). */
+export function elementDTypeOfCast(n: Node): DataType {
+  const a = n.attributes.get('to');
+  if (a?.type === 'INT') return Number(a.value) as DataType;
+  if (a?.type === 'STRING') return parseDataType(typeof a.value === 'string' ? a.value : new TextDecoder().decode(a.value)) ?? DataType.UNDEFINED;
+  return DataType.UNDEFINED;
 }

@@ -1,5 +1,5 @@
 import {
-  DataType, InvariantError, Node, Value, attr, dataTypeText, elementDType, floatTensor, type Graph,
+  DataType, InvariantError, Value, attr, dataTypeText, elementDType, floatTensor, type Graph,
   type LowPrecisionFloat, type Model, type Tensor,
 } from '@mixprec/ir';
 import { MATERIALIZED_KEY } from './analysis-node.js';
@@ -7,6 +7,7 @@ import { convertTensor, isPlannableConstant } from './constants.js';
 import { DTypeResolver } from './dtypes.js';
 import type { NodePlan, Plan } from './plan.js';
 import { CastInserter, dtypeSuffix, typeAs } from './rewrite-casts.js';
+import { CAST_STRING_TO_BELOW } from './runtime-gaps.js';
 import { convertConstantInPlace, copyConstant, decodeWeight } from './rewrite-constants.js';
 import { emptyLog, type RewriteLog } from './rewrite-log.js';
 
@@ -37,7 +38,7 @@ class Rewriter {
   constructor(readonly model: Model, readonly plan: Plan) {
     this.dt = new DTypeResolver(model);
     this.cur = new Map(plan.values);
-    this.casts = new CastInserter(this.log, (g) => this.path(g), (v) => this.dtypeOf(v));
+    this.casts = new CastInserter(this.log, (g) => this.path(g), (v) => this.dtypeOf(v), (model.opset('') ?? 1) < CAST_STRING_TO_BELOW);
   }
 
   path(g: Graph): string {
@@ -110,7 +111,7 @@ class Rewriter {
       w.metadataProps = v.metadataProps;
       v.docString = undefined;
       v.metadataProps = undefined;
-      const cast = new Node({ opType: 'Cast', name: g.names.freshNodeName(`Cast_${oldName}_to_${dtypeSuffix(seen)}`), inputs: [undefined], outputs: [w], attributes: { to: attr.int(seen) } });
+      const cast = this.casts.makeNamedCast(g, undefined, oldName, w, seen);
       v.replaceAllUsesWith(w, { replaceGraphOutputs: true });
       cast.replaceInput(0, v);
       this.casts.placeAtDefinition(v, cast);
@@ -168,7 +169,7 @@ class Rewriter {
       const w = new Value(oldName, typeAs(v.type, want));
       w.docString = v.docString;
       w.metadataProps = v.metadataProps;
-      const cast = new Node({ opType: 'Cast', name: g.names.freshNodeName(`Cast_${oldName}_to_${dtypeSuffix(want)}`), inputs: [v], outputs: [w], attributes: { to: attr.int(want) } });
+      const cast = this.casts.makeNamedCast(g, v, oldName, w, want);
       this.casts.placeAtDefinition(v, cast);
       g.setOutput(k, w);
       this.cur.set(w, want);
