@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mixprec-results-'));
-const args = ['lerna', 'run', 'test', '--stream', '--no-bail', '--concurrency', '1', ...process.argv.slice(2)];
+// --no-sort: every package's tests run even when a package they depend on has failing tests
+// (everything is built before the tests run, so the order does not matter).
+const args = ['lerna', 'run', 'test', '--stream', '--no-bail', '--no-sort', '--concurrency', '1', ...process.argv.slice(2)];
 const r = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, MIXPREC_RESULTS_DIR: dir, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } });
 let passed = 0, failed = 0, pending = 0;
 const failures = [];
