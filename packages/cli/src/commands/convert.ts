@@ -120,6 +120,9 @@ function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutc
   const forceNodes = regexes('--force-nodes', flags.forceNodes);
   const dimValues = parseDimValues(flags.dim);
   if (flags.report !== undefined && !/\.(json|html)$/i.test(flags.report)) throw new CliError(`--report: the file must end in .json or .html, got '${flags.report}'`);
+  if (flags.report !== undefined && /\.html$/i.test(flags.report) && !runFloat) {
+    throw new CliError(`--report ${flags.report}: the HTML report draws the float conversion, which --no-float skipped; use a .json report`);
+  }
   const jobs = planJobs(inputs, flags.output, 'convert');
   for (const job of jobs) checkNotOverwritingInput(job, flags.inPlace === true);
   const outcomes: ConvertOutcome[] = [];

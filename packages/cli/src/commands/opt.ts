@@ -3,6 +3,7 @@ import type { CliIO } from '../io.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
 import { parsePipelineOrFail, printPipeline, runPassWithFlags, verifyOrFail, type PipelineFlags } from '../pipeline-run.js';
+import { loadPlugins } from '../plugins.js';
 import { createAppRegistry } from '../registry.js';
 
 interface OptFlags extends PipelineFlags {
@@ -11,6 +12,7 @@ interface OptFlags extends PipelineFlags {
   readonly externalData?: string | boolean;
   readonly inPlace?: boolean;
   readonly quiet?: boolean;
+  readonly plugin?: string[];
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -41,9 +43,10 @@ export function registerOpt(program: Command, io: CliIO): void {
     .option('-p, --pipeline <text>', "pass pipeline, e.g. 'fold-constants,fixpoint(eliminate-identity,dce)'", '')
     .option('--external-data [threshold]', 'write weights of at least THRESHOLD bytes (default 1024) to OUT.data')
     .option('--in-place', 'allow the output to replace the input model')
+    .option('--plugin <module>', 'register the passes and aliases an ES module exports (file or package; repeatable)', collect)
     .option('-q, --quiet', 'print nothing on success'))
-    .action((inputs: string[], flags: OptFlags) => {
-      const registry = createAppRegistry();
+    .action(async (inputs: string[], flags: OptFlags) => {
+      const registry = createAppRegistry(await loadPlugins(flags.plugin ?? []));
       const pass = parsePipelineOrFail(flags.pipeline ?? '', registry);
       const jobs = planJobs(inputs, flags.output, 'opt');
       for (const job of jobs) checkNotOverwritingInput(job, flags.inPlace === true);
