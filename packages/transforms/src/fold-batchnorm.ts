@@ -63,8 +63,9 @@ function findTarget(model: Model, bn: Node, channels: number): Target | undefine
   if (!onlyFeeds(x, g)) return undefined;
   const p = x.producer();
   if (p !== undefined && p.domain === '' && (p.opType === 'Add' || p.opType === 'Sub') && p.inputs.length === 2) {
-    // Conv → Add(per-channel constant) → BN: the constant moves into the BN mean.
-    const [a, b] = [p.inputs[0], p.inputs[1]];
+    // Conv → Add(per-channel constant) → BN: the constant moves into the BN mean. Add commutes.
+    const swap = p.opType === 'Add' && p.inputs[1]?.producer() !== undefined && WEIGHTED.has(p.inputs[1]!.producer()!.opType);
+    const [a, b] = swap ? [p.inputs[1], p.inputs[0]] : [p.inputs[0], p.inputs[1]];
     const prod = a?.producer();
     if (a === undefined || prod === undefined || !WEIGHTED.has(prod.opType) || prod.domain !== '' || !onlyFeeds(a, g)) return undefined;
     const rank = prod.opType === 'Gemm' ? 2 : (constOperand(model, prod.inputs[1])?.tensor.dims.length ?? 0);

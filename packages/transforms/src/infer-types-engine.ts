@@ -29,11 +29,11 @@ export class TypeInferencer {
   modified = false;
   readonly #consts = new Map<Value, Tensor>();
   readonly #data = new Map<Value, SymData>();
-  readonly #overridable: boolean;
+  readonly #inputInitializersAreConstant: boolean;
 
   constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
     // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
-    this.#overridable = model.irVersion < 4;
+    this.#inputInitializersAreConstant = model.irVersion < 4;
   }
 
   opset(domain: string): number | undefined {
@@ -44,7 +44,9 @@ export class TypeInferencer {
   inferGraph(g: Graph): void {
     for (const v of g.initializers.values()) {
       const t = v.constValue!;
-      if (!v.isGraphInput() || this.#overridable) this.#consts.set(v, t);
+      // An initializer that is also an input (IR ≥ 4) is only a default: its input type stays.
+      if (v.isGraphInput() && !this.#inputInitializersAreConstant) continue;
+      this.#consts.set(v, t);
       this.assign(v, { type: { kind: 'tensor', dtype: t.dtype }, shape: t.dims }, undefined, g);
     }
     let order: Node[];
@@ -65,6 +67,7 @@ export class TypeInferencer {
     let inferred: readonly Inferred[];
     if (n.domain === '' && isControlFlow(n.opType) && opset !== undefined) {
       inferred = inferControlFlow(n, opset, this);
+      if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
       for (const sg of n.subgraphs()) this.inferGraph(sg);
       inferred = trainingOutputTypes(n) ?? this.#inferPlain(n, opset);
