@@ -156,8 +156,8 @@ export class DTypeResolver {
       return formal === undefined ? NONE : infoOfType(parseTypeString(formal.typeStr));
     }
     const allowed = schema.typeConstraints.get(param) ?? [];
-    const kind: ValueKind | undefined = allowed.length > 0 && allowed.every((s) => s.startsWith('seq(')) ? 'sequence'
-      : allowed.length > 0 && allowed.every((s) => s.startsWith('optional(')) ? 'optional' : undefined;
+    const all = (prefix: string): boolean => allowed.length > 0 && allowed.every((s) => s.startsWith(prefix));
+    const kind: ValueKind | undefined = all('seq(') ? 'sequence' : all('optional(') ? 'optional' : all('tensor(') ? 'tensor' : undefined;
     for (let i = 0; i < n.inputs.length; i++) {
       const p = schema.inputs[Math.min(i, schema.inputs.length - 1)];
       if (p === undefined || p.typeStr !== param || !p.homogeneous) continue;
@@ -165,6 +165,8 @@ export class DTypeResolver {
       if (d !== undefined) return { dtype: d, kind: kind ?? this.kind(n.inputs[i]) };
     }
     if (n.domain === '' && ELEMENT_OF_FIRST_INPUT.has(n.opType)) return { dtype: this.dtype(n.inputs[0]), kind };
+    // A parameter allowing a single type (Shape's T1 = tensor(int64)) fixes the output.
+    if (allowed.length === 1) return infoOfType(parseTypeString(allowed[0]!));
     return { dtype: undefined, kind };
   }
 }
