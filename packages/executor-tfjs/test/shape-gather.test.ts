@@ -63,6 +63,13 @@ describe('shape, layout and indexing kernels', () => {
     expect(Array.from(sh.outputs['Y0']!.data as BigInt64Array)).to.deep.equal([3n, 4n]);
     const rg = await run(singleOp('Range', [['S', F, []], ['L', F, []], ['D', F, []]]), { S: floatTensor([], [1]), L: floatTensor([], [2]), D: floatTensor([], [0.25]) });
     expect(nums(rg.outputs['Y0'])).to.deep.equal([1, 1.25, 1.5, 1.75]);
+    // Float Range accumulates in float32 like the ONNX function body and onnxruntime:
+    // 0.1 added ten times differs from 10 * 0.1 in float32.
+    const acc: number[] = [];
+    for (let v = 0, i = 0; i < 30; i++, v = Math.fround(v + Math.fround(0.1))) acc.push(v);
+    const rf = await run(singleOp('Range', [['S', F, []], ['L', F, []], ['D', F, []]]), { S: floatTensor([], [0]), L: floatTensor([], [3]), D: floatTensor([], [0.1]) });
+    expect(nums(rf.outputs['Y0'])).to.deep.equal(acc);
+    expect(acc[29]).to.not.equal(Math.fround(29 * Math.fround(0.1)));
     const co = await run(singleOp('ConstantOfShape', [['S', DataType.INT64, [2]]], { attrs: { value: attr.tensor(Tensor.of(DataType.INT32, [1], Int32Array.of(7))) } }), { S: int64Tensor([2], [2, 1]) });
     expect(co.outputs['Y0']!.dtype).to.equal(DataType.INT32);
     expect(nums(co.outputs['Y0'])).to.deep.equal([7, 7]);

@@ -50,7 +50,13 @@ function range(ctx: KernelContext): RValue[] {
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
   const vals = new Float64Array(n);
   const isF = storageOf(s.dtype) === 'float32';
-  for (let i = 0; i < n; i++) vals[i] = isF ? Math.fround(start + i * delta) : start + i * delta;
+  // Accumulate (start, start + delta, start + delta + delta, …) as the ONNX function body of
+  // Range and onnxruntime do; for floats each sum is rounded to float32.
+  let acc = start;
+  for (let i = 0; i < n; i++) {
+    vals[i] = acc;
+    acc = isF ? Math.fround(acc + delta) : acc + delta;
+  }
   return [makeTensor(s.dtype, [n], vals)];
 }
 
