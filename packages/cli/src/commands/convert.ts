@@ -5,6 +5,7 @@ import {
 } from '@mixprec/amp';
 import { InvariantError, type Diagnostic } from '@mixprec/ir';
 import { CliError, ExitCode } from '../errors.js';
+import { blameInvalidInput, inputProblems } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
@@ -132,34 +133,37 @@ function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutc
     const warnings: Diagnostic[] = [];
     let float: AmpReport | undefined;
     let integers: Int16Report | undefined;
-    try {
-      if (runFloat) {
-        float = castFp32ToFp16(model, {
-          ...(target === undefined ? {} : { target }),
-          ...(policy === undefined ? {} : { policy }),
-          keepIoTypes,
-          blockOps: listFlag(flags.blockOps),
-          blockNodes,
-          forceNodes,
-          ...(accumulation === undefined ? {} : { accumulation }),
-          weightsOnly: flags.weightsOnly === true,
-          dimValues,
-          onDiagnostic: (d) => warnings.push(d),
-        });
+    // A conversion failing on an input that does not verify is bad input (exit 2), not a bug.
+    blameInvalidInput(job.input, inputProblems(model), () => {
+      try {
+        if (runFloat) {
+          float = castFp32ToFp16(model, {
+            ...(target === undefined ? {} : { target }),
+            ...(policy === undefined ? {} : { policy }),
+            keepIoTypes,
+            blockOps: listFlag(flags.blockOps),
+            blockNodes,
+            forceNodes,
+            ...(accumulation === undefined ? {} : { accumulation }),
+            weightsOnly: flags.weightsOnly === true,
+            dimValues,
+            onDiagnostic: (d) => warnings.push(d),
+          });
+        }
+        if (flags.int16 === true || flags.narrowInt64 === true) {
+          integers = castInt32ToInt16(model, {
+            int16: flags.int16 === true,
+            narrowInt64: flags.narrowInt64 === true,
+            keepIoTypes,
+            ...(unproven === undefined ? {} : { unprovenInputs: unproven }),
+          });
+        }
+      } catch (e) {
+        if (e instanceof AmpError) throw new CliError(`${job.input}: ${e.message}`);
+        if (e instanceof InvariantError) throw new CliError(`${job.input}: conversion failed, nothing written: ${e.message.split('\n').slice(0, 3).join(' ')}`, ExitCode.internal);
+        throw e;
       }
-      if (flags.int16 === true || flags.narrowInt64 === true) {
-        integers = castInt32ToInt16(model, {
-          int16: flags.int16 === true,
-          narrowInt64: flags.narrowInt64 === true,
-          keepIoTypes,
-          ...(unproven === undefined ? {} : { unprovenInputs: unproven }),
-        });
-      }
-    } catch (e) {
-      if (e instanceof AmpError) throw new CliError(`${job.input}: ${e.message}`);
-      if (e instanceof InvariantError) throw new CliError(`${job.input}: conversion failed, nothing written: ${e.message.split('\n').slice(0, 3).join(' ')}`, ExitCode.internal);
-      throw e;
-    }
+    });
     const info = saveOrFail(model, job.output, externalDataOption(flags.externalData, job.input, flags.inPlace === true));
     const outcome: ConvertOutcome = {
       input: job.input, output: info.file, bytesBefore, bytesAfter: info.bytes + (info.dataBytes ?? 0), warnings,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
+import { blameInvalidInput, inputProblems } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
 import { parsePipelineOrFail, printPipeline, runPassWithFlags, verifyOrFail, type PipelineFlags } from '../pipeline-run.js';
@@ -53,9 +54,12 @@ export function registerOpt(program: Command, io: CliIO): void {
       for (const job of jobs) {
         const model = loadOrFail(job.input);
         if (pass !== undefined) {
-          const ds = runPassWithFlags(model, pass, registry, flags, io, job.input);
+          const ds = blameInvalidInput(job.input, inputProblems(model), () => {
+            const found = runPassWithFlags(model, pass, registry, flags, io, job.input);
+            verifyOrFail(model, job.input);
+            return found;
+          });
           if (flags.quiet !== true) for (const d of ds.filter((x) => x.severity !== 'info')) io.stderr(`${job.input}: ${d.severity}: ${d.message}\n`);
-          verifyOrFail(model, job.input);
         }
         const info = saveOrFail(model, job.output, externalDataOption(flags.externalData, job.input, flags.inPlace === true));
         if (flags.quiet !== true) {

@@ -1,0 +1,25 @@
+import { formatDiagnostics, verify, type Diagnostic, type Model } from '@mixprec/ir';
+import { CliError, ExitCode } from './errors.js';
+
+/** The verifier's errors on a freshly loaded input model (empty: the input is valid). */
+export function inputProblems(model: Model): Diagnostic[] {
+  return verify(model).filter((d) => d.severity === 'error');
+}
+
+/**
+ * Runs a conversion step (passes, amp, the output check). When it fails on an input that did not
+ * verify to begin with (a cycle, a node out of order, a duplicate name), the input is to blame:
+ * the failure becomes a one-line {@link CliError} with exit code 2 naming the input's first
+ * problem, instead of an internal error. Steps that succeed anyway (a pipeline that repairs the
+ * input) are not affected.
+ */
+export function blameInvalidInput<T>(label: string, problems: readonly Diagnostic[], step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (problems.length === 0) throw e;
+    if (e instanceof CliError && e.code !== ExitCode.internal) throw e;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new CliError(`${label}: the input model is invalid, nothing written: ${formatDiagnostics(problems.slice(0, 1))}${more}`, ExitCode.badInput);
+  }
+}

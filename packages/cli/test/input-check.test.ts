@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataType, GraphBuilder, floatTensor, tensorType, type Model } from '@mixprec/ir';
+import { saveModel } from '@mixprec/onnx';
+import { cli, tempDir } from './helpers.js';
+
+/** Y = Relu(X + W), with the two nodes in reverse order (`unsorted`) or reading each other (`cycle`). */
+function broken(kind: 'unsorted' | 'cycle'): Model {
+  const b = new GraphBuilder();
+  const x = b.input('X', DataType.FLOAT, [4]);
+  const w = b.initializer('W', floatTensor([4], new Float32Array([1, 2, 3, 4])));
+  const s = b.op1('Add', [x, w], { name: 'add', output: 's', type: tensorType(DataType.FLOAT, [4]) });
+  const y = b.op1('Relu', [s], { name: 'relu', output: 'Y', type: tensorType(DataType.FLOAT, [4]) });
+  b.output(y);
+  const m = b.model({ opset: 17 });
+  const add = s.producer()!;
+  const relu = y.producer()!;
+  if (kind === 'unsorted') {
+    m.graph.remove(add);
+    m.graph.insertAfter(relu, add);
+  } else {
+    add.replaceInput(0, y); // Y = Relu(Y + W)
+  }
+  return m;
+}
+
+describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', () => {
+  const dir = tempDir();
+  const write = (kind: 'unsorted' | 'cycle'): string => {
+    const f = path.join(dir, `${kind}.onnx`);
+    const r = saveModel(broken(kind), f);
+    if (r._tag === 'Left') throw new Error(r.left.message);
+    return f;
+  };
+
+  for (const args of [['convert', '--keep-io-types'], ['opt', '-p', 'cleanup']]) {
+    it(`${args[0]}: a cycle exits 2 with one line naming the input's problem, and writes nothing`, async () => {
+      const input = write('cycle');
+      const out = path.join(dir, `cycle-${args[0]}.onnx`);
+      const r = await cli(args[0]!, input, '-o', out, ...args.slice(1));
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.include(`${input}: the input model is invalid, nothing written: error [use-before-def]`);
+      expect(fs.existsSync(out)).to.equal(false);
+    });
+  }
+
+  it('a pipeline that repairs the input still runs (opt -p topo-sort on an unsorted graph)', async () => {
+    const input = write('unsorted');
+    const out = path.join(dir, 'sorted.onnx');
+    const r = await cli('opt', input, '-o', out, '-p', 'topo-sort', '--quiet');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(fs.existsSync(out)).to.equal(true);
+  });
+});
