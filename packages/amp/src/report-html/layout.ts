@@ -6,7 +6,8 @@
  *    without, drawn as one curve), so orderings and routes see them;
  * 3. order within layers by barycentric sweeps (down and up), keeping the ordering with the
  *    fewest crossings (counted with a Fenwick tree, O(E log V) per layer pair);
- * 4. x by a few alternating sweeps that pull each node towards the mean of its neighbours,
+ * 4. x by a few alternating sweeps that pull each node towards the mean of its neighbours (real
+ *    nodes towards their real neighbours only, so skip connections do not drag the main flow),
  *    solved per layer as a weighted isotonic regression (pool adjacent violators) so that the
  *    order and the minimum spacing hold exactly; y by layer.
  * Everything is linear or E·log V per sweep: a 5,000-node graph lays out in well under a second.
@@ -169,12 +170,14 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): La
     const shift = cur / 2;
     for (const v of row) x[v] = x[v]! - shift;
   }
+  const feeder = new Uint8Array(total);
+  for (let v = 0; v < n; v++) if (preds[v]!.length === 0) feeder[v] = 1;
   const placementSweeps = options.placementSweeps ?? 6;
   for (let s = 0; s < placementSweeps; s++) {
     const downward = s % 2 === 0;
     for (let k = 0; k < layers; k++) {
       const l = downward ? k : layers - 1 - k;
-      place(rows[l]!, downward ? up : down, x, widths, n, nodeGap);
+      place(rows[l]!, downward ? up : down, x, widths, n, nodeGap, feeder);
     }
   }
   // y: layer bands as tall as their tallest box.
@@ -373,7 +376,7 @@ function sep(a: number, b: number, widths: readonly number[], n: number, gap: nu
  * Moves a row towards the mean x of each node's neighbours in `adj`, keeping order and spacing:
  * minimises Σ w·(x − desired)² subject to x[i+1] − x[i] ≥ sep(i, i+1) (pool adjacent violators).
  */
-function place(row: readonly number[], adj: readonly number[][], x: Float64Array, widths: readonly number[], n: number, gap: number): void {
+function place(row: readonly number[], adj: readonly number[][], x: Float64Array, widths: readonly number[], n: number, gap: number, feeder: Uint8Array): void {
   const k = row.length;
   if (k === 0) return;
   const offset = new Float64Array(k);
@@ -386,12 +389,22 @@ function place(row: readonly number[], adj: readonly number[][], x: Float64Array
     const v = row[i]!;
     const nb = adj[v]!;
     let desired = x[v]!;
-    let w = 0.5;
+    let w = v < n ? 1 : 0.001;
     if (nb.length > 0) {
+      // A real node follows its real neighbours only (long edges bend around the main flow
+      // instead of pulling it sideways, block after block); dummies follow whatever they touch.
       let s = 0;
-      for (const u of nb) s += x[u]!;
-      desired = s / nb.length;
-      w = nb.length + (v >= n ? 2 : 0); // dummies: straight long edges
+      let k = 0;
+      if (v < n) for (const u of nb) if (u < n) { s += x[u]!; k++; }
+      if (k === 0) {
+        for (const u of nb) s += x[u]!;
+        k = nb.length;
+      }
+      desired = s / k;
+      // Where a long edge or a feeder (a constant, an input: a box with nothing above it) and a
+      // box of the main flow want the same place, the edge or feeder gives way: the main flow
+      // stays straight (with equal weights it would drift sideways a little at every layer).
+      w = v < n && !feeder[v] ? 1000 * k : 1;
     }
     bSum.push((desired - offset[i]!) * w);
     bWeight.push(w);
