@@ -1,8 +1,9 @@
 import {
-  DataType, dataTypeText, elementCount, getOpSchema, maxKnownOpset, type Dim, type Node, type Value,
+  DataType, dataTypeText, getOpSchema, maxKnownOpset, type Node, type Value,
 } from '@mixprec/ir';
+import { calibrationReason } from './analysis-calibration.js';
 import type { Analysis } from './analysis-state.js';
-import { constantBehind, isPlannableConstant, maxFinite } from './constants.js';
+import { constantBehind, isPlannableConstant } from './constants.js';
 import { nodeSlots, type NodeSlots, type SlotGroup } from './node-slots.js';
 import { decide, type Color, type Decision, type PolicyQuery } from './policy.js';
 import type { NodePlan, PlanColor, PlanRule } from './plan.js';
@@ -13,9 +14,6 @@ export const MATERIALIZED_KEY = 'mixprec.materialized';
 
 /** ONNX ops on quantized integers: untouched. */
 const QUANTIZED = new Set(['QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'MatMulInteger', 'ConvInteger']);
-
-/** Reductions whose partial sums the calibration rule bounds. */
-const SUMMING = new Set(['ReduceSum', 'ReduceMean', 'ReduceSumSquare', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp']);
 
 function isQuantized(n: Node, opset: number): boolean {
   if (n.domain === '') {
@@ -53,11 +51,6 @@ function candidateInputs(n: Node, groups: readonly SlotGroup[], a: Analysis): nu
 function describeProducer(v: Value): string {
   const p = v.producer();
   return p === undefined ? 'a graph input' : `${p.opType} '${p.name !== '' ? p.name : v.name}'`;
-}
-
-function elems(shape: readonly Dim[] | undefined): number | undefined {
-  if (shape === undefined || shape.some((d) => typeof d !== 'number')) return undefined;
-  return elementCount(shape as number[]);
 }
 
 /** A value that is a weight: a constant, or a Cast of one (a decoded 16-bit weight). */
@@ -120,26 +113,11 @@ function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly
       }
     }
   }
-  if (!forced && o.calibration !== undefined) {
-    const lim = (o.calibration.margin ?? 0.5) * maxFinite(a.target);
-    const ranges = o.calibration.ranges;
-    const vals = [...n.inputs, ...n.outputs].filter((v): v is Value => a.isFloat(v));
-    for (const v of vals) {
-      const r = ranges.get(v.name);
-      if (r !== undefined && r.absMax > lim) return red('calibration', `'${v.name}' reaches |x| = ${r.absMax.toExponential(3)} > ${lim.toExponential(3)} on calibration data`);
-    }
-    if (n.domain === '' && SUMMING.has(n.opType)) {
-      const x = n.inputs[0];
-      const r = x === undefined ? undefined : ranges.get(x.name);
-      const ein = elems(x?.shape);
-      const eout = elems(n.outputs[0]?.shape);
-      if (r !== undefined && ein !== undefined && eout !== undefined && eout > 0) {
-        const bound = r.absMax * (ein / eout);
-        if (bound > lim) return red('calibration', `partial sums of '${x!.name}' may reach ${bound.toExponential(3)} > ${lim.toExponential(3)}`);
-      }
-    }
-  }
   const d = decide(a.policy, q);
+  if (!forced) {
+    const why = calibrationReason(n, a, q, d);
+    if (why !== undefined) return red('calibration', why);
+  }
   if (forced) return { color: 'green', rule: 'user-force', reason: 'forced by the user', lowPrecision: true, decision: { ...d, color: 'green' } };
   return resolveColor(n, a, convertible, d.color, d);
 }
