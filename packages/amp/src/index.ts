@@ -59,3 +59,4 @@ export { formatInterval, type Interval } from './int16/interval.js';
 export type { ValueRange } from './int16/value-range.js';
 export { renderHtmlReport, type HtmlReportInput, type HtmlReportSource } from './report-html/render.js';
 export { layoutGraph, type Layout, type LayoutInput, type LayoutOptions } from './report-html/layout.js';
+export type { HtmlCulprit, HtmlLocalization, HtmlValidation } from './report-html/validation.js';

@@ -46,6 +46,8 @@ export interface ViewNode {
   readonly cast?: readonly [string, string, string];
   /** A retargeted Cast/creation op: from, to. */
   readonly rt?: readonly [string, string];
+  /** Named by the divergence localisation: kind and why. */
+  readonly lc?: readonly ['root-cause' | 'amplifier', string];
 }
 
 /** Edge class by the dtype of the value it carries: 16-bit float, float32, other, unknown. */
@@ -178,9 +180,13 @@ class ReportIndex {
 /**
  * Every graph of the converted model as laid-out boxes and edges, coloured from the report.
  * `typeOf` gives the type to show for a value (the page shows inferred types where the model
- * declares none).
+ * declares none); `culprits` marks main-graph nodes (by name, or first output name) that a
+ * divergence localisation named.
  */
-export function buildGraphViews(model: Model, report: AmpReport, typeOf: (v: Value) => ValueType | undefined): { graphs: GraphView[]; counts: ViewCounts } {
+export function buildGraphViews(
+  model: Model, report: AmpReport, typeOf: (v: Value) => ValueType | undefined,
+  culprits: ReadonlyMap<string, readonly ['root-cause' | 'amplifier', string]> = new Map(),
+): { graphs: GraphView[]; counts: ViewCounts } {
   const paths = graphPaths(model);
   const index = new ReportIndex(report);
   const graphs = [...walkGraphs(model)];
@@ -233,6 +239,7 @@ export function buildGraphViews(model: Model, report: AmpReport, typeOf: (v: Val
         ...(sub.length > 0 ? { sub } : {}),
         ...(cast === undefined ? {} : { cast: [cast.from, cast.to, cast.reason] as const }),
         ...(rt === undefined ? {} : { rt: [rt.from, rt.to] as const }),
+        ...(gi === 0 && culprits.has(n.name !== '' ? n.name : (n.outputs[0]?.name ?? '')) ? { lc: culprits.get(n.name !== '' ? n.name : (n.outputs[0]?.name ?? ''))! } : {}),
       });
       for (const v of n.inputs) {
         if (v === undefined) continue;

@@ -71,8 +71,14 @@ th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid #f1f3f5; v
 th { position: sticky; top: 0; background: #fff; border-bottom: 1px solid var(--line); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.fail td { background: #fff5f5; }
-tr.pass td.verdict { color: var(--green-s); }
-tr.fail td.verdict { color: var(--red-s); font-weight: 600; }
+tr.pass .verdict { color: var(--green-s); }
+tr.fail .verdict { color: var(--red-s); font-weight: 600; }
+.node.loc-root rect { stroke: #7048e8; stroke-width: 4; stroke-dasharray: none; }
+.node.loc-amp rect { stroke: #9775fa; stroke-width: 3; stroke-dasharray: 4 2; }
+#legend .loc-sw { width: 12px; height: 12px; border-radius: 3px; border: 3px solid #7048e8; display: inline-block; }
+.verdict-chip { font-weight: 600; }
+.verdict-chip.pass { color: var(--green-s); }
+.verdict-chip.fail { color: var(--red-s); }
 dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; }
 dl.summary dt { color: var(--muted); }
 dl.summary dd { margin: 0; }

@@ -59,6 +59,7 @@ export const PAGE_SCRIPT = String.raw`
     var s = n.op + (n.n ? ' \u2018' + n.n + '\u2019' : '');
     if (n.r) s += '\n' + n.c + ' (' + n.r + ')' + (n.cv ? ', computes 16-bit' : '');
     if (n.why) s += '\n' + n.why;
+    if (n.lc) s += '\n' + n.lc[0] + ': ' + n.lc[1];
     return s;
   }
 
@@ -74,7 +75,8 @@ export const PAGE_SCRIPT = String.raw`
       return p;
     });
     st.els = g.nodes.map(function (n, i) {
-      var cls = 'node c-' + n.c + ' k-' + n.k + (n.k === 'const' ? ' const' : '') + (n.cv ? ' cv' : '') + (n.sub ? ' has-sub' : '');
+      var cls = 'node c-' + n.c + ' k-' + n.k + (n.k === 'const' ? ' const' : '') + (n.cv ? ' cv' : '') + (n.sub ? ' has-sub' : '')
+        + (n.lc ? (n.lc[0] === 'root-cause' ? ' loc-root' : ' loc-amp') : '');
       var grp = el('g', { 'class': cls, transform: 'translate(' + (n.x - n.w / 2) + ',' + n.y + ')', 'data-i': String(i) }, ng);
       var io = n.k === 'in' || n.k === 'out';
       var r = io ? n.h / 2 : (n.k === 'const' ? 8 : 4);
@@ -273,6 +275,7 @@ export const PAGE_SCRIPT = String.raw`
       if (n.od) row(tb, 'output dtype', n.od);
       if (n.cast) row(tb, 'inserted Cast', n.cast[0] + ' \u2192 ' + n.cast[1] + ' (' + n.cast[2] + ')');
       if (n.rt) row(tb, 'retargeted', n.rt[0] + ' \u2192 ' + n.rt[1]);
+      if (n.lc) row(tb, n.lc[0], n.lc[1]);
       if (n.d) row(tb, 'domain', n.d);
     }
     row(tb, 'graph', g.path);

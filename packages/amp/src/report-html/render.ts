@@ -8,6 +8,7 @@ import { escapeHtml as h, jsonForScript } from './escape.js';
 import { buildGraphViews, type GraphView, type ViewCounts } from './graph-data.js';
 import { PAGE_CSS } from './page-css.js';
 import { PAGE_SCRIPT } from './page-script.js';
+import { localizationSection, validationSection, type HtmlLocalization, type HtmlValidation } from './validation.js';
 import {
   NodeLinks, castTables, diagnosticsTable, float32Table, formatBytes, ioTable, subgraphPanel, summary, tensorTables,
 } from './tables.js';
@@ -29,6 +30,10 @@ export interface HtmlReportInput {
   /** Page title (default: from `source.output`, else the model's graph name). */
   readonly title?: string;
   readonly source?: HtmlReportSource;
+  /** A validation of the converted model against the original (`compareModels`): a table per output. */
+  readonly validation?: HtmlValidation;
+  /** A divergence localisation (`localizeDivergence`): its root causes are outlined in the graph. */
+  readonly localization?: HtmlLocalization;
   /**
    * Infer types on a copy of the model so that edges and details show dtypes and shapes where
    * the model declares none (default true; the model itself is not changed).
@@ -61,7 +66,7 @@ function valueTypes(model: Model, infer: boolean): (v: Value) => ValueType | und
   return (v) => (map.has(v) ? map.get(v) : v.type);
 }
 
-function legend(c: ViewCounts): string {
+function legend(c: ViewCounts, loc: HtmlLocalization | undefined): string {
   const items: [string, string, number][] = [
     ['green', 'green', c.green], ['gray', 'gray', c.gray], ['red', 'red', c.red], ['none', 'no float', c.none], ['cast', 'inserted Cast', c.cast],
   ];
@@ -69,6 +74,7 @@ function legend(c: ViewCounts): string {
   const sw = (k: string): string => `<span class="sw" style="background:var(--${k === 'unknown' ? 'none' : k});border-color:var(--${k === 'unknown' ? 'none' : k}-s)"></span>`;
   return `<div id="legend" title="click a colour to bring its nodes forward">`
     + items.map(([k, label, n]) => `<span class="item" data-color="${k}">${sw(k)}${h(label)} <b data-count="${k}">${n}</b></span>`).join('')
+    + (loc === undefined ? '' : `<span title="nodes the divergence localisation names"><span class="loc-sw"></span> root cause <b>${loc.rootCauses.length}</b></span>`)
     + `<span class="muted" title="edges by the dtype of the value they carry">edges:</span>`
     + `<span><span class="edge-sw" style="border-color:var(--e16)"></span> 16-bit</span>`
     + `<span><span class="edge-sw" style="border-color:var(--e32)"></span> float32</span>`
@@ -86,14 +92,18 @@ function graphSelect(views: readonly GraphView[]): string {
  * (nodes coloured green/gray/red, inserted Casts, edges by dtype; zoom, pan, fit, minimap,
  * search by node name or op type, node details), a legend with colour counts, the node count
  * (`#node-count`), and tables: summary, IO, Casts inserted/removed/retargeted, clamped and
- * underflowed weights, range-kept nodes, float32 nodes with their rule, diagnostics, subgraphs.
+ * underflowed weights, range-kept nodes, float32 nodes with their rule, diagnostics, subgraphs;
+ * with `validation`/`localization`, their tables come first and root causes are outlined.
  * The layout is computed here (layered, see `layoutGraph`); the page loads nothing (a CSP
  * forbids it) and works offline. Deterministic: the same input gives the same bytes.
  */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { report, model } = input;
   const typeOf = valueTypes(model, input.inferTypes !== false);
-  const { graphs, counts } = buildGraphViews(model, report, typeOf);
+  const loc = input.localization;
+  const culprits = new Map<string, readonly ['root-cause' | 'amplifier', string]>();
+  for (const c of [...(loc?.amplifiers ?? []), ...(loc?.rootCauses ?? [])]) culprits.set(c.node, [c.kind, c.reason]);
+  const { graphs, counts } = buildGraphViews(model, report, typeOf, culprits);
   const nodeCount = countNodes(model);
   const links = new NodeLinks(graphs);
   const src = input.source ?? {};
@@ -102,7 +112,11 @@ export function renderHtmlReport(input: HtmlReportInput): string {
     ? ` · ${formatBytes(src.bytesBefore)} → ${formatBytes(src.bytesAfter)}` : '';
   const from = src.input !== undefined ? `${h(src.input)}${src.output !== undefined ? ` → ${h(src.output)}` : ''}` : '';
   const data = { nodeCount, counts, graphs };
+  const mainPath = graphs[0]?.path ?? 'main';
+  const val = input.validation;
   const sections = [
+    ...(val === undefined ? [] : [validationSection(val)]),
+    ...(loc === undefined ? [] : [localizationSection(loc, links, mainPath)]),
     `<section class="card" id="summary"><h3>Conversion</h3>${summary(report)}</section>`,
     ioTable(report),
     castTables(report, links),
@@ -125,7 +139,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <body>
 <header>
 <h1>${h(title)}</h1>
-<div class="sub">${from}${sizes} · target ${h(report.target)} · policy ${h(report.policy)} · <span id="node-count">${nodeCount}</span> nodes in ${graphs.length} graph${graphs.length === 1 ? '' : 's'} · ${counts.converted} compute in 16-bit</div>
+<div class="sub">${from}${sizes} · target ${h(report.target)} · policy ${h(report.policy)} · <span id="node-count">${nodeCount}</span> nodes in ${graphs.length} graph${graphs.length === 1 ? '' : 's'} · ${counts.converted} compute in 16-bit${val === undefined ? '' : ` · validation <span class="verdict-chip ${val.passed ? 'pass' : 'fail'}">${val.passed ? 'passed' : 'FAILED'}</span>`}</div>
 </header>
 <section id="graph-panel">
 <div id="toolbar">
@@ -134,7 +148,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <button type="button" id="zoom-in" title="zoom in (+)">+</button><button type="button" id="zoom-out" title="zoom out (-)">−</button><button type="button" id="zoom-fit" title="fit (0)">fit</button>
 ${graphSelect(graphs)}
 <span class="muted">drawn: <span id="drawn-count">0</span></span>
-${legend(counts)}
+${legend(counts, loc)}
 </div>
 <div id="viewport">
 <svg id="graph-svg" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="model graph"><g id="scene"></g></svg>

@@ -43,14 +43,17 @@ export class NodeLinks {
 }
 
 /** A table with a caption; rows are already-escaped cells. `numeric` columns align right. */
-export function table(id: string, caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = []): string {
+export function table(
+  id: string, caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = [],
+  rowClasses: readonly (string | undefined)[] = [],
+): string {
   const shown = rows.slice(0, MAX_ROWS);
   const more = rows.length > shown.length ? `<p class="more">… ${rows.length - shown.length} more rows (see the JSON report)</p>` : '';
   const cls = (i: number): string => (numeric.includes(i) ? ' class="num"' : '');
   if (rows.length === 0) return `<section class="card" id="${id}"><h3>${h(caption)}</h3><p class="empty">none</p></section>`;
   return `<section class="card" id="${id}"><h3>${h(caption)} <span class="count">${rows.length}</span></h3>`
     + `<div class="scroll"><table><thead><tr>${head.map((c, i) => `<th${cls(i)}>${h(c)}</th>`).join('')}</tr></thead><tbody>`
-    + shown.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('')
+    + shown.map((r, k) => `<tr${rowClasses[k] === undefined ? '' : ` class="${rowClasses[k]}"`}>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('')
     + `</tbody></table></div>${more}</section>`;
 }
 

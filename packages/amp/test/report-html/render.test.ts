@@ -132,4 +132,47 @@ describe('renderHtmlReport', () => {
     expect(renderHtmlReport({ report: other.report, model: other.model, source: { input: 'in.onnx', output: 'out.onnx', bytesBefore: 100, bytesAfter: 60 } })).to.equal(html);
     expect([...walkNodes(model)].map((n) => `${n.opType}:${n.outputs.map((o) => `${o.name}/${o.dtype ?? '?'}`).join(',')}`)).to.deep.equal(before);
   });
+
+  it('shows a validation table and the localisation, and outlines the root causes in the graph', () => {
+    const tanh = [...model.graph].find((n) => n.name === HOSTILE)!;
+    // the localisation names a node by its name, or its first output for unnamed ones
+    const mm = [...model.graph].find((n) => n.opType === 'MatMul')!;
+    const matmul = { name: mm.name !== '' ? mm.name : mm.outputs[0]!.name };
+    const page = renderHtmlReport({
+      report, model,
+      validation: {
+        runtime: 'executor', tolerance: { atol: 1e-3, rtol: 0.02 }, passed: false, runs: 4, ms: 1234,
+        samples: [{ label: 'random #0 (seed 0)', passed: true }, { label: 'random #1 (seed 1)', passed: false }],
+        outputs: {
+          P: { maxAbs: 1.2e-4, meanAbs: 3e-5, maxRel: 2e-3, cosine: 0.99999, refAbsMax: 1, nonFinite: { introduced: 0 }, violations: 0, passed: true },
+          Y: { maxAbs: 0.5, meanAbs: 0.1, maxRel: 0.6, cosine: 0.9, refAbsMax: 1, nonFinite: { introduced: 1 }, violations: 3, passed: false, worst: { sample: 'random #1 (seed 1)', index: 4, ref: 0.25, got: 0.75 } },
+        },
+        failures: [{ sample: 'random #1 (seed 1)', output: 'Y', reason: '3 of 6 elements beyond atol 0.001 + rtol 0.02·|ref| <b>' }],
+      },
+      localization: {
+        sample: 'random #1 (seed 1)', threshold: 0.01, values: [1, 2, 3], runs: 2, replays: 1, ms: 50,
+        firstDivergent: { name: 's', node: matmul.name, opType: 'MatMul', error: 0.02, nonFinite: 0 },
+        rootCauses: [{ node: matmul.name, opType: 'MatMul', outputs: [{ name: 's', error: 0.02, nonFinite: 0 }], inputError: 0, localError: 0.02, kind: 'root-cause', reason: 'diverges alone' }],
+        amplifiers: [{ node: tanh.name, opType: 'Tanh', outputs: [{ name: 'Y', error: Number.MAX_VALUE, nonFinite: 1 }], inputError: 0.005, kind: 'amplifier', reason: 'accurate alone' }],
+        outputs: [{ name: 'Y', error: Number.MAX_VALUE, nonFinite: 1 }],
+      },
+    });
+    expect(page).to.contain('id="validation-verdict">FAILED: 2 samples on executor, atol 0.001 + rtol 0.02·|ref|; 4 runs in 1.2 s');
+    expect(page).to.contain('validation <span class="verdict-chip fail">FAILED</span>');
+    const section = (id: string): string => page.slice(page.indexOf(`id="${id}"`), page.indexOf('</section>', page.indexOf(`id="${id}"`)));
+    expect(section('validation-outputs')).to.match(/<tr class="pass"><td>P<\/td>/);
+    expect(section('validation-outputs')).to.match(/<tr class="fail"><td>Y<\/td>.*random #1 \(seed 1\) \[4\]: 0\.25 → 0\.75/);
+    expect(section('validation-failures')).to.contain('&lt;b&gt;');
+    expect(section('localization')).to.contain('first divergent value: <a href="#" class="node-link"');
+    expect(section('root-causes')).to.contain(`>${matmul.name}</a>`);
+    expect(section('amplifiers')).to.contain('∞ (1 non-finite)');
+    const data = pageData(page);
+    const boxes = data.graphs[0]!.nodes as { n: string; lc?: string[] }[];
+    expect(boxes.find((b) => b.n === matmul.name)!.lc).to.deep.equal(['root-cause', 'diverges alone']);
+    expect(boxes.find((b) => b.n === HOSTILE)!.lc).to.deep.equal(['amplifier', 'accurate alone']);
+    // sections come first, and the page without them has none
+    expect(page.indexOf('id="validation"')).to.be.lessThan(page.indexOf('id="summary"'));
+    expect(html).to.not.contain('id="validation"');
+    expect(html).to.not.contain('id="localization"');
+  });
 });
