@@ -27,6 +27,12 @@ const NORMS = new Set(['LayerNormalization', 'InstanceNormalization', 'GroupNorm
 /** Products accumulated over the contracted dimension: depth · absMax(a) · absMax(b). */
 const PRODUCTS = new Set(['MatMul', 'Gemm', 'Conv', 'ConvTranspose']);
 
+/** The inferred shape when fully known, else the observed one (else whatever was inferred). */
+function concrete(inferred: readonly Dim[] | undefined, observed: readonly number[] | undefined): readonly Dim[] | undefined {
+  if (inferred !== undefined && inferred.every((x) => typeof x === 'number')) return inferred;
+  return observed ?? inferred;
+}
+
 function fmt(x: number): string {
   return x.toExponential(3);
 }
@@ -64,9 +70,11 @@ function absMaxOf(v: Value | undefined, a: Analysis): number | undefined {
  * Why the calibration rule keeps `n` in float32, or undefined. `d` is the policy's decision
  * (its accumulation dtype decides whether MatMul-like ops are checked).
  */
-export function calibrationReason(n: Node, a: Analysis, q: PolicyQuery, d: Decision): string | undefined {
+export function calibrationReason(n: Node, a: Analysis, q0: PolicyQuery, d: Decision): string | undefined {
   const cal = a.opts.calibration;
   if (cal === undefined) return undefined;
+  // Shapes inference could not know (symbolic input dims) come from the calibration runs.
+  const q: PolicyQuery = { ...q0, shapeOf: (v: Value) => concrete(q0.shapeOf(v), cal.ranges.get(v.name)?.dims) };
   const lim = (cal.margin ?? 0.5) * maxFinite(a.target);
   for (const v of [...n.inputs, ...n.outputs]) {
     if (v === undefined || !a.isFloat(v)) continue;

@@ -12,6 +12,11 @@ export interface CalibrationRange {
   readonly min: number;
   readonly max: number;
   readonly absMax: number;
+  /**
+   * The observed shape when it was the same on every sample: lets the rule bound the partial
+   * sums of reductions in models whose input dims are symbolic (shape inference cannot).
+   */
+  readonly dims?: readonly number[];
 }
 
 /** Calibration data for the `calibration` rule. */
