@@ -15,6 +15,20 @@ export const MATERIALIZED_KEY = 'mixprec.materialized';
 /** ONNX ops on quantized integers: untouched. */
 const QUANTIZED = new Set(['QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'MatMulInteger', 'ConvInteger']);
 
+/**
+ * Ops whose output stays in (or near) the 16-bit range whatever the magnitude of their input:
+ * a value that may exceed ±65504 stops spreading there (the op itself still reads it in float32).
+ */
+const RANGE_COMPRESSING = new Set([
+  'Log', 'Sigmoid', 'Tanh', 'Softmax', 'Erf', 'Sin', 'Cos', 'Atan', 'Sign', 'HardSigmoid', 'Softsign',
+  'LayerNormalization', 'InstanceNormalization', 'GroupNormalization', 'MeanVarianceNormalization', 'LpNormalization',
+  'RMSNormalization', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'IsInf', 'IsNaN', 'ArgMax', 'ArgMin',
+  'Shape', 'Size',
+]);
+
+/** Ops kept float32 by a large weight whose output is nevertheless in range (they divide by it or normalise with it). */
+const LARGE_WEIGHT_SHRINKS = new Set(['Div', 'BatchNormalization']);
+
 function isQuantized(n: Node, opset: number): boolean {
   if (n.domain === '') {
     // From opset 19, Q/DQ take 16-bit scales: their float side follows the schema (see decideNode).
@@ -103,6 +117,10 @@ function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly
     constantOf: (v: Value) => constantBehind(v)?.tensor,
   };
   if (!forced && a.target === DataType.FLOAT16) {
+    for (const v of n.inputs) {
+      const why = v === undefined ? undefined : a.large.get(v);
+      if (why !== undefined) return red('weight-range', `reads '${v!.name}', which may exceed ±65504 (${why})`);
+    }
     for (const i of candidateInputs(n, convertible, a)) {
       const c = constantBehind(n.inputs[i]!);
       if (c === undefined) continue;
@@ -180,6 +198,13 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
   for (const o of slots.fixedOutputs) {
     outputs[o] = DataType.FLOAT;
     a.planned.set(n.outputs[o]!, DataType.FLOAT);
+  }
+  if (v.rule === 'weight-range' && !(n.domain === '' && RANGE_COMPRESSING.has(n.opType))) {
+    const direct = !(v.reason ?? '').startsWith('reads ');
+    if (!direct || !(n.domain === '' && LARGE_WEIGHT_SHRINKS.has(n.opType))) {
+      const why = direct ? `${n.opType} '${n.name !== '' ? n.name : n.outputs[0]?.name ?? ''}' scales by a weight beyond ±65504` : (a.large.get(n.inputs.find((x) => x !== undefined && a.large.has(x))!) ?? '');
+      for (const val of n.outputs) if (a.isFloat(val)) a.large.set(val, why);
+    }
   }
   if (v.rule === 'cast-intent') {
     const src = n.inputs[0];

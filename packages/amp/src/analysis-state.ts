@@ -26,6 +26,11 @@ export class Analysis {
    * double value, and float outputs of nodes computing only on such values.
    */
   readonly island = new Set<Value>();
+  /**
+   * Values that may exceed the 16-bit range: outputs of nodes kept float32 by a weight beyond
+   * it, and of the range-keeping ops that read them (see `RANGE_COMPRESSING`).
+   */
+  readonly large = new Map<Value, string>();
   /** Wanted dtype per graph output slot. */
   readonly graphOutputs = new Map<Graph, (DataType | undefined)[]>();
   readonly paths = new Map<Graph, string>();
@@ -45,6 +50,7 @@ export class Analysis {
     this.plans.clear();
     this.planned.clear();
     this.island.clear();
+    this.large.clear();
     this.graphOutputs.clear();
     this.kept.length = 0;
     this.notes.length = 0;

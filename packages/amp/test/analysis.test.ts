@@ -34,19 +34,43 @@ describe('analysis: planMixedPrecision', () => {
       "main | Mul 'conv_a' | green | policy → float16",
       "main | Mul 'conv_b' | red (fp32) | weight-range → float",
       "main | Softmax 'soft' | green | policy → float16 acc=float",
-      "main | Add 'add' | green | policy → float16",
-      "main | Relu 'Y' | green | policy → float16",
+      "main | Add 'add' | red (fp32) | weight-range → float",
+      "main | Relu 'Y' | red (fp32) | weight-range → float",
     ]);
     expect(lines.at(-1)).to.equal("# kept float32 for range: 'big' |v| up to 1.000e+5 (consumer 'conv_b')");
   });
 
-  it('plans values: IO and weights follow their consumers', () => {
+  it('plans values: IO and weights follow their consumers; values that may exceed ±65504 spread float32', () => {
     const m = parse(CHAIN);
     const plan = planMixedPrecision(m);
     const v = (name: string): DataType | undefined => [...plan.values].find(([x]) => x.name === name)?.[1];
-    expect([v('X'), v('w'), v('big'), v('b'), v('Y')]).to.deep.equal([DataType.FLOAT16, DataType.FLOAT16, DataType.FLOAT, DataType.FLOAT, DataType.FLOAT16]);
+    expect([v('X'), v('w'), v('big'), v('b'), v('c'), v('Y')]).to.deep.equal([DataType.FLOAT16, DataType.FLOAT16, DataType.FLOAT, DataType.FLOAT, DataType.FLOAT, DataType.FLOAT]);
     expect(byOutput(plan, 'b').inputs).to.deep.equal([DataType.FLOAT, DataType.FLOAT]);
-    expect(byOutput(plan, 'c').inputs).to.deep.equal([DataType.FLOAT16, DataType.FLOAT16]);
+    expect(byOutput(plan, 'c').inputs).to.deep.equal([DataType.FLOAT, DataType.FLOAT]);
+    expect(byOutput(plan, 'c').reason).to.equal("reads 'b', which may exceed ±65504 (Mul 'conv_b' scales by a weight beyond ±65504)");
+  });
+
+  it('a range-compressing op (Log, Sigmoid, normalisations) reads a large value in float32 and stops the spread', () => {
+    const m = parse(`<ir_version: 8, opset_import: ["" : 17]>
+main (float[4] X) => (float[4] Y)
+<float s = {1048576}, float one = {1}>
+{
+  p = Mul (X, s)
+  q = Add (p, one)
+  l = Log (q)
+  Y = Relu (l)
+}`);
+    const plan = planMixedPrecision(m);
+    expect(['p', 'q', 'l', 'Y'].map((o) => [byOutput(plan, o).rule, byOutput(plan, o).converted])).to.deep.equal([
+      ['weight-range', false], ['weight-range', false], ['weight-range', false], ['policy', true],
+    ]);
+  });
+
+  it('dividing by a large weight keeps only that node float32', () => {
+    const m = parse(`<ir_version: 8, opset_import: ["" : 17]>
+main (float[4] X) => (float[4] Y) <float s = {1048576}> { d = Div (X, s)  Y = Relu (d) }`);
+    const plan = planMixedPrecision(m);
+    expect([byOutput(plan, 'd').rule, byOutput(plan, 'Y').rule]).to.deep.equal(['weight-range', 'policy']);
   });
 
   it('user rules: block by op or by /regex/ name; force overrides the range rule but not the schema', () => {
