@@ -1,6 +1,6 @@
 import {
-  BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
-  tensorToFloat32, type LowPrecisionFloat, type Node, type TensorMeta, type Value,
+  BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, dataTypeName, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
+  forEachFloat32Chunk, narrowFloat32, tensorToFloat32, type LowPrecisionFloat, type Node, type TensorMeta, type Value,
 } from '@mixprec/ir';
 
 /** |v| at or above this is a mask sentinel (−1e30, float32 lowest/max), not a weight. */
@@ -76,8 +76,47 @@ export function constantBehind(v: Value): { readonly tensor: Tensor; readonly so
   return undefined;
 }
 
+/** Float32 bit pattern of the smallest float32 value >= {@link SENTINEL_THRESHOLD}. */
+const SENTINEL_BITS = ((): number => {
+  const f = new Float32Array([SENTINEL_THRESHOLD]);
+  const b = new Uint32Array(f.buffer);
+  if (f[0]! < SENTINEL_THRESHOLD) b[0]!++;
+  return b[0]!;
+})();
+
+/**
+ * {@link rangeStats} of a FLOAT tensor on its raw bytes: one pass over the bit patterns, chunk
+ * by chunk (no float copy of the tensor; a lazy tensor is read once).
+ */
+function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
+  const fp16 = target === DataType.FLOAT16;
+  // |v| > max, 65520 (rounds to Inf in fp16), 2^-25 (rounds to 0 in fp16), bf16: rounds to 0.
+  const maxBits = fp16 ? 0x477fe000 : 0x7f7f0000;
+  const tinyBits = fp16 ? 0x33000000 : 0x8000;
+  let absMaxBits = 0;
+  let overflow = 0;
+  let sentinels = 0;
+  let underflow = 0;
+  forEachFloat32Chunk(t.rawBytes(), (bits) => {
+    for (let i = 0; i < bits.length; i++) {
+      const a = bits[i]! & 0x7fffffff;
+      if (a >= 0x7f800000) continue;
+      if (a >= SENTINEL_BITS) {
+        if (a > maxBits) sentinels++;
+        continue;
+      }
+      if (a > absMaxBits) absMaxBits = a;
+      if (fp16 && a >= 0x477ff000) overflow++;
+      else if (a !== 0 && a <= tinyBits) underflow++;
+    }
+  });
+  const absMax = new Float32Array(new Uint32Array([absMaxBits]).buffer)[0]!;
+  return { elements: t.size, absMax, overflow, sentinels, underflow };
+}
+
 /** Range statistics of a FLOAT tensor against a 16-bit target. */
 export function rangeStats(t: Tensor, target: LowPrecisionFloat): RangeStats {
+  if (t.dtype === DataType.FLOAT) return rangeStatsFloat32(t, target);
   const x = tensorToFloat32(t);
   const max = maxFinite(target);
   const tiny = target === DataType.FLOAT16 ? 2.9802322387695312e-8 /* 2^-25: rounds to 0 */ : 0;
@@ -131,6 +170,7 @@ function keptMeta(m: TensorMeta): TensorMeta {
  * fewer than {@link UNDERFLOW_FIX_LIMIT} elements, replaced by ±(smallest subnormal).
  */
 export function convertTensor(t: Tensor, target: LowPrecisionFloat): Converted {
+  if (t.dtype === DataType.FLOAT) return convertFloat32(t, target);
   const x = tensorToFloat32(t);
   const bits = target === DataType.FLOAT16 ? float32ToFloat16Bits(x) : float32ToBFloat16Bits(x);
   const inf = target === DataType.FLOAT16 ? 0x7c00 : 0x7f80;
@@ -155,4 +195,34 @@ export function convertTensor(t: Tensor, target: LowPrecisionFloat): Converted {
     }
   }
   return { tensor: Tensor.of(target, t.dims, bits, keptMeta(t.meta)), saturated, underflowed, replaced };
+}
+
+/**
+ * {@link convertTensor} of a FLOAT tensor, in one pass over its raw bytes. A lazy tensor (e.g.
+ * external data, or a view into the model file) is counted now and converted again when its
+ * bytes are read (by the saver, one tensor at a time), so the converted weights are never all
+ * in memory together.
+ */
+function convertFloat32(t: Tensor, target: LowPrecisionFloat): Converted {
+  const options = { saturate: true, keepTiny: t.size < UNDERFLOW_FIX_LIMIT };
+  const n = t.size;
+  let tensor: Tensor;
+  let counts;
+  if (t.isLazy) {
+    counts = narrowFloat32(t.rawBytes(), target);
+    tensor = Tensor.lazy(target, t.dims, {
+      byteLength: n * 2,
+      description: `${t.source!.description}, converted to ${dataTypeName(target)}`,
+      read: () => {
+        const bits = new Uint16Array(n);
+        narrowFloat32(t.rawBytes(), target, bits, options);
+        return new Uint8Array(bits.buffer);
+      },
+    }, keptMeta(t.meta));
+  } else {
+    const bits = new Uint16Array(n);
+    counts = narrowFloat32(t.rawBytes(), target, bits, options);
+    tensor = Tensor.of(target, t.dims, bits, keptMeta(t.meta));
+  }
+  return { tensor, saturated: counts.overflowed, underflowed: counts.underflowed, replaced: options.keepTiny ? counts.underflowed : 0 };
 }

@@ -13,6 +13,7 @@ export {
   bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBFloat16Bits, float32ToFloat16Bits,
   fromBFloat16Bits, fromFloat16Bits, roundToBFloat16, roundToFloat16, toBFloat16Bits, toFloat16Bits,
 } from './float16.js';
+export { forEachFloat32Chunk, narrowFloat32, type NarrowCounts, type NarrowOptions } from './narrow.js';
 export {
   Tensor, decodeRawBytes, elementCount, storageArrayType, storageLength,
   type ExternalLocation, type TensorData, type TensorMeta, type TensorSource,

@@ -40,6 +40,8 @@ export class Node {
   readonly #uses: (Use | undefined)[] = [];
   readonly #outputs: Value[] = [];
   readonly #attributes = new Map<string, Attr>();
+  /** Number of GRAPH/GRAPHS attributes, so that nodes without subgraphs are skipped cheaply. */
+  #graphAttrs = 0;
 
   /** @internal */ _graph: Graph | undefined;
   /** @internal */ _prev: Node | undefined;
@@ -155,24 +157,42 @@ export class Node {
   /** Sets an attribute; graph-valued attributes become subgraphs of this node. */
   setAttr(name: string, a: Attr): void {
     const old = this.#attributes.get(name);
-    if (old !== undefined) for (const g of attrGraphs(old)) g._setParent(undefined);
+    if (old !== undefined) {
+      for (const g of attrGraphs(old)) g._setParent(undefined);
+      if (isGraphAttr(old)) this.#graphAttrs--;
+    }
     for (const g of attrGraphs(a)) g._setParent(this);
     this.#attributes.set(name, a);
-    if (this._graph !== undefined && attrGraphs(a).length > 0) this._graph.names.registerSubgraphs(this);
+    if (isGraphAttr(a)) {
+      this.#graphAttrs++;
+      if (this._graph !== undefined && attrGraphs(a).length > 0) this._graph.names.registerSubgraphs(this);
+    }
   }
 
   removeAttr(name: string): void {
     const old = this.#attributes.get(name);
     if (old === undefined) return;
     for (const g of attrGraphs(old)) g._setParent(undefined);
+    if (isGraphAttr(old)) this.#graphAttrs--;
     this.#attributes.delete(name);
+  }
+
+  /** True when the node has a graph-valued attribute (cheap; no allocation). */
+  hasSubgraphs(): boolean {
+    return this.#graphAttrs > 0;
   }
 
   /** Graph-valued attributes (If branches, Loop/Scan bodies), in attribute order. */
   subgraphs(): Graph[] {
     const out: Graph[] = [];
+    if (this.#graphAttrs === 0) return out;
     for (const a of this.#attributes.values()) out.push(...attrGraphs(a));
     return out;
+  }
+
+  /** @internal The use-list entry this node registered for input slot `index`. */
+  _useAt(index: number): Use | undefined {
+    return this.#uses[index];
   }
 
   getInt(name: string): number | undefined;
@@ -239,4 +259,8 @@ export class Node {
     const label = this.name !== '' ? this.name : `<unnamed, output '${this.#outputs[0]?.name ?? ''}'>`;
     return `${this.domain === '' ? '' : `${this.domain}.`}${this.opType} '${label}'`;
   }
+}
+
+function isGraphAttr(a: Attr): boolean {
+  return a.type === 'GRAPH' || a.type === 'GRAPHS';
 }

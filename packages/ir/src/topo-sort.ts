@@ -44,38 +44,63 @@ export function implicitInputs(node: Node): Value[] {
 
 /**
  * A topological order of the graph's nodes that keeps the current order wherever the
- * dependencies allow (Kahn's algorithm, ready nodes taken by original position).
+ * dependencies allow (Kahn's algorithm, ready nodes taken by original position). A graph that
+ * is already sorted (the common case) is recognised in one pass and returned as it is.
  */
 export function topologicalOrder(graph: Graph): Node[] {
   const nodes = graph.nodes();
   const pos = new Map<Node, number>();
-  nodes.forEach((n, i) => pos.set(n, i));
-  const indeg = new Int32Array(nodes.length);
-  const succ: number[][] = nodes.map(() => []);
-  nodes.forEach((n, i) => {
-    const deps = new Set<number>();
+  for (let i = 0; i < nodes.length; i++) pos.set(nodes[i]!, i);
+  // Dependencies as (from, to) index pairs, de-duplicated per node; `sorted` stays true while
+  // every dependency points backwards.
+  const from: number[] = [];
+  const to: number[] = [];
+  let sorted = true;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const first = from.length;
+    let seen: Set<number> | undefined; // for nodes with many inputs (linear, not quadratic)
     const add = (v: Value | undefined): void => {
       const p = v?.producer();
       if (p === undefined || p === n) return;
       const j = pos.get(p);
-      if (j !== undefined) deps.add(j);
+      if (j === undefined) return;
+      if (seen !== undefined) {
+        if (seen.has(j)) return;
+        seen.add(j);
+      } else {
+        for (let k = first; k < from.length; k++) if (from[k] === j) return;
+        if (from.length - first >= 16) seen = new Set([...from.slice(first), j]);
+      }
+      from.push(j);
+      to.push(i);
+      if (j > i) sorted = false;
     };
     for (const v of n.inputs) add(v);
-    if (n.subgraphs().length > 0) for (const v of implicitInputs(n)) add(v);
-    for (const j of deps) {
-      succ[j]!.push(i);
-      indeg[i]!++;
-    }
-  });
+    if (n.hasSubgraphs()) for (const v of implicitInputs(n)) add(v);
+  }
+  if (sorted) return nodes;
+  // Successor lists in compressed form.
+  const start = new Int32Array(nodes.length + 1);
+  for (const j of from) start[j + 1]!++;
+  for (let i = 0; i < nodes.length; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, nodes.length);
+  const succ = new Int32Array(from.length);
+  const indeg = new Int32Array(nodes.length);
+  for (let e = 0; e < from.length; e++) {
+    succ[fill[from[e]!]!++] = to[e]!;
+    indeg[to[e]!]!++;
+  }
   const heap = new MinHeap();
-  indeg.forEach((d, i) => {
-    if (d === 0) heap.push(i);
-  });
+  for (let i = 0; i < nodes.length; i++) if (indeg[i] === 0) heap.push(i);
   const order: Node[] = [];
   while (heap.size > 0) {
     const i = heap.pop();
     order.push(nodes[i]!);
-    for (const j of succ[i]!) if (--indeg[j]! === 0) heap.push(j);
+    for (let e = start[i]!; e < start[i + 1]!; e++) {
+      const j = succ[e]!;
+      if (--indeg[j]! === 0) heap.push(j);
+    }
   }
   if (order.length !== nodes.length) {
     throw new GraphCycleError(graph.name, nodes.filter((_, i) => indeg[i]! > 0));

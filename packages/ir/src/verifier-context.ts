@@ -62,8 +62,8 @@ export class Tree {
     for (const n of g) {
       this.nodeIndex.set(n, i);
       for (const o of n.outputs) define(o, i);
-      const label = n.name !== '' ? n.name : `${n.opType}#${i}`;
-      for (const [k, a] of n.attributes) {
+      const label = n.hasSubgraphs() ? (n.name !== '' ? n.name : `${n.opType}#${i}`) : '';
+      if (n.hasSubgraphs()) for (const [k, a] of n.attributes) {
         if (a.type === 'GRAPH') this.#add(a.value, `${path}/${label}.${k}`, info, n, checked && subgraphs, subgraphs);
         if (a.type === 'GRAPHS') a.value.forEach((sg, j) => this.#add(sg, `${path}/${label}.${k}[${j}]`, info, n, checked && subgraphs, subgraphs));
       }

@@ -128,13 +128,14 @@ function* valuesOf(g: Graph): Generator<Value> {
 
 function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames): void {
   const g = info.graph;
-  const sites = new Map<Value, string>();
+  // Sites are described only when reported (a string per value would cost more than the check).
+  const sites = new Map<Value, Site>();
   const byName = new Map<string, Value>();
-  const define = (v: Value, site: string): void => {
+  const define = (v: Value, site: Site): void => {
     const prev = sites.get(v);
     if (prev !== undefined) {
-      if (!(prev.startsWith('input') && site.startsWith('initializer'))) {
-        t.report('multiple-definitions', `Value '${v.name}' is defined twice in graph '${info.path}', as ${prev} and as ${site}`, { graph: info, value: v });
+      if (!(prev.kind === 'input' && site.kind === 'initializer')) {
+        t.report('multiple-definitions', `Value '${v.name}' is defined twice in graph '${info.path}', as ${describeSite(t, prev)} and as ${describeSite(t, site)}`, { graph: info, value: v });
       }
       return;
     }
@@ -155,12 +156,12 @@ function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames):
   };
   g.inputs.forEach((v, k) => {
     if (v.producer() !== undefined || v._owner !== g) t.report('owner-mismatch', `Input ${k} '${v.name}' of graph '${info.path}' ${v.producer() !== undefined ? `is also produced by ${v.producer()!.toString()}` : 'belongs to another graph'}`, { graph: info, value: v });
-    define(v, `input ${k}`);
+    define(v, { kind: 'input', k, name: '', node: undefined });
   });
   for (const map of [g.initializers, g.sparseInitializers]) {
     for (const v of map.values()) {
       if (v.producer() !== undefined || v._owner !== g) t.report('owner-mismatch', `Initializer '${v.name}' of graph '${info.path}' ${v.producer() !== undefined ? `is also produced by ${v.producer()!.toString()}` : 'belongs to another graph'}`, { graph: info, value: v });
-      define(v, `initializer '${v.name}'`);
+      define(v, { kind: 'initializer', k: 0, name: v.name, node: undefined });
     }
   }
   for (const n of g) {
@@ -168,9 +169,23 @@ function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames):
       if (o.producer() !== n || o.index() !== j) {
         t.report('producer-mismatch', `Output ${j} '${o.name}' of node ${t.label(n)} in graph '${info.path}' names ${o.producer() === undefined ? 'no producer' : `${o.producer()!.toString()} output ${o.index()}`} as its producer; create outputs through the Node constructor or appendOutput`, { graph: info, node: n, value: o });
       }
-      define(o, `output ${j} of node ${t.label(n)}`);
+      define(o, { kind: 'output', k: j, name: '', node: n });
     });
   }
+}
+
+/** Where a value is defined (described in words only for a report). */
+interface Site {
+  readonly kind: 'input' | 'initializer' | 'output';
+  readonly k: number;
+  readonly name: string;
+  readonly node: Node | undefined;
+}
+
+function describeSite(t: Tree, s: Site): string {
+  if (s.kind === 'input') return `input ${s.k}`;
+  if (s.kind === 'initializer') return `initializer '${s.name}'`;
+  return `output ${s.k} of node ${t.label(s.node!)}`;
 }
 
 /** The names each graph defines (inputs, initializers, node outputs), computed once per graph. */
@@ -191,12 +206,33 @@ class DefinedNames {
   }
 }
 
-/** Each value's use list counted by (node, input slot), built once per value. */
+/**
+ * Each value's use list counted by (node, input slot). A list whose every entry is the entry
+ * its node registered for that slot (the normal case) is answered without building anything
+ * per use; other lists are indexed once per value.
+ */
 class UseIndex {
+  readonly #clean = new Map<Value, boolean>();
   readonly #byValue = new Map<Value, Map<Node, Map<number, number>>>();
 
   /** How many entries of `v`'s use list name input `k` of `n`. */
   count(v: Value, n: Node, k: number): number {
+    let clean = this.#clean.get(v);
+    if (clean === undefined) {
+      clean = true;
+      for (const u of v._uses) {
+        if (u.node._useAt(u.index) !== u) {
+          clean = false;
+          break;
+        }
+      }
+      this.#clean.set(v, clean);
+    }
+    if (clean) {
+      // Entries are then distinct slots, so (n, k) is listed at most once: by n's own entry.
+      const own = n._useAt(k);
+      return own !== undefined && own.node === n && own.index === k && v._uses.has(own) ? 1 : 0;
+    }
     let byNode = this.#byValue.get(v);
     if (byNode === undefined) {
       byNode = new Map();
@@ -250,6 +286,7 @@ function scopeOf(t: Tree, info: GraphInfo, at: number, v: Value): Scope {
 
 function checkScope(t: Tree, info: GraphInfo, n: Node, i: number, k: number, v: Value): void {
   const s = scopeOf(t, info, i, v);
+  if (s === 'ok') return;
   const at = `Node ${t.label(n)} in graph '${info.path}' reads '${v.name}' (input ${k})`;
   const where = { graph: info, node: n, value: v };
   if (s === 'before-def') t.report('use-before-def', `${at} before it is defined; sort the graph topologically (Graph.sortTopologically)`, where);

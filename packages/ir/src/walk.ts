@@ -28,7 +28,7 @@ export function* walkGraphs(root: Model | Graph, options: WalkOptions = {}): Gen
 function* walkGraph(g: Graph, deep: boolean): Generator<Graph> {
   yield g;
   if (!deep) return;
-  for (const n of g) for (const sg of n.subgraphs()) yield* walkGraph(sg, true);
+  for (const n of g) if (n.hasSubgraphs()) for (const sg of n.subgraphs()) yield* walkGraph(sg, true);
 }
 
 /**
@@ -40,7 +40,7 @@ export function* walkNodes(root: Model | Graph, options: WalkOptions = {}): Gene
   const visit = function* (g: Graph): Generator<Node> {
     for (const n of g) {
       yield n;
-      if (deep) for (const sg of n.subgraphs()) yield* visit(sg);
+      if (deep && n.hasSubgraphs()) for (const sg of n.subgraphs()) yield* visit(sg);
     }
   };
   if ('functions' in root) {
@@ -80,6 +80,6 @@ export function valuesByName(g: Graph): Map<string, Value> {
 /** The depth of subgraph nesting: 0 for a graph without If/Loop/Scan. */
 export function subgraphDepth(g: Graph): number {
   let d = 0;
-  for (const n of g) for (const sg of n.subgraphs()) d = Math.max(d, 1 + subgraphDepth(sg));
+  for (const n of g) if (n.hasSubgraphs()) for (const sg of n.subgraphs()) d = Math.max(d, 1 + subgraphDepth(sg));
   return d;
 }
