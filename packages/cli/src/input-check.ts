@@ -1,5 +1,17 @@
 import { formatDiagnostics, verify, type Diagnostic, type Model } from '@mixprec/ir';
+import { EXTRAS } from '@mixprec/onnx';
 import { CliError, ExitCode } from './errors.js';
+
+/**
+ * Refuses a model file without a graph (an empty file, or one cut off before its graph): it
+ * decodes as a valid but empty message, and converting it would "succeed" with an empty model.
+ */
+export function requireGraph(model: Model, label: string): void {
+  const absent = model.extras?.[EXTRAS.absent];
+  if (Array.isArray(absent) && absent.includes('graph')) {
+    throw new CliError(`${label}: the model has no graph (an empty or truncated file?); nothing to convert`);
+  }
+}
 
 /** The verifier's errors on a freshly loaded input model (empty: the input is valid). */
 export function inputProblems(model: Model): Diagnostic[] {

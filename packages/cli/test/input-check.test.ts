@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataType, GraphBuilder, floatTensor, tensorType, type Model } from '@mixprec/ir';
 import { saveModel } from '@mixprec/onnx';
-import { cli, tempDir } from './helpers.js';
+import { CLS, cli, tempDir } from './helpers.js';
 
 /** Y = Relu(X + W), with the two nodes in reverse order (`unsorted`) or reading each other (`cycle`). */
 function broken(kind: 'unsorted' | 'cycle'): Model {
@@ -52,5 +52,20 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
     const r = await cli('opt', input, '-o', out, '-p', 'topo-sort', '--quiet');
     expect(r.code, r.stderr).to.equal(0);
     expect(fs.existsSync(out)).to.equal(true);
+  });
+
+  it('convert refuses a file without a graph: empty, or cut off before its graph (exit 2, nothing written)', async () => {
+    const cls = fs.readFileSync(CLS);
+    // ir_version and producer fields come before the graph (field 7) in the file.
+    const graphAt = cls.indexOf(0x3a);
+    for (const [name, bytes] of [['empty', new Uint8Array(0)], ['header-only', cls.subarray(0, graphAt)]] as const) {
+      const input = path.join(dir, `${name}.onnx`);
+      fs.writeFileSync(input, bytes);
+      const out = path.join(dir, `${name}-out.onnx`);
+      const r = await cli('convert', input, '-o', out);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr.trim()).to.equal(`mixprec: ${input}: the model has no graph (an empty or truncated file?); nothing to convert`);
+      expect(fs.existsSync(out)).to.equal(false);
+    }
   });
 });

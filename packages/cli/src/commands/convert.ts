@@ -5,7 +5,7 @@ import {
 } from '@mixprec/amp';
 import { InvariantError, type Diagnostic } from '@mixprec/ir';
 import { CliError, ExitCode } from '../errors.js';
-import { blameInvalidInput, inputProblems } from '../input-check.js';
+import { blameInvalidInput, inputProblems, requireGraph } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
@@ -129,6 +129,7 @@ function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutc
   const outcomes: ConvertOutcome[] = [];
   for (const job of jobs) {
     const model = loadOrFail(job.input);
+    requireGraph(model, job.input);
     const bytesBefore = fs.statSync(job.input).size;
     const warnings: Diagnostic[] = [];
     let float: AmpReport | undefined;
