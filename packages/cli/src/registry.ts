@@ -1,10 +1,19 @@
 import { PreconditionError } from '@mixprec/ir';
 import { createPassRegistry, type PassRegistry, type PassRegistryInit, type PipelineAlias } from '@mixprec/passes';
-import { transformAliases, transformPasses } from '@mixprec/transforms';
+import { ampAliases, createAmpPasses } from '@mixprec/amp';
+import { foldConstantsConfigKeys, transformAliases, transformPasses } from '@mixprec/transforms';
 import { CliError } from './errors.js';
+import { shippedPolicies } from './policies.js';
 
-/** Pipeline aliases of the application (every pass registered). */
-const APP_ALIASES: readonly PipelineAlias[] = [];
+/**
+ * Optimisation levels over every registered pass (TVM's O-levels): O1 cleans up, O2 also folds
+ * constants and batch norms, O3 adds type inference first so folding sees every static shape.
+ */
+const APP_ALIASES: readonly PipelineAlias[] = [
+  { name: 'O1', description: 'Cleanup: sort, drop identities, merge duplicates, drop dead code', pipeline: 'cleanup' },
+  { name: 'O2', description: 'O1 plus constant folding and BatchNormalization folding', pipeline: 'topo-sort,eliminate-identity,fold-batchnorm,fixpoint(fold-constants,cse,cast-cleanup,dce)' },
+  { name: 'O3', description: 'O2 with type and shape inference first (folds Shape-derived constants)', pipeline: 'infer-types,O2' },
+];
 
 /**
  * The registry of every pass shipped with mixprec, for pipelines from the command line,
@@ -13,8 +22,9 @@ const APP_ALIASES: readonly PipelineAlias[] = [];
  */
 export function createAppRegistry(extra: readonly PassRegistryInit[] = []): PassRegistry {
   let registry = createPassRegistry({
-    passes: [...transformPasses],
-    aliases: [...transformAliases, ...APP_ALIASES],
+    passes: [...transformPasses, ...createAmpPasses(shippedPolicies())],
+    aliases: [...transformAliases, ...ampAliases, ...APP_ALIASES],
+    configKeys: [...foldConstantsConfigKeys],
   });
   for (const init of extra) {
     try {
