@@ -97,7 +97,6 @@ export function registerConvert(program: Command, io: CliIO): void {
         io.stdout(`${o.input} -> ${o.output}  (${formatBytes(o.bytesBefore)} -> ${formatBytes(o.bytesAfter)})\n`);
         if (o.float !== undefined) io.stdout(`${formatReport(o.float)}\n`);
         for (const r of [o.integers?.int16, o.integers?.int64ToInt32]) if (r !== undefined) io.stdout(`${summarizeNarrowing(r)}\n`);
-        for (const w of o.warnings.filter((d) => d.severity === 'warning').slice(0, 20)) io.stderr(`warning: ${w.message}\n`);
       }
     });
 }
