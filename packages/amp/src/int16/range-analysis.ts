@@ -5,6 +5,7 @@ import { constantValue } from '@mixprec/transforms';
 import { UNBOUNDED, meet, typeRange, type Interval } from './interval.js';
 import type { RangeContext, RangeRule } from './range-context.js';
 import { ARITH_RULES } from './range-rules-arith.js';
+import { CREATE_RULES } from './range-rules-create.js';
 import { SHAPE_RULES } from './range-rules-shape.js';
 import { clampRange, constantRange, isTracked, unknownRange, type ValueRange } from './value-range.js';
 import { ValueTypes } from './value-types.js';
@@ -26,7 +27,9 @@ export interface RangeOptions {
 }
 
 /** Op type → rule (a Map: op names such as `constructor` must not reach Object.prototype). */
-const RULES: ReadonlyMap<string, RangeRule> = new Map([...Object.entries(ARITH_RULES), ...Object.entries(SHAPE_RULES)]);
+const RULES: ReadonlyMap<string, RangeRule> = new Map([
+  ...Object.entries(ARITH_RULES), ...Object.entries(SHAPE_RULES), ...Object.entries(CREATE_RULES),
+]);
 
 /**
  * Value-range analysis: a bound on every element of every integer (and BOOL, and float) value

@@ -6,6 +6,9 @@ import {
 /** Longest tensor whose elements are tracked one by one (shape vectors, small constants). */
 export const MAX_TRACKED_ELEMENTS = 64;
 
+/** Largest float constant whose values are bounded (bigger ones are left unbounded). */
+const MAX_FLOAT_CONSTANT = 1 << 16;
+
 /**
  * What range analysis knows about one value. `all` bounds every element. For small tensors of
  * known static shape (`dims`), `elems` bounds each element (row-major): this keeps shape
@@ -97,6 +100,9 @@ export function constantRange(t: Tensor): ValueRange | undefined {
       take(b, b);
     }
   } else if (t.dtype === DataType.FLOAT || t.dtype === DataType.DOUBLE) {
+    // Large float tensors are weights, not the scalars a float→int computation starts from:
+    // reading every element of them would cost time for nothing.
+    if (n > MAX_FLOAT_CONSTANT) return { all: UNBOUNDED };
     for (const x of d as Float32Array) {
       if (!Number.isFinite(x)) return { all: UNBOUNDED };
       take(BigInt(Math.floor(x)), BigInt(Math.ceil(x)));
