@@ -97,7 +97,7 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
   let overflow = 0;
   let sentinels = 0;
   let underflow = 0;
-  forEachFloat32Chunk(t.rawBytes(), (bits) => {
+  forEachFloat32Chunk(t, (bits) => {
     for (let i = 0; i < bits.length; i++) {
       const a = bits[i]! & 0x7fffffff;
       if (a >= 0x7f800000) continue;
@@ -209,19 +209,30 @@ function convertFloat32(t: Tensor, target: LowPrecisionFloat): Converted {
   let tensor: Tensor;
   let counts;
   if (t.isLazy) {
-    counts = narrowFloat32(t.rawBytes(), target);
+    counts = narrowFloat32(t, target);
     tensor = Tensor.lazy(target, t.dims, {
       byteLength: n * 2,
       description: `${t.source!.description}, converted to ${dataTypeName(target)}`,
       read: () => {
         const bits = new Uint16Array(n);
-        narrowFloat32(t.rawBytes(), target, bits, options);
+        narrowFloat32(t, target, bits, options);
         return new Uint8Array(bits.buffer);
+      },
+      // The saver streams: each chunk of the source is converted and written in turn.
+      readChunks: (f) => {
+        let out: Uint16Array | undefined;
+        t.forEachRawChunk((bytes) => {
+          const m = bytes.length >>> 2;
+          if (out === undefined || out.length < m) out = new Uint16Array(m);
+          const d = out.subarray(0, m);
+          narrowFloat32(bytes, target, d, options);
+          f(new Uint8Array(d.buffer, d.byteOffset, m * 2));
+        });
       },
     }, keptMeta(t.meta));
   } else {
     const bits = new Uint16Array(n);
-    counts = narrowFloat32(t.rawBytes(), target, bits, options);
+    counts = narrowFloat32(t, target, bits, options);
     tensor = Tensor.of(target, t.dims, bits, keptMeta(t.meta));
   }
   return { tensor, saturated: counts.overflowed, underflowed: counts.underflowed, replaced: options.keepTiny ? counts.underflowed : 0 };

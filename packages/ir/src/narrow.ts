@@ -6,6 +6,7 @@
  * overflow and keep tiny values from becoming zero while counting both.
  */
 import { DataType } from './data-type.js';
+import { Tensor } from './tensor.js';
 
 /** Elements per chunk when the bytes are not 4-byte aligned (64 KiB of scratch). */
 const CHUNK = 16384;
@@ -15,12 +16,26 @@ const MAGIC = 6755399441055744;
 const TWO_POW_24 = 16777216;
 
 /**
- * Calls `f` with the FLOAT values of `bytes` (little-endian, any alignment) chunk by chunk, as
- * bit patterns and as floats over the same memory, with the index of the chunk's first
- * element. Aligned bytes are passed as one zero-copy view; unaligned ones through a scratch
- * buffer of {@link CHUNK} elements. `bytes.length` must be a multiple of 4.
+ * Calls `f` with the FLOAT values of `src` chunk by chunk, as bit patterns and as floats over
+ * the same memory, with the index of the chunk's first element. `src` is little-endian bytes
+ * (any alignment; a multiple of 4 long) or a tensor, whose raw bytes are streamed when its
+ * source can ({@link Tensor.forEachRawChunk}). Aligned bytes are passed as zero-copy views,
+ * unaligned ones through a scratch buffer of {@link CHUNK} elements.
  */
-export function forEachFloat32Chunk(bytes: Uint8Array, f: (bits: Uint32Array, floats: Float32Array, start: number) => void): void {
+export function forEachFloat32Chunk(src: Uint8Array | Tensor, f: (bits: Uint32Array, floats: Float32Array, start: number) => void): void {
+  if (src instanceof Tensor) {
+    let at = 0;
+    src.forEachRawChunk((bytes) => {
+      const base = at;
+      bytesChunks(bytes, (bits, floats, start) => f(bits, floats, base + start));
+      at += bytes.length >>> 2;
+    });
+    return;
+  }
+  bytesChunks(src, f);
+}
+
+function bytesChunks(bytes: Uint8Array, f: (bits: Uint32Array, floats: Float32Array, start: number) => void): void {
   const n = bytes.length >>> 2;
   if (bytes.length !== n * 4) throw new RangeError(`FLOAT bytes must be a multiple of 4, got ${bytes.length}`);
   if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
@@ -55,22 +70,25 @@ export interface NarrowCounts {
 }
 
 /**
- * Converts little-endian FLOAT bytes to `target` bit patterns (FLOAT16 or BFLOAT16), writing
- * them into `dst` (length = bytes / 4) or, without `dst`, only counting. NaN stays NaN,
- * ±Infinity stays ±Infinity, the sign of zero is kept.
+ * Converts FLOAT values to `target` bit patterns (FLOAT16 or BFLOAT16), writing them into
+ * `dst` (one element per value) or, without `dst`, only counting. `src` is little-endian bytes
+ * (any alignment) or a FLOAT tensor (streamed when its source can). NaN stays NaN, ±Infinity
+ * stays ±Infinity, the sign of zero is kept.
  */
 export function narrowFloat32(
-  bytes: Uint8Array, target: DataType.FLOAT16 | DataType.BFLOAT16, dst?: Uint16Array, options: NarrowOptions = {},
+  src: Uint8Array | Tensor, target: DataType.FLOAT16 | DataType.BFLOAT16, dst?: Uint16Array, options: NarrowOptions = {},
 ): NarrowCounts {
-  if (dst !== undefined && dst.length !== bytes.length >>> 2) {
-    throw new RangeError(`narrowFloat32: dst has ${dst.length} elements, the bytes hold ${bytes.length >>> 2}`);
+  const count = src instanceof Tensor ? src.byteLength >>> 2 : src.length >>> 2;
+  if (src instanceof Tensor && src.dtype !== DataType.FLOAT) throw new RangeError(`narrowFloat32: the tensor is ${src.toString()}, not FLOAT`);
+  if (dst !== undefined && dst.length !== count) {
+    throw new RangeError(`narrowFloat32: dst has ${dst.length} elements, the source holds ${count}`);
   }
   const saturate = options.saturate === true;
   const keepTiny = options.keepTiny === true;
   let overflowed = 0;
   let underflowed = 0;
   let out: Uint16Array | undefined;
-  forEachFloat32Chunk(bytes, (s, f, start) => {
+  forEachFloat32Chunk(src, (s, f, start) => {
     const d = dst !== undefined ? dst.subarray(start, start + s.length) : (out !== undefined && out.length >= s.length ? out : (out = new Uint16Array(s.length)));
     if (target === DataType.FLOAT16) {
       for (let i = 0; i < s.length; i++) {

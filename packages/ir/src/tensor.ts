@@ -20,6 +20,12 @@ export interface TensorSource {
   readonly byteLength: number;
   /** Reads the raw bytes; may be called more than once. */
   read(): Uint8Array;
+  /**
+   * Optional streaming read: passes the raw bytes to `f` in order, in chunks that each hold
+   * whole elements. A chunk is valid only during the call (its memory may be reused), so a
+   * whole tensor never needs to be in memory at once.
+   */
+  readChunks?(f: (chunk: Uint8Array) => void): void;
   /** For messages: e.g. `weights.data @ 4096+1024`. */
   readonly description: string;
 }
@@ -173,6 +179,17 @@ export class Tensor {
     if (this.#source !== undefined) return this.#source.read();
     const d = this.#data as Exclude<TensorData, readonly Uint8Array[]>;
     return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  }
+
+  /**
+   * Passes the little-endian raw bytes to `f` in order: in chunks when the source streams
+   * ({@link TensorSource.readChunks}; each chunk is valid only during the call), else in one
+   * piece (a view of the data, or one read of a lazy source).
+   */
+  forEachRawChunk(f: (chunk: Uint8Array) => void): void {
+    const src = this.#source;
+    if (src?.readChunks !== undefined) src.readChunks(f);
+    else f(this.rawBytes());
   }
 
   /** The same values with other metadata. */

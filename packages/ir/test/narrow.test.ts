@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  DataType, float32ToBFloat16Bits, float32ToFloat16Bits, forEachFloat32Chunk, narrowFloat32,
+  DataType, Tensor, float32ToBFloat16Bits, float32ToFloat16Bits, forEachFloat32Chunk, narrowFloat32,
 } from '../src/index.js';
 
 /** Float32 bit patterns: edge cases, then pseudo-random patterns covering every exponent. */
@@ -76,6 +76,50 @@ describe('narrow: FLOAT bytes to FLOAT16/BFLOAT16 in one pass', () => {
       expect(narrowFloat32(bytesAt(bits, 0), target), 'count only').to.deep.equal(counts);
     });
   }
+
+  it('streams a tensor whose source reads in chunks, and reads other tensors in one piece', () => {
+    const bytes = bytesAt(bits, 0);
+    const reads: string[] = [];
+    const streamed = Tensor.lazy(DataType.FLOAT, [bits.length], {
+      byteLength: bytes.length,
+      description: 'chunked',
+      read: () => {
+        reads.push('read');
+        return bytes;
+      },
+      readChunks: (f) => {
+        // Uneven chunks at unaligned offsets, each reusing one buffer.
+        const buf = new Uint8Array(40004 + 1).subarray(1);
+        for (let at = 0; at < bytes.length; at += 40004) {
+          const n = Math.min(40004, bytes.length - at);
+          buf.set(bytes.subarray(at, at + n));
+          reads.push('chunk');
+          f(buf.subarray(0, n));
+        }
+      },
+    });
+    const expected = float32ToFloat16Bits(floats);
+    const got = new Uint16Array(bits.length);
+    const counts = narrowFloat32(streamed, DataType.FLOAT16, got, { saturate: true });
+    expect(reads.includes('read'), 'never read whole').to.equal(false);
+    expect(reads.length).to.equal(Math.ceil(bytes.length / 40004));
+    expect(counts).to.deep.equal(narrowFloat32(bytes, DataType.FLOAT16, undefined, { saturate: true }));
+    for (let i = 0; i < got.length; i++) {
+      const e = (expected[i]! & 0x7fff) === 0x7c00 && Number.isFinite(floats[i]!) ? (expected[i]! & 0x8000) | 0x7bff : expected[i]!;
+      if (got[i] !== e) expect.fail(`element ${i}: ${got[i]} != ${e}`);
+    }
+    let next = 0;
+    forEachFloat32Chunk(streamed, (b, _f, start) => {
+      expect(start).to.equal(next);
+      next += b.length;
+    });
+    expect(next).to.equal(bits.length);
+    const eager = Tensor.of(DataType.FLOAT, [bits.length], new Float32Array(floats));
+    const pieces: number[] = [];
+    eager.forEachRawChunk((c) => pieces.push(c.length));
+    expect(pieces).to.deep.equal([bits.length * 4]);
+    expect(() => narrowFloat32(Tensor.of(DataType.INT32, [1], new Int32Array(1)), DataType.FLOAT16)).to.throw(RangeError);
+  });
 
   it('forEachFloat32Chunk: one zero-copy chunk when aligned, scratch chunks in order otherwise', () => {
     const aligned = bytesAt(bits, 0);

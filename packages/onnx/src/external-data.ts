@@ -187,6 +187,11 @@ export class ExternalRangeSource implements TensorSource {
     return out;
   }
 
+  /** {@link stream} in 8 MiB chunks (whole elements of any type): the IR's streaming read. */
+  readChunks(f: (chunk: Uint8Array) => void): void {
+    this.stream(f);
+  }
+
   /**
    * Passes the bytes to `write` in chunks through one reused buffer, so that copying a tensor
    * to another file never holds the whole tensor in memory. `write` must consume each chunk

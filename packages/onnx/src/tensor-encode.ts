@@ -93,8 +93,10 @@ const encodeTensor = (o: ITensorProto): Uint8Array => onnx.TensorProto.encode(o)
 /** Raw bytes of `t` as a deferred payload (lazy tensors are read only when written). */
 export function rawPayload(t: Tensor): Deferred {
   const src = t.source;
-  // Our own external-data sources copy in chunks: one tensor is never whole in memory.
+  // Streaming sources (external data, converted weights) are copied in chunks: one tensor is
+  // never whole in memory.
   if (src instanceof ExternalRangeSource) return { size: src.byteLength, emit: (write) => src.stream(write) };
+  if (src?.readChunks !== undefined) return { size: src.byteLength, emit: (write) => src.readChunks!(write) };
   return {
     size: t.byteLength,
     emit(write) {
