@@ -60,3 +60,29 @@ export type { ValueRange } from './int16/value-range.js';
 export { renderHtmlReport, type HtmlReportInput, type HtmlReportSource } from './report-html/render.js';
 export { layoutGraph, type Layout, type LayoutInput, type LayoutOptions } from './report-html/layout.js';
 export type { HtmlCulprit, HtmlLocalization, HtmlValidation } from './report-html/validation.js';
+export {
+  ToleranceC, formatTolerance, parseTolerance, type Tolerance, type ToleranceError,
+} from './validate/tolerance.js';
+export { compareOutput, isClassifierLike, type OutputMetrics } from './validate/metrics.js';
+export {
+  executorRunner, feedsFor, randomFeedSets, type ExecutorRunnerOptions, type FeedSet, type ModelRunner,
+  type RandomFeedOptions, type RunnerResult,
+} from './validate/runner.js';
+export {
+  compareModels, failureReason, type CompareOptions, type OutputSummary, type SampleReport, type ValidationError,
+  type ValidationReport,
+} from './validate/compare-models.js';
+export {
+  RangeRecorder, collectRanges, keptByCalibration, observedRun, type CalibrationData, type CalibrationKept,
+  type CollectRangesOptions, type ObservedRange, type ObservedRun,
+} from './validate/calibrate.js';
+export { UNBOUNDED, valueError, type ValueError } from './validate/divergence.js';
+export { replayNode, type ValueLookup } from './validate/replay.js';
+export {
+  DEFAULT_DIVERGENCE, localizeDivergence, type Culprit, type LocalizationReport, type LocalizeOptions,
+  type ValueDivergence,
+} from './validate/localize.js';
+export {
+  autoMixedPrecision, type AutoAttempt, type AutoOptions, type AutoProgress, type AutoReport, type BlockReason,
+} from './validate/auto.js';
+export type { AttemptWorst } from './validate/auto-evaluate.js';
