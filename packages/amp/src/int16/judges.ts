@@ -106,12 +106,18 @@ export function indexTaint(g: Graph): Map<Value, string> {
   };
   for (const n of order) visitUses(n);
   // Forward: NonZero's indices, through data movement.
+  const derived = new Set<Value>();
   for (const n of order) {
     if (n.domain === '' && n.opType === 'NonZero' && n.outputs[0] !== undefined) {
+      derived.add(n.outputs[0]);
       if (!out.has(n.outputs[0])) out.set(n.outputs[0], `holds the indices computed by ${label(n)}`);
     }
-    if (isDataMovement(n) && dataInputs(n).some((v) => v !== undefined && out.get(v)?.startsWith('holds') === true)) {
-      for (const o of n.outputs) if (o.name !== '' && !out.has(o)) out.set(o, `holds indices derived from NonZero through ${label(n)}`);
+    if (isDataMovement(n) && dataInputs(n).some((v) => v !== undefined && derived.has(v))) {
+      for (const o of n.outputs) {
+        if (o.name === '') continue;
+        derived.add(o);
+        if (!out.has(o)) out.set(o, `holds indices derived from NonZero through ${label(n)}`);
+      }
     }
   }
   // Backward: data movement whose result is an index passes the taint to its data inputs.
