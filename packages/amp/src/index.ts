@@ -45,7 +45,7 @@ export {
 } from './api.js';
 export { int16, int64ToInt32, narrowIntegers, type NarrowIntegersOptions } from './int16/int16-pass.js';
 export {
-  summarizeNarrowing, type CandidateTensor, type Int16Report, type IntegerNarrowingReport, type UnitReport,
+  explainNarrowing, summarizeNarrowing, type CandidateTensor, type Int16Report, type IntegerNarrowingReport, type UnitReport,
 } from './int16/report.js';
 export type { NarrowingRule, ValueMode } from './int16/narrowing-plan.js';
 export type { ConvertedConstant, InsertedCast } from './int16/rewrite.js';
