@@ -1,7 +1,8 @@
 import {
   DataType, err, isFloatType, ok, tensorToFloat32, type Model, type Result, type Tensor, type Value,
 } from '@mixprec/ir';
-import { runModel, type BackendName } from '@mixprec/executor-tfjs';
+import type { BackendName } from '@mixprec/executor-tfjs';
+import { executor } from './executor.js';
 import type { Calibration, CalibrationRange } from '../options.js';
 import type { AmpReport } from '../report.js';
 import { feedsFor, type FeedSet } from './runner.js';
@@ -111,7 +112,7 @@ export async function observedRun(
 ): Promise<Result<string, ObservedRun>> {
   const f = feedsFor(model, feeds);
   if (recorder !== undefined) for (const v of model.graph.inputs) if (f[v.name] !== undefined) recorder.add(v.name, f[v.name]!);
-  const r = await runModel(model, f, {
+  const r = await executor().runModel(model, f, {
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(options.keepIntermediates === true ? { keepIntermediates: true } : {}),
     ...(recorder === undefined ? {} : { onValue: (v: Value, t: Tensor) => recorder.observe(v, t) }),

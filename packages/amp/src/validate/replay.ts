@@ -1,7 +1,8 @@
 import {
   DataType, Graph, Model, Node, Value, isFloatType, tensorFromNumbers, tensorToFloat32, tensorType, type Tensor,
 } from '@mixprec/ir';
-import { runModel, type BackendName } from '@mixprec/executor-tfjs';
+import type { BackendName } from '@mixprec/executor-tfjs';
+import { executor } from './executor.js';
 
 /*
  * Node replay: runs one node of the candidate model on its own, fed with the *reference*
@@ -99,7 +100,7 @@ export async function replayNode(
   g.append(copy);
   for (const o of copy.outputs) if (o.name !== '') g.addOutput(o);
   const m = new Model(g, { irVersion: candidate.irVersion, opsetImports: candidate.opsetImports });
-  const r = await runModel(m, feeds, { ...(backend === undefined ? {} : { backend }), checkShapes: false });
+  const r = await executor().runModel(m, feeds, { ...(backend === undefined ? {} : { backend }), checkShapes: false });
   if (r._tag === 'Left') return { obstacle: `it failed alone: ${r.left.message}` };
   return { outputs: r.right.outputs };
 }

@@ -1,7 +1,8 @@
 import {
-  DataType, isFloatType, tensorFromNumbers, tensorToFloat32, type Model, type Tensor,
+  DataType, isFloatType, isIntegerType, tensorFromNumbers, tensorToFloat32, tensorToFloat64, type Model, type Tensor,
 } from '@mixprec/ir';
-import { generateInputs, runModel, type BackendName, type GenerateOptions } from '@mixprec/executor-tfjs';
+import type { BackendName, GenerateOptions } from '@mixprec/executor-tfjs';
+import { executor } from './executor.js';
 
 /** One sample of model inputs, with where it came from (a file, a folder, `random #3`). */
 export interface FeedSet {
@@ -34,7 +35,7 @@ export function executorRunner(options: ExecutorRunnerOptions = {}): ModelRunner
   return {
     name: 'executor',
     async run(model, feeds) {
-      const r = await runModel(model, feeds, {
+      const r = await executor().runModel(model, feeds, {
         ...(options.backend === undefined ? {} : { backend: options.backend }), seed: options.seed ?? 0,
       });
       if (r._tag === 'Left') return { _tag: 'Left', left: r.left.message };
@@ -45,7 +46,9 @@ export function executorRunner(options: ExecutorRunnerOptions = {}): ModelRunner
 
 /**
  * The feeds as `model` takes them: a float feed for an input of another float type (FP32 data
- * for an input that became FLOAT16) is converted (one rounding); everything else is passed on.
+ * for an input that became FLOAT16) is converted (one rounding); an integer feed for an input
+ * of another integer type (INT64 data for an input narrowed to INT32/INT16) when every value
+ * fits; everything else is passed on as it is (the runtime then says what is wrong).
  */
 export function feedsFor(model: Model, feeds: Readonly<Record<string, Tensor>>): Record<string, Tensor> {
   const out: Record<string, Tensor> = { ...feeds };
@@ -55,6 +58,11 @@ export function feedsFor(model: Model, feeds: Readonly<Record<string, Tensor>>):
     if (f === undefined || want === undefined || want === f.dtype) continue;
     if (isFloatType(want) && isFloatType(f.dtype) && want !== DataType.FLOAT8E4M3FN) {
       out[v.name] = tensorFromNumbers(want, f.dims, tensorToFloat32(f));
+    } else if (isIntegerType(want) && isIntegerType(f.dtype)) {
+      const vals = tensorToFloat64(f);
+      const t = tensorFromNumbers(want, f.dims, vals);
+      const back = tensorToFloat64(t);
+      if (vals.every((x, i) => back[i] === x)) out[v.name] = t;
     }
   }
   return out;
@@ -76,6 +84,6 @@ export function randomFeedSets(model: Model, options: RandomFeedOptions = {}): F
   const n = options.samples ?? 1;
   const seed = options.seed ?? 0;
   const sets: FeedSet[] = [];
-  for (let i = 0; i < n; i++) sets.push({ label: `random #${i} (seed ${seed + i})`, feeds: generateInputs(model, { ...options, seed: seed + i }) });
+  for (let i = 0; i < n; i++) sets.push({ label: `random #${i} (seed ${seed + i})`, feeds: executor().generateInputs(model, { ...options, seed: seed + i }) });
   return sets;
 }
