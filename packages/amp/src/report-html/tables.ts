@@ -42,16 +42,26 @@ export class NodeLinks {
   }
 }
 
-/** A table with a caption; rows are already-escaped cells. `numeric` columns align right. */
-export function table(
-  id: string, caption: string, head: readonly string[], rows: readonly (readonly string[])[], numeric: readonly number[] = [],
-  rowClasses: readonly (string | undefined)[] = [],
-): string {
+/** Options of {@link table}. */
+export interface TableOptions {
+  /** Columns aligned right (numbers). */
+  readonly numeric?: readonly number[];
+  /** A class per row (e.g. `pass`/`fail`). */
+  readonly rowClasses?: readonly (string | undefined)[];
+  /** Spans the whole page width (tables with many columns). */
+  readonly wide?: boolean;
+}
+
+/** A table with a caption; rows are already-escaped cells. */
+export function table(id: string, caption: string, head: readonly string[], rows: readonly (readonly string[])[], options: TableOptions = {}): string {
+  const numeric = options.numeric ?? [];
+  const rowClasses = options.rowClasses ?? [];
+  const card = options.wide === true ? 'card wide' : 'card';
   const shown = rows.slice(0, MAX_ROWS);
   const more = rows.length > shown.length ? `<p class="more">… ${rows.length - shown.length} more rows (see the JSON report)</p>` : '';
   const cls = (i: number): string => (numeric.includes(i) ? ' class="num"' : '');
-  if (rows.length === 0) return `<section class="card" id="${id}"><h3>${h(caption)}</h3><p class="empty">none</p></section>`;
-  return `<section class="card" id="${id}"><h3>${h(caption)} <span class="count">${rows.length}</span></h3>`
+  if (rows.length === 0) return `<section class="${card}" id="${id}"><h3>${h(caption)}</h3><p class="empty">none</p></section>`;
+  return `<section class="${card}" id="${id}"><h3>${h(caption)} <span class="count">${rows.length}</span></h3>`
     + `<div class="scroll"><table><thead><tr>${head.map((c, i) => `<th${cls(i)}>${h(c)}</th>`).join('')}</tr></thead><tbody>`
     + shown.map((r, k) => `<tr${rowClasses[k] === undefined ? '' : ` class="${rowClasses[k]}"`}>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('')
     + `</tbody></table></div>${more}</section>`;
@@ -103,7 +113,7 @@ export function castTables(r: AmpReport, links: NodeLinks): string {
   const ins = r.casts.inserted.map((c) => [links.link(c.graph, c.node), h(c.graph), links.valueLink(c.graph, c.input), h(`${c.from} → ${c.to}`), h(c.reason)]);
   const rem = r.casts.removed.map((c) => [h(c.node === '' ? '(unnamed)' : c.node), h(c.graph), h(c.input), h(c.output), c.inserted ? 'inserted, then folded away' : 'was in the model']);
   const ret = r.casts.retargeted.map((c) => [links.link(c.graph, c.node), h(c.graph), h(c.opType), h(`${c.from} → ${c.to}`)]);
-  return table('casts-inserted', 'Casts inserted', ['node', 'graph', 'input', 'from → to', 'why'], ins)
+  return table('casts-inserted', 'Casts inserted', ['node', 'graph', 'input', 'from → to', 'why'], ins, { wide: ins.length > 0 })
     + table('casts-removed', 'Casts removed by cleanup', ['node', 'graph', 'input', 'output', ''], rem)
     + table('casts-retargeted', 'Casts and creation ops retargeted', ['node', 'graph', 'op', 'dtype'], ret);
 }
@@ -114,9 +124,9 @@ export function tensorTables(r: AmpReport, links: NodeLinks): string {
   const sat = t.saturated.map((s) => [links.valueLink(s.graph, s.name), h(s.graph), String(s.count), String(s.elements)]);
   const und = t.underflowed.map((s) => [links.valueLink(s.graph, s.name), h(s.graph), String(s.count), String(s.elements), String(s.replaced ?? 0)]);
   const kept = t.keptForRange.map((k) => [links.link(k.graph, k.node), h(k.graph), h(k.value), k.absMax.toPrecision(6)]);
-  return table('saturated', 'Weights clamped to ±max (mask sentinels)', ['tensor', 'graph', 'values clamped', 'elements'], sat, [2, 3])
-    + table('underflowed', 'Weights with values that underflow to 0', ['tensor', 'graph', 'values', 'elements', 'kept as ±min subnormal'], und, [2, 3, 4])
-    + table('kept-for-range', 'Nodes kept in float32 for the range of a weight', ['node', 'graph', 'weight', 'max |value|'], kept, [3]);
+  return table('saturated', 'Weights clamped to ±max (mask sentinels)', ['tensor', 'graph', 'values clamped', 'elements'], sat, { numeric: [2, 3] })
+    + table('underflowed', 'Weights with values that underflow to 0', ['tensor', 'graph', 'values', 'elements', 'kept as ±min subnormal'], und, { numeric: [2, 3, 4] })
+    + table('kept-for-range', 'Nodes kept in float32 for the range of a weight', ['node', 'graph', 'weight', 'max |value|'], kept, { numeric: [3] });
 }
 
 /** Nodes left in float32 (and why), grouped by rule. */
@@ -124,13 +134,13 @@ export function float32Table(r: AmpReport, links: NodeLinks): string {
   const rows = r.nodes
     .filter((n) => !n.converted && n.color !== 'none' && n.rule !== 'constant' && n.rule !== 'control-flow')
     .map((n) => [links.link(n.graph, n.name !== '' ? n.name : (n.outputNames[0] ?? ''), n.name !== '' ? n.name : (n.outputNames[0] ?? '')), h(n.opType), `<span class="chip ${n.color}">${h(n.color)}</span>`, h(n.rule), h(n.reason ?? '')]);
-  return table('float32-nodes', 'Nodes computing in float32', ['node', 'op', 'colour', 'rule', 'reason'], rows);
+  return table('float32-nodes', 'Nodes computing in float32', ['node', 'op', 'colour', 'rule', 'reason'], rows, { wide: true });
 }
 
 /** Warnings and notes of the conversion. */
 export function diagnosticsTable(r: AmpReport): string {
   const rows = r.diagnostics.map((d) => [h(d.severity), h(d.code), h(d.message)]);
-  return table('diagnostics', 'Diagnostics', ['severity', 'code', 'message'], rows);
+  return table('diagnostics', 'Diagnostics', ['severity', 'code', 'message'], rows, { wide: rows.length > 0 });
 }
 
 /** The bodies of If/Loop/Scan nodes, each with a button that draws it. */

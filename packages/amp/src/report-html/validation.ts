@@ -67,17 +67,17 @@ export function validationSection(v: HtmlValidation): string {
   const verdict = `<p class="verdict-banner ${v.passed ? 'pass' : 'fail'}" id="validation-verdict">${v.passed ? 'PASSED' : 'FAILED'}: `
     + `${v.samples.length} sample${v.samples.length === 1 ? '' : 's'} on ${h(v.runtime)}, ${h(tol)}; ${v.runs} runs in ${(v.ms / 1000).toFixed(1)} s</p>`;
   const rows = Object.entries(v.outputs).map(([name, o]) => [
-    h(name), num(o.maxAbs), num(o.meanAbs), num(o.maxRel), num(o.cosine), o.top1 === undefined ? '–' : num(o.top1), num(o.refAbsMax),
+    h(name), num(o.maxAbs), num(o.meanAbs), num(o.maxRel), o.cosine.toFixed(6), o.top1 === undefined ? '–' : num(o.top1), num(o.refAbsMax),
     String(o.nonFinite.introduced), String(o.violations),
     o.worst === undefined ? '–' : h(`${o.worst.sample} [${o.worst.index}]: ${num(o.worst.ref)} → ${num(o.worst.got)}`),
     `<span class="verdict">${o.passed ? 'pass' : 'FAIL'}</span>`,
   ]);
   const outTable = table('validation-outputs', 'Outputs (worst over the samples)',
     ['output', 'max |err|', 'mean |err|', 'max rel', 'cosine', 'top-1', 'max |ref|', 'new non-finite', 'violations', 'worst element', ''], rows,
-    [1, 2, 3, 4, 5, 6, 7, 8], Object.values(v.outputs).map((o) => (o.passed ? 'pass' : 'fail')));
-  const fails = table('validation-failures', 'Failures', ['sample', 'output', 'why'], v.failures.map((f) => [h(f.sample), h(f.output), h(f.reason)]));
+    { numeric: [1, 2, 3, 4, 5, 6, 7, 8], rowClasses: Object.values(v.outputs).map((o) => (o.passed ? 'pass' : 'fail')), wide: true });
+  const fails = table('validation-failures', 'Failures', ['sample', 'output', 'why'], v.failures.map((f) => [h(f.sample), h(f.output), h(f.reason)]), { wide: v.failures.length > 0 });
   const samples = table('validation-samples', 'Samples', ['sample', ''], v.samples.map((s) => [h(s.label), `<span class="verdict">${s.passed ? 'pass' : 'FAIL'}</span>`]),
-    [], v.samples.map((s) => (s.passed ? 'pass' : 'fail')));
+    { rowClasses: v.samples.map((s) => (s.passed ? 'pass' : 'fail')) });
   return `<section class="card wide" id="validation"><h3>Validation against the float32 model</h3>${verdict}</section>${outTable}${fails}${samples}`;
 }
 
@@ -100,7 +100,7 @@ export function localizationSection(l: HtmlLocalization, links: NodeLinks, graph
     + `Root causes are outlined in purple in the graph.</p></section>`;
   const cols = ['node', 'op', 'output error', 'input error', 'alone', 'kind', 'why'];
   return head
-    + table('root-causes', 'Root causes (diverge while their inputs agree, and alone too)', cols, culpritRows(l.rootCauses, links, graph), [3, 4])
-    + table('amplifiers', 'Amplifiers (accurate alone: they magnify upstream error)', cols, culpritRows(l.amplifiers, links, graph), [3, 4])
-    + table('localization-outputs', 'Graph outputs', ['output', 'normalized error', 'non-finite'], l.outputs.map((o) => [h(o.name), num(o.error), String(o.nonFinite)]), [1, 2]);
+    + table('root-causes', 'Root causes (diverge while their inputs agree, and alone too)', cols, culpritRows(l.rootCauses, links, graph), { numeric: [3, 4], wide: true })
+    + table('amplifiers', 'Amplifiers (accurate alone: they magnify upstream error)', cols, culpritRows(l.amplifiers, links, graph), { numeric: [3, 4], wide: true })
+    + table('localization-outputs', 'Graph outputs', ['output', 'normalized error', 'non-finite'], l.outputs.map((o) => [h(o.name), num(o.error), String(o.nonFinite)]), { numeric: [1, 2] });
 }
