@@ -102,9 +102,10 @@ function concreteFlops(
   for (const v of clone.graph.inputs) {
     const t = v.type;
     if (t?.kind !== 'tensor') continue;
-    const given = shapes[v.name];
+    // Own properties only: an input named `constructor` must not find Object.prototype's (found by fuzzing).
+    const given = Object.hasOwn(shapes, v.name) ? shapes[v.name] : undefined;
     if (given !== undefined) v.type = { ...t, shape: [...given] };
-    else if (t.shape !== undefined) v.type = { ...t, shape: t.shape.map((d) => (typeof d === 'string' && dims[d] !== undefined ? dims[d] : d)) };
+    else if (t.shape !== undefined) v.type = { ...t, shape: t.shape.map((d) => (typeof d === 'string' && Object.hasOwn(dims, d) ? dims[d]! : d)) };
   }
   const infer = transform('infer-types', { overwrite: true });
   const ctx = createPassContext({ report: () => undefined });

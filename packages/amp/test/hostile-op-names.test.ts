@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DataType, GraphBuilder, floatTensor, int64Tensor, tensorType, verify, walkNodes, type Model } from '@mixprec/ir';
-import { castTo16BitPrecision } from '../src/index.js';
+import { castFp32ToFp16, castTo16BitPrecision } from '../src/index.js';
 
 /** Op types named like Object.prototype members: lookup tables keyed by plain objects must not see the prototype. */
 const NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
@@ -28,4 +28,17 @@ describe('hostile op names (found by fuzzing)', () => {
       }
     });
   }
+
+  it('computes FLOPs for inputs and dim params named like Object.prototype members', () => {
+    const b = new GraphBuilder();
+    const x = b.input('constructor', DataType.FLOAT, ['toString', 4]);
+    const w = b.initializer('W', floatTensor([4], new Float32Array([1, 2, 3, 4])));
+    b.output(b.op1('Add', [x, w], { output: 'Y', type: tensorType(DataType.FLOAT, ['toString', 4]) }));
+    const m = b.model({ opset: 17 });
+    // dimValues turns on the FLOP count on concrete shapes, which looked names up in plain objects.
+    castFp32ToFp16(m, { keepIoTypes: true, dimValues: { N: 2 } });
+    expect(verify(m).filter((d) => d.severity === 'error')).to.deep.equal([]);
+    const t = m.graph.inputs[0]!.type;
+    expect(t?.kind === 'tensor' ? t.shape : undefined).to.deep.equal(['toString', 4]);
+  });
 });
