@@ -2,13 +2,20 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataType, GraphBuilder, attr, countNodes, floatTensor, tensorType, walkGraphs, type Model } from '@mixprec/ir';
+import { DataType, GraphBuilder, attr, cloneModel, countNodes, floatTensor, tensorType, walkGraphs, type Model } from '@mixprec/ir';
 import { loadModel } from '@mixprec/onnx';
-import { castFp32ToFp16, renderHtmlReport, type AmpReport } from '@mixprec/amp';
-import { mulberry32, realModelPath } from '@mixprec/testing';
+import {
+  castFp32ToFp16, compareModels, feedsFor, localizeDivergence, renderHtmlReport, type AmpReport, type HtmlValidation,
+  type ModelRunner, type ValidationReport,
+} from '@mixprec/amp';
+import { runModel } from '@mixprec/executor-tfjs';
+import { REAL_MODELS, mulberry32, realModelFeeds, realModelPath } from '@mixprec/testing';
 import { findChromium, launch, openPage, pngSize, type Browser } from './chromium.js';
 
 const OUT = fileURLToPath(new URL('../out/report-html/', import.meta.url));
+
+// The page takes the validation report as it is (compile-time check of the structural type).
+const asPageInput = (v: ValidationReport): HtmlValidation => v;
 
 interface Rendered { model: Model; report: AmpReport; file: string; html: string; renderMs: number }
 
@@ -202,6 +209,55 @@ describe('HTML report in headless Chromium', function () {
     const g2 = await page.evaluate(() => (window as unknown as { mixprecReport: { currentGraph(): number } }).mixprecReport.currentGraph());
     expect(g2).to.equal(deep);
     expect(problems.errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('renders a validated report (PaddleOCR cls vs FP32): verdict, tables, root causes outlined, no errors', async () => {
+    const spec = REAL_MODELS.find((m) => m.name === 'ppocr-cls')!;
+    const loaded = loadModel(realModelPath(spec));
+    if (loaded._tag === 'Left') throw new Error(loaded.left.message);
+    const original = loaded.right;
+    const model = cloneModel(original);
+    const report = castFp32ToFp16(model, {});
+    const feeds = realModelFeeds(spec);
+    // The executor imported here, not loaded lazily by amp: under mocha + tsx a dynamic import
+    // loads a second copy of @mixprec/ir, whose Tensor class the feeds made here are not.
+    const run = async (m: Model, keepIntermediates: boolean) => {
+      const r = await runModel(m, feedsFor(m, feeds), { keepIntermediates });
+      if (r._tag === 'Left') throw new Error(r.left.message);
+      return r.right;
+    };
+    const runner: ModelRunner = { name: 'executor', run: async (m) => ({ _tag: 'Right', right: (await run(m, false)).outputs }) };
+    const v = await compareModels(original, model, [{ label: 'seed 1', feeds }], { tolerance: { atol: 1e-3, rtol: 0.02 }, runner });
+    if (v._tag === 'Left') throw new Error(v.left.message);
+    // a strict threshold, so that the localisation has culprits to show
+    const l = await localizeDivergence(original, model, feeds, {
+      sample: 'seed 1', threshold: 1e-4, replay: false, referenceRun: await run(original, true), candidateRun: await run(model, true),
+    });
+    if (l._tag === 'Left') throw new Error(l.left);
+    const html = renderHtmlReport({ report, model, validation: asPageInput(v.right), localization: l.right, source: { input: 'ppocr-cls.onnx', output: 'ppocr-cls.fp16.onnx' } });
+    fs.mkdirSync(OUT, { recursive: true });
+    const file = path.join(OUT, 'ppocr-cls.validated.html');
+    fs.writeFileSync(file, html);
+    const { page, problems } = await openPage(browser!, file);
+    expect(problems.errors).to.deep.equal([]);
+    expect(problems.requests).to.deep.equal([]);
+    expect(await page.textContent('#validation-verdict')).to.match(v.right.passed ? /^PASSED: 1 sample on executor/ : /^FAILED: 1 sample on executor/);
+    expect(await page.locator('#validation-outputs tbody tr').count()).to.equal(Object.keys(v.right.outputs).length);
+    const { rootCauses, amplifiers } = l.right;
+    process.stdout.write(`      ppocr-cls: ${rootCauses.length} root causes, ${amplifiers.length} amplifiers at threshold 1e-4\n`);
+    expect(rootCauses.length + amplifiers.length).to.be.greaterThan(0);
+    const drawn = new Set([...model.graph].map((n) => (n.name !== '' ? n.name : n.outputs[0]!.name)));
+    expect(await page.locator('#scene g.node.loc-root').count()).to.equal(rootCauses.filter((c) => drawn.has(c.node)).length);
+    expect(await page.locator('#scene g.node.loc-amp').count()).to.equal(amplifiers.filter((c) => drawn.has(c.node) && !rootCauses.some((r) => r.node === c.node)).length);
+    expect(await page.textContent('#localization')).to.contain(`${rootCauses.length} root cause`);
+    // a culprit's link in its table selects the node in the drawing and opens its details
+    const [table, cls, kind] = rootCauses.length > 0 ? ['#root-causes', 'loc-root', 'root-cause'] : ['#amplifiers', 'loc-amp', 'amplifier'];
+    await page.locator(`${table} a.node-link`).first().click();
+    expect(await page.locator(`#scene g.node.sel.${cls}`).count()).to.equal(1);
+    expect(await page.textContent('#details')).to.contain(kind);
+    expect(problems.errors).to.deep.equal([]);
+    await page.screenshot({ path: path.join(OUT, 'ppocr-cls.validated.png') });
     await page.close();
   });
 });
