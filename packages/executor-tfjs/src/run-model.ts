@@ -158,9 +158,19 @@ function exportOther(x: SequenceValue | OptionalValue): OtherOutput {
   return { kind: 'optional', value: inner.kind === 'tensor' ? tensorFromValue(inner) : (exportOther(inner) as SequenceData) };
 }
 
+/**
+ * Whether a feed is a tensor: an IR Tensor, also one made by another copy of @mixprec/ir (the
+ * dual-package hazard: a CommonJS and an ES module instance of the same package, as test
+ * loaders produce), recognised by its fields; sequences and optionals carry a `kind`.
+ */
+function isTensorFeed(f: unknown): f is Tensor {
+  if (f instanceof Tensor) return true;
+  return typeof f === 'object' && f !== null && !('kind' in f) && 'dtype' in f && 'dims' in f && 'data' in f;
+}
+
 function importFeed(v: Value, f: Feed, shapes: boolean): RValue {
   const want = v.type?.kind;
-  if (f instanceof Tensor) {
+  if (isTensorFeed(f)) {
     if (want === 'optional') return optionalValue(valueFromTensor(f, `Feed '${v.name}'`));
     checkFeed(v, f, shapes);
     return valueFromTensor(f, `Feed '${v.name}'`);
@@ -169,7 +179,7 @@ function importFeed(v: Value, f: Feed, shapes: boolean): RValue {
   if (f.kind === 'sequence') return importSequence(v, f);
   const inner = f.value;
   if (inner === undefined) return optionalValue(undefined);
-  return optionalValue(inner instanceof Tensor ? valueFromTensor(inner, `Feed '${v.name}'`) : importSequence(v, inner));
+  return optionalValue(isTensorFeed(inner) ? valueFromTensor(inner, `Feed '${v.name}'`) : importSequence(v, inner));
 }
 
 function importSequence(v: Value, s: SequenceData): SequenceValue {

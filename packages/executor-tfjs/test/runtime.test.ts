@@ -94,6 +94,19 @@ describe('executor runtime: int64, errors, disposal, API', () => {
     expect(tf.memory().numTensors).to.equal(base);
   });
 
+  it('takes tensor feeds made by another copy of @mixprec/ir (a class with the same fields, not instanceof Tensor)', async () => {
+    // What a CommonJS and an ES module instance of the same package give each other (test loaders do this).
+    class ForeignTensor {
+      constructor(readonly dtype: DataType, readonly dims: readonly number[], readonly data: Float32Array) {}
+    }
+    const b = new GraphBuilder();
+    b.output(b.op1('Neg', [b.input('X', F, [2])]), 'Y');
+    const x = new ForeignTensor(F, [2], Float32Array.of(1, -2));
+    expect(x instanceof Tensor).to.equal(false);
+    const r = await run(b.model(), { X: x as unknown as Tensor });
+    expect(nums(r.outputs['Y'])).to.deep.equal([-1, 2]);
+  });
+
   it('keepIntermediates returns every main-graph value by name', async () => {
     const b = new GraphBuilder();
     const x = b.input('X', F, [2]);
