@@ -14,7 +14,7 @@ function converted(m: Model, keepIoTypes = false): Model {
 describe('validate: compareModels', () => {
   it('passes a faithful conversion, with per-sample and per-output metrics and two runs per sample', async () => {
     const m = chainModel(3);
-    const sets = randomFeedSets(m, { samples: 3, seed: 5 });
+    const sets = await randomFeedSets(m, { samples: 3, seed: 5 });
     expect(sets.map((s) => s.label)).to.deep.equal(['random #0 (seed 5)', 'random #1 (seed 6)', 'random #2 (seed 7)']);
     const r = await compareModels(m, converted(m), sets, { tolerance: { atol: 1e-2, rtol: 0 } });
     if (r._tag === 'Left') throw new Error(r.left.message);
@@ -35,7 +35,7 @@ describe('validate: compareModels', () => {
 
   it('a tight tolerance fails with one line per failing sample and output', async () => {
     const m = chainModel(3);
-    const r = await compareModels(m, converted(m), randomFeedSets(m, { samples: 2 }), { tolerance: { atol: 1e-6, rtol: 0 } });
+    const r = await compareModels(m, converted(m), await randomFeedSets(m, { samples: 2 }), { tolerance: { atol: 1e-6, rtol: 0 } });
     if (r._tag === 'Left') throw new Error(r.left.message);
     expect(r.right.passed).to.equal(false);
     expect(r.right.failures).to.have.length(2);
@@ -66,7 +66,7 @@ describe('validate: compareModels', () => {
         return inner.run(model, feeds);
       },
     });
-    const r = await compareModels(m, c, randomFeedSets(m), { runner: spy('ref', executorRunner({ backend: 'cpu' })), candidateRunner: spy('cand', executorRunner()) });
+    const r = await compareModels(m, c, await randomFeedSets(m), { runner: spy('ref', executorRunner({ backend: 'cpu' })), candidateRunner: spy('cand', executorRunner()) });
     if (r._tag === 'Left') throw new Error(r.left.message);
     expect(seen).to.deep.equal(['ref:1', 'cand:10']);
     expect(r.right.runtime).to.equal('ref (reference), cand (candidate)');
@@ -81,7 +81,7 @@ describe('validate: compareModels', () => {
     expect(bad._tag === 'Left' && bad.left.message).to.match(/^reference model on wrong: /);
     const other = cloneModel(m);
     other.graph.outputs[0]!.name = 'Z';
-    const miss = await compareModels(m, other, randomFeedSets(m));
+    const miss = await compareModels(m, other, await randomFeedSets(m));
     expect(miss._tag === 'Left' && miss.left._tag).to.equal('OutputMissing');
     expect(miss._tag === 'Left' && miss.left.message).to.match(/candidate model has no output 'Y' \(its outputs: Z\)/);
   });

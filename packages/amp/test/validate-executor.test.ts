@@ -12,7 +12,7 @@ describe('validate: the executor is loaded lazily', () => {
         const { GraphBuilder, DataType } = await import('@mixprec/ir');
         const b = new GraphBuilder();
         b.output(b.op1('Neg', [b.input('X', DataType.FLOAT, [2])]), 'Y');
-        amp.randomFeedSets(b.model());
+        await amp.randomFeedSets(b.model());
         console.log(JSON.stringify([before, count() > 0]));
       });`;
     const out = execFileSync(process.execPath, ['-e', script], { cwd: process.cwd(), encoding: 'utf8' });

@@ -112,7 +112,7 @@ export async function observedRun(
 ): Promise<Result<string, ObservedRun>> {
   const f = feedsFor(model, feeds);
   if (recorder !== undefined) for (const v of model.graph.inputs) if (f[v.name] !== undefined) recorder.add(v.name, f[v.name]!);
-  const r = await executor().runModel(model, f, {
+  const r = await (await executor()).runModel(model, f, {
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(options.keepIntermediates === true ? { keepIntermediates: true } : {}),
     ...(recorder === undefined ? {} : { onValue: (v: Value, t: Tensor) => recorder.observe(v, t) }),

@@ -100,7 +100,7 @@ export async function replayNode(
   g.append(copy);
   for (const o of copy.outputs) if (o.name !== '') g.addOutput(o);
   const m = new Model(g, { irVersion: candidate.irVersion, opsetImports: candidate.opsetImports });
-  const r = await executor().runModel(m, feeds, { ...(backend === undefined ? {} : { backend }), checkShapes: false });
+  const r = await (await executor()).runModel(m, feeds, { ...(backend === undefined ? {} : { backend }), checkShapes: false });
   if (r._tag === 'Left') return { obstacle: `it failed alone: ${r.left.message}` };
   return { outputs: r.right.outputs };
 }

@@ -35,7 +35,7 @@ export function executorRunner(options: ExecutorRunnerOptions = {}): ModelRunner
   return {
     name: 'executor',
     async run(model, feeds) {
-      const r = await executor().runModel(model, feeds, {
+      const r = await (await executor()).runModel(model, feeds, {
         ...(options.backend === undefined ? {} : { backend: options.backend }), seed: options.seed ?? 0,
       });
       if (r._tag === 'Left') return { _tag: 'Left', left: r.left.message };
@@ -80,10 +80,11 @@ export interface RandomFeedOptions extends Omit<GenerateOptions, 'seed'> {
  * Seeded random samples shaped from the model's declared inputs (see `generateInputs`:
  * floats uniform in [-1, 1), integers in [0, 10), unless `ranges` says otherwise).
  */
-export function randomFeedSets(model: Model, options: RandomFeedOptions = {}): FeedSet[] {
+export async function randomFeedSets(model: Model, options: RandomFeedOptions = {}): Promise<FeedSet[]> {
   const n = options.samples ?? 1;
   const seed = options.seed ?? 0;
+  const { generateInputs } = await executor();
   const sets: FeedSet[] = [];
-  for (let i = 0; i < n; i++) sets.push({ label: `random #${i} (seed ${seed + i})`, feeds: executor().generateInputs(model, { ...options, seed: seed + i }) });
+  for (let i = 0; i < n; i++) sets.push({ label: `random #${i} (seed ${seed + i})`, feeds: generateInputs(model, { ...options, seed: seed + i }) });
   return sets;
 }
