@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDiagnostics, verify, type Model } from '@mixprec/ir';
-import { encodeModel, formatLoadError, formatSaveError, loadModel, saveModel, type LoadError, type SaveOptions } from '@mixprec/onnx';
+import { EXTRAS, encodeModel, formatLoadError, formatSaveError, loadModel, saveModel, type LoadError, type SaveOptions } from '@mixprec/onnx';
 import type { Sandbox } from './sandbox.js';
 import { contractViolation, ioSignature, type ConversionStep } from './steps.js';
 
@@ -23,7 +23,7 @@ export type Outcome = 'typed-error' | 'valid' | 'crash' | 'contract' | 'unstable
 
 export const FAILURES: ReadonlySet<Outcome> = new Set(['crash', 'contract', 'unstable', 'oom', 'hang']);
 
-export type Stage = 'load' | 'verify-input' | 'convert' | 'verify-output' | 'save' | 'reload';
+export type Stage = 'load' | 'verify-input' | 'convert' | 'verify-output' | 'save' | 'reload' | 'cli';
 
 export interface CaseResult {
   readonly outcome: Outcome;
@@ -79,18 +79,28 @@ export function runCase(bytes: Uint8Array, sandbox: Sandbox, step: ConversionSte
       return bad === undefined ? done('typed-error', `${loaded.left._tag}: ${line.slice(file.length + 2)}`) : done('crash', `${bad}: ${JSON.stringify(line.slice(0, 200))}`);
     }
     const model = loaded.right;
+    // Like `mixprec convert`: a file without a graph (empty, or cut before it) has nothing to convert.
+    const absent = model.extras?.[EXTRAS.absent];
+    if (Array.isArray(absent) && absent.includes('graph')) return done('typed-error', 'the model has no graph');
     stage = 'verify-input';
+    // Like the CLI: an input that does not verify still goes through the conversion (which may
+    // repair it), but any failure on it is the input's fault, a typed error.
     const inputProblems = verify(model).filter((d) => d.severity === 'error');
-    if (inputProblems.length > 0) {
-      // What the CLI prints for an input that does not verify: one line per problem is fine,
-      // but each one must be a single line.
-      const first = formatDiagnostics(inputProblems.slice(0, 1));
-      const bad = badMessage(first);
-      return bad === undefined ? done('typed-error', `invalid input: ${first}`) : done('crash', `${bad} in a verifier message: ${JSON.stringify(first.slice(0, 200))}`);
+    const invalid = inputProblems.length > 0 ? formatDiagnostics(inputProblems.slice(0, 1)) : undefined;
+    if (invalid !== undefined) {
+      const bad = badMessage(invalid);
+      if (bad !== undefined) return done('crash', `${bad} in a verifier message: ${JSON.stringify(invalid.slice(0, 200))}`);
     }
+    const refuse = (what: string): CaseResult => done('typed-error', `invalid input (${invalid!}); ${what}`);
     const before = ioSignature(model);
     stage = 'convert';
-    const r = step.run(model);
+    let r: ReturnType<ConversionStep['run']>;
+    try {
+      r = step.run(model);
+    } catch (e) {
+      if (invalid === undefined || isAllocationFailure(e)) throw e;
+      return refuse(`the conversion failed on it: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    }
     sample();
     if (r._tag === 'Left') {
       const bad = badMessage(r.left);
@@ -98,9 +108,12 @@ export function runCase(bytes: Uint8Array, sandbox: Sandbox, step: ConversionSte
     }
     stage = 'verify-output';
     const outputProblems = verify(model).filter((d) => d.severity === 'error');
-    if (outputProblems.length > 0) return done('crash', `the converted model does not verify: ${formatDiagnostics(outputProblems.slice(0, 2)).replace(/\n/g, '; ')}`);
+    if (outputProblems.length > 0) {
+      if (invalid !== undefined) return refuse('the conversion did not repair it');
+      return done('crash', `the converted model does not verify: ${formatDiagnostics(outputProblems.slice(0, 2)).replace(/\n/g, '; ')}`);
+    }
     const broken = contractViolation(before, ioSignature(model));
-    if (broken !== undefined) return done('contract', broken);
+    if (broken !== undefined) return invalid !== undefined ? refuse(`the conversion changed the interface: ${broken}`) : done('contract', broken);
     stage = 'save';
     return saveAndReload(model, sandbox, options, done, sample);
   } catch (e) {

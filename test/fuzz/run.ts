@@ -13,6 +13,8 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { checkCli, cliHasConvert } from './cli-check.js';
 import { Corpus } from './corpus.js';
 import { runCase } from './harness.js';
 import { createSandbox, removeSandbox } from './sandbox.js';
@@ -83,7 +85,9 @@ async function replay(a: Args): Promise<number> {
     process.stdout.write(`case ${seed}:${index}: ${c.source}${c.mutators.length > 0 ? ` + ${c.mutators.join(',')}` : ''} (${c.bytes.length} B, external data ${c.externalData}), step ${step.name}\n`);
     const r = runCase(c.bytes, sandbox, step, { externalData: c.externalData });
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-    return r.outcome === 'valid' || r.outcome === 'typed-error' ? 0 : 1;
+    const check = await checkCli(sandbox.caseFile, path.join(sandbox.outDir, 'cli'), cliHasConvert());
+    process.stdout.write(`CLI: exit ${check.code}${check.failure === undefined ? ', contract kept' : `; FAILURE: ${check.failure}`}\n`);
+    return (r.outcome === 'valid' || r.outcome === 'typed-error') && check.failure === undefined ? 0 : 1;
   } finally {
     removeSandbox(sandbox);
   }
@@ -101,7 +105,7 @@ function table(title: string, rows: Readonly<Record<string, Partial<Record<strin
 function report(s: FuzzSummary): string {
   const o = s.byOutcome;
   const out = [
-    `fuzz: ${s.cases} cases, seed ${s.seed}, step ${s.step} (${s.stepDescription}), ${(s.ms / 1000).toFixed(1)} s, ${s.workerRestarts} worker restarts${s.fifoTested ? '' : ' (no FIFO: mkfifo missing)'}`,
+    `fuzz: ${s.cases} cases (${s.cliChecked} also through the CLI), seed ${s.seed}, step ${s.step} (${s.stepDescription}), ${(s.ms / 1000).toFixed(1)} s, ${s.workerRestarts} worker restarts${s.fifoTested ? '' : ' (no FIFO: mkfifo missing)'}`,
     `outcomes: typed-error ${o['typed-error']}, valid ${o.valid}, crash ${o.crash}, hang ${o.hang}, oom ${o.oom}, contract ${o.contract}, unstable ${o.unstable}`,
     table('by seed:', s.bySource),
     table('by mutator:', s.byMutator),

@@ -4,7 +4,6 @@
  * @mixprec/amp with its default options plus keepIoTypes) once that package exports it.
  * `auto` (the default) picks `convert` when available, else `cleanup`.
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { err, ok, type DataType, type Model, type Result } from '@mixprec/ir';
 import { createPassContext, createPassRegistry, parsePipeline, runPipeline } from '@mixprec/passes';
 import { transformAliases, transformPasses } from '@mixprec/transforms';
@@ -30,7 +29,7 @@ export interface ConversionStep {
 export function cleanupStep(): ConversionStep {
   const registry = createPassRegistry({ passes: [...transformPasses], aliases: [...transformAliases] });
   const parsed = parsePipeline('cleanup', registry);
-  if (E.isLeft(parsed)) throw new Error(`cannot parse the cleanup pipeline: ${parsed.left.message}`);
+  if (parsed._tag === 'Left') throw new Error(`cannot parse the cleanup pipeline: ${parsed.left.message}`);
   const pass = parsed.right;
   return {
     name: 'cleanup',
@@ -39,10 +38,10 @@ export function cleanupStep(): ConversionStep {
     cliArgs: ['-p', 'cleanup'],
     run(model) {
       const ctx = createPassContext({ registry });
-      if (E.isLeft(ctx)) throw new Error(ctx.left.message);
+      if (ctx._tag === 'Left') throw new Error(ctx.left.message);
       const r = runPipeline(model, pass, ctx.right);
       // A pass failing on a model that verified is a bug, not a refusal: rethrow it.
-      if (E.isLeft(r)) throw new Error(`pass failure: ${r.left.message.split('\n')[0] ?? ''}`);
+      if (r._tag === 'Left') throw new Error(`pass failure: ${r.left.message.split('\n')[0] ?? ''}`);
       return ok(undefined);
     },
   };

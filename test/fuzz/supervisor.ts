@@ -30,6 +30,8 @@ export interface FuzzOptions {
   readonly heapMiB?: number;
   readonly testdataDir?: string;
   readonly includeReal?: boolean;
+  /** Also check the CLI contract on every n-th case (default 5; 0: never). */
+  readonly cliEvery?: number;
   /** Called after every case (progress). */
   readonly onCase?: (r: CaseRecord, doneCount: number) => void;
 }
@@ -44,6 +46,8 @@ export interface CaseRecord {
   readonly message: string;
   readonly ms: number;
   readonly memory: number;
+  /** Whether the CLI contract was checked on this case too. */
+  readonly cli: boolean;
 }
 
 export interface FuzzSummary {
@@ -60,6 +64,8 @@ export interface FuzzSummary {
   readonly ms: number;
   readonly workerRestarts: number;
   readonly fifoTested: boolean;
+  /** Cases whose CLI contract was checked too. */
+  readonly cliChecked: number;
 }
 
 const OUTCOMES: readonly Outcome[] = ['typed-error', 'valid', 'crash', 'contract', 'unstable', 'oom', 'hang'];
@@ -89,7 +95,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
       let next = a;
       while (next < b) {
         const res = await runWorker({
-          seed: o.seed, from: next, to: b, step: o.step ?? 'auto', sandbox,
+          seed: o.seed, from: next, to: b, step: o.step ?? 'auto', sandbox, cliEvery: o.cliEvery ?? 5,
           ...(o.testdataDir === undefined ? {} : { testdataDir: o.testdataDir }),
           ...(o.includeReal === undefined ? {} : { includeReal: o.includeReal }),
         }, o.timeoutMs ?? 10_000, o.heapMiB ?? 2048, record);
@@ -150,7 +156,7 @@ function runWorker(args: WorkerArgs, timeoutMs: number, heapMiB: number, record:
       } else if (current !== undefined && m.i === current.i) {
         const ms = m.ms;
         const outcome = (ms > timeoutMs ? 'hang' : m.outcome) as Outcome;
-        record({ index: m.i, source: current.source, mutators: current.mutators, size: current.size, outcome, stage: m.stage, message: m.message, ms, memory: m.memory });
+        record({ index: m.i, source: current.source, mutators: current.mutators, size: current.size, outcome, stage: m.stage, message: m.message, ms, memory: m.memory, cli: m.cli });
         next = m.i + 1;
         current = undefined;
       }
@@ -169,7 +175,7 @@ function runWorker(args: WorkerArgs, timeoutMs: number, heapMiB: number, record:
         const heap = /heap out of memory|Allocation failed|allocation failed/i.test(stderr);
         const outcome: Outcome = hung ? 'hang' : heap ? 'oom' : 'crash';
         const why = hung ? `no result after ${timeoutMs} ms; worker killed` : `worker died (${signal ?? `exit code ${code}`}): ${lastLine(stderr)}`;
-        record({ index: current.i, source: current.source, mutators: current.mutators, size: current.size, outcome, stage: 'unknown', message: why.slice(0, 300), ms, memory: 0 });
+        record({ index: current.i, source: current.source, mutators: current.mutators, size: current.size, outcome, stage: 'unknown', message: why.slice(0, 300), ms, memory: 0, cli: false });
         next = current.i + 1;
       }
       // A worker that died between cases (at startup, say) makes no progress: runFuzz reports it.
@@ -202,7 +208,7 @@ function summarize(seed: number, records: CaseRecord[], step: string, stepDescri
     seed, cases: records.length, step, stepDescription, byOutcome, bySource, byMutator,
     failures: records.filter((r) => FAILURES.has(r.outcome)),
     slowest: [...records].sort((a, b) => b.ms - a.ms).slice(0, 5),
-    ms, workerRestarts, fifoTested,
+    ms, workerRestarts, fifoTested, cliChecked: records.filter((r) => r.cli).length,
   };
 }
 

@@ -5,6 +5,8 @@
  *
  * Usage: node --import tsx test/fuzz/worker.ts '{"seed":1,"from":0,"to":100,"step":"auto"}'
  */
+import path from 'node:path';
+import { checkCli, cliHasConvert } from './cli-check.js';
 import { Corpus } from './corpus.js';
 import { runCase } from './harness.js';
 import type { Sandbox } from './sandbox.js';
@@ -17,6 +19,8 @@ export interface WorkerArgs {
   readonly step: StepName | 'auto';
   readonly testdataDir?: string;
   readonly includeReal?: boolean;
+  /** Also run the CLI contract check on every n-th case (0: never). */
+  readonly cliEvery?: number;
   /** The folder to work in (created and removed by the supervisor, reused across restarts). */
   readonly sandbox: Sandbox;
 }
@@ -25,7 +29,10 @@ export interface WorkerArgs {
 export type WorkerMessage =
   | { readonly t: 'ready'; readonly step: string; readonly description: string; readonly fifo: boolean }
   | { readonly t: 'start'; readonly i: number; readonly source: string; readonly mutators: readonly string[]; readonly size: number }
-  | { readonly t: 'done'; readonly i: number; readonly outcome: string; readonly stage: string; readonly message: string; readonly ms: number; readonly memory: number };
+  | {
+    readonly t: 'done'; readonly i: number; readonly outcome: string; readonly stage: string; readonly message: string;
+    readonly ms: number; readonly memory: number; readonly cli: boolean;
+  };
 
 function send(m: WorkerMessage): void {
   process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -36,12 +43,21 @@ async function main(): Promise<void> {
   const step = await selectStep(args.step);
   const corpus = new Corpus({ ...(args.testdataDir === undefined ? {} : { testdataDir: args.testdataDir }), includeReal: args.includeReal !== false });
   const sandbox = args.sandbox;
+  const convert = cliHasConvert();
+  const every = args.cliEvery ?? 0;
   send({ t: 'ready', step: step.name, description: step.description, fifo: sandbox.hasFifo });
   for (let i = args.from; i < args.to; i++) {
     const c = corpus.makeCase(args.seed, i);
     send({ t: 'start', i, source: c.source, mutators: c.mutators, size: c.bytes.length });
-    const r = runCase(c.bytes, sandbox, step, { externalData: c.externalData });
-    send({ t: 'done', i, outcome: r.outcome, stage: r.stage, message: r.message, ms: Math.round(r.ms), memory: r.memory });
+    let r = runCase(c.bytes, sandbox, step, { externalData: c.externalData });
+    const cli = every > 0 && i % every === 0 && (r.outcome === 'valid' || r.outcome === 'typed-error');
+    if (cli) {
+      const t0 = performance.now();
+      const check = await checkCli(sandbox.caseFile, path.join(sandbox.outDir, 'cli'), convert);
+      if (check.failure !== undefined) r = { ...r, outcome: 'crash', stage: 'cli', message: check.failure };
+      r = { ...r, ms: r.ms + performance.now() - t0 };
+    }
+    send({ t: 'done', i, outcome: r.outcome, stage: r.stage, message: r.message, ms: Math.round(r.ms), memory: r.memory, cli });
   }
 }
 
