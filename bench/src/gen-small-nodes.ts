@@ -1,6 +1,6 @@
 /**
  * Generator of graphs of many small nodes, to measure per-node costs (decode, passes, amp,
- * encode) without weights in the way. The graph is a chain of 11-node blocks on [1, width]
+ * encode) without weights in the way. The graph is a chain of 10-node blocks on [1, width]
  * FLOAT activations; each block gives the common passes something to do and the IR some
  * realistic stress:
  *
@@ -9,28 +9,29 @@
  * m = Mul(a, w_i)             w_i: a per-block initializer
  * t = Tanh(m)                 keeps values bounded over any depth
  * i = Identity(t)             eliminate-identity
- * s = Add(i, skip)            skip: t of the block 8 blocks back (a DAG, not a list; |y| <= 2)
+ * s = Add(i, skip)            skip: t of the block 8 blocks back (a DAG, not a list)
  * m2 = Mul(a, w_i)            a duplicate of m: cse
  * z = Sub(m2, m)              zero, once cse merged m2 into m
  * y = Add(s, z)
  * r = Relu(t)                 dead: dce
- * c = Cast(y, to=DOUBLE)      a lossless Cast pair: cast-cleanup
- * x' = Cast(c, to=FLOAT)
+ * x' = Mul(y, half)           half: a second shared scalar; |x'| <= 1
  * ```
- * The graph output is the last block's x'. Nodes: 11 per block.
+ * The graph output is the last block's x'. Nodes: 10 per block. (No Cast pairs: an explicit
+ * Cast to FLOAT reads as "keep this FLOAT" to the mixed-precision policies, which would leave
+ * the whole chain FLOAT.)
  */
-import { DataType, GraphBuilder, attr, floatTensor, tensorType, type Model, type Value } from '@mixprec/ir';
+import { DataType, GraphBuilder, floatTensor, tensorType, type Model, type Value } from '@mixprec/ir';
 import { uniform } from './random.js';
 import type { InputSpec } from './model-cache.js';
 
 export interface SmallNodesParams {
-  /** Approximate node count (rounded up to whole blocks of 11). */
+  /** Approximate node count (rounded up to whole blocks of 10). */
   readonly nodes: number;
   /** Width of the activations. */
   readonly width: number;
 }
 
-export const NODES_PER_BLOCK = 11;
+export const NODES_PER_BLOCK = 10;
 const SKIP = 8;
 
 export function smallNodesModel(p: SmallNodesParams): { model: Model; inputs: InputSpec[] } {
@@ -38,10 +39,11 @@ export function smallNodesModel(p: SmallNodesParams): { model: Model; inputs: In
   const t = tensorType(DataType.FLOAT, [1, p.width]);
   let x = b.input('X', DataType.FLOAT, [1, p.width]);
   const bias = b.initializer('bias', floatTensor([], [0.01]));
+  const half = b.initializer('half', floatTensor([], [0.5]));
   const blocks = Math.ceil(p.nodes / NODES_PER_BLOCK);
   const history: Value[] = [];
-  const op = (type: string, inputs: Value[], out: string, attrs = {}): Value => {
-    const v = b.op1(type, inputs, { output: out, name: out, attrs });
+  const op = (type: string, inputs: Value[], out: string): Value => {
+    const v = b.op1(type, inputs, { output: out, name: out });
     v.type = t;
     return v;
   };
@@ -58,9 +60,7 @@ export function smallNodesModel(p: SmallNodesParams): { model: Model; inputs: In
     const z = op('Sub', [m2, m], `${B}_z`);
     const y = op('Add', [s, z], `${B}_y`);
     op('Relu', [th], `${B}_dead`);
-    const c = op('Cast', [y], `${B}_c`, { to: attr.int(DataType.DOUBLE) });
-    c.type = tensorType(DataType.DOUBLE, [1, p.width]);
-    x = op('Cast', [c], `${B}_x`, { to: attr.int(DataType.FLOAT) });
+    x = op('Mul', [y, half], `${B}_x`);
     history.push(th);
   }
   b.output(x, 'Y');

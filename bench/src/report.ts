@@ -47,6 +47,10 @@ function goals(r: BenchReport): string[] {
     const ratio = big.summary.wallMs / c.summary.wallMs;
     out.push(`- 200,000 vs 20,000 nodes, ${c.label}: ${sec(big.summary.wallMs)} / ${sec(c.summary.wallMs)} = ${ratio.toFixed(1)}× (goal ≤ 12×: ${mark(ratio <= 12)})`);
   }
+  const x = r.executor;
+  if (x !== undefined && !('error' in x)) {
+    out.push(`- executor FP32 on PaddleOCR rec: ${x.fp32VsOrt.toFixed(1)}× onnxruntime-node (goal ≤ 3×: ${mark(x.fp32VsOrt <= 3)}); FP16 emulation ${x.fp16VsFp32.toFixed(2)}× FP32 (goal ≤ 1.5×: ${mark(x.fp16VsFp32 <= 1.5)})`);
+  }
   const e = r.results.find((b) => b.id === 'external');
   const ec = conversion(e);
   if (e !== undefined && ec !== undefined) {
@@ -81,6 +85,15 @@ export function formatReport(r: BenchReport): string {
   if (failures.length > 0) lines.push('', 'Failed commands:', '', ...failures);
   const checks = r.results.flatMap((b) => measured(b).filter((c) => c.ort !== undefined).map((c) => `- ${b.id}, ${c.id}: ${ortLine(c)}; create ${c.ort!.converted.createMs} ms, run ${c.ort!.converted.runMs} ms (original ${c.ort!.original.createMs} / ${c.ort!.original.runMs} ms); converted input types ${c.ort!.converted.inputTypes.join(', ')}`));
   if (checks.length > 0) lines.push('', 'onnxruntime-node, outputs of the converted model against the original (same seeded inputs):', '', ...checks);
+  const x = r.executor;
+  if (x !== undefined) {
+    lines.push('', 'Reference executor on PaddleOCR rec (`bench/dist/executor-latency.js`; in-process latency, median after one warm-up):', '');
+    if ('error' in x) {
+      lines.push(`- failed: ${x.error}`);
+    } else {
+      lines.push(`- input [${x.input.join(', ')}], tfjs backend ${x.backend}, ${x.runs} runs: onnxruntime-node ${x.ortMs.toFixed(1)} ms, executor FP32 ${x.fp32Ms.toFixed(1)} ms (${x.fp32VsOrt.toFixed(1)}× onnxruntime-node; max |Δ| ${x.maxAbsDiffVsOrt.toExponential(1)}), executor FP16-emulated ${x.fp16Ms.toFixed(1)} ms (${x.fp16VsFp32.toFixed(2)}× FP32)`);
+    }
+  }
   if (!r.smoke) {
     const g = goals(r);
     if (g.length > 0) lines.push('', 'Goals:', '', ...g);

@@ -20,6 +20,7 @@ import { benchmarks, cliScript, detectCli, type BenchDef, type CliFeatures } fro
 import { describeMachine, type Machine } from './machine.js';
 import { ProcessFailed, measureNode, median, type Measurement } from './measure.js';
 import type { ModelFiles } from './model-cache.js';
+import type { ExecutorLatency } from './executor-latency.js';
 import type { OrtCheck } from './ort-check.js';
 import { formatReport } from './report.js';
 
@@ -74,6 +75,9 @@ export interface BenchResult {
   readonly commands: CommandResult[];
 }
 
+/** The executor benchmark's result, or why it could not run. */
+export type ExecutorResult = ExecutorLatency | { readonly error: string };
+
 export interface BenchReport {
   readonly machine: Machine;
   /** 1, 5 and 15 minute load averages when the run started and ended (other work skews times). */
@@ -82,6 +86,8 @@ export interface BenchReport {
   readonly smoke: boolean;
   readonly cli: CliFeatures;
   readonly results: BenchResult[];
+  /** Executor latency on PaddleOCR rec (absent when not selected with --only). */
+  readonly executor?: ExecutorResult;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -225,6 +231,22 @@ function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
   return { id: def.id, title: def.title, model, floor: floorSummary, commands };
 }
 
+/** Runs the executor latency benchmark in its own process. */
+function runExecutor(opts: Options): ExecutorResult {
+  log('\n== executor: PaddleOCR rec, @mixprec/executor-tfjs vs onnxruntime-node, FP16 emulation overhead');
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'executor-latency.js');
+  const args = opts.smoke ? ['--runs', '1', '--width', '80'] : ['--runs', String(opts.runs ?? 10), '--width', '320'];
+  const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) {
+    const error = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+    log(`   FAILED: ${error}`);
+    return { error };
+  }
+  const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as ExecutorLatency;
+  log(`   onnxruntime-node ${x.ortMs.toFixed(1)} ms, executor FP32 ${x.fp32Ms.toFixed(1)} ms, FP16 ${x.fp16Ms.toFixed(1)} ms`);
+  return x;
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const cli = detectCli();
@@ -241,10 +263,13 @@ async function main(): Promise<void> {
   } finally {
     if (opts.keepOutputs === undefined) fs.rmSync(outRoot, { recursive: true, force: true });
   }
-  const report: BenchReport = { machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, results };
+  const executor = opts.only === undefined || opts.only.has('executor') ? runExecutor(opts) : undefined;
+  const report: BenchReport = {
+    machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, results, ...(executor === undefined ? {} : { executor }),
+  };
   if (opts.json !== undefined) fs.writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatReport(report));
-  if (results.some((b) => b.commands.some((c) => c.error !== undefined))) process.exitCode = 1;
+  if (results.some((b) => b.commands.some((c) => c.error !== undefined)) || (executor !== undefined && 'error' in executor)) process.exitCode = 1;
 }
 
 await main();

@@ -18,7 +18,11 @@ interface InputSpec { name: string; dtype: 'float32'; dims: number[] }
 interface Summary { runs: number; wallMs: number; maxRssMiB: number }
 interface CommandResult { id: string; command: string; summary: Summary; floorRatio: number; output: string; outputBytes: number }
 interface BenchResult { id: string; model: { file: string; dataFile?: string; bytes: number; nodes: number; inputs: InputSpec[] }; floor: Summary; commands: CommandResult[] }
-interface BenchReport { smoke: boolean; cli: { convert: boolean; commonPipeline: string }; results: BenchResult[] }
+interface ExecutorLatency { ortMs: number; fp32Ms: number; fp16Ms: number; maxAbsDiffVsOrt: number }
+interface BenchReport {
+  smoke: boolean; cli: { convert: boolean; commonPipeline: string }; results: BenchResult[];
+  executor?: ExecutorLatency | { error: string };
+}
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNNER = path.join(ROOT, 'bench', 'dist', 'run.js');
@@ -123,6 +127,16 @@ describe('bench: smoke run of every benchmark (npm run bench -- --smoke)', funct
         expect(fs.existsSync(c.output), c.output).to.equal(true);
       }
     }
+  });
+
+  it('times the reference executor against onnxruntime-node on PaddleOCR rec, with matching outputs', function () {
+    const x = report.executor;
+    expect(x, 'executor result').to.not.equal(undefined);
+    if (x === undefined || 'error' in x) return expect.fail(`executor benchmark failed: ${x === undefined ? '' : x.error}`);
+    expect(x.ortMs).to.be.greaterThan(0);
+    expect(x.fp32Ms).to.be.greaterThan(0);
+    expect(x.fp16Ms).to.be.greaterThan(0);
+    expect(x.maxAbsDiffVsOrt, 'executor FP32 vs onnxruntime-node').to.be.lessThan(1e-3);
   });
 
   it('writes external data for the external-data model (OUT.onnx + OUT.data)', function () {
