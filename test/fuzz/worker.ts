@@ -45,10 +45,16 @@ async function main(): Promise<void> {
   const sandbox = args.sandbox;
   const convert = cliHasConvert();
   const every = args.cliEvery ?? 0;
+  // Self-test hooks of the supervisor (test/hardening/fuzz-harness.test.ts): make one case hang
+  // or kill the process, to prove the watchdog and the restart logic work.
+  const hangAt = Number(process.env['MIXPREC_FUZZ_SELFTEST_HANG'] ?? -1);
+  const abortAt = Number(process.env['MIXPREC_FUZZ_SELFTEST_ABORT'] ?? -1);
   send({ t: 'ready', step: step.name, description: step.description, fifo: sandbox.hasFifo });
   for (let i = args.from; i < args.to; i++) {
     const c = corpus.makeCase(args.seed, i);
     send({ t: 'start', i, source: c.source, mutators: c.mutators, size: c.bytes.length });
+    if (i === hangAt) for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    if (i === abortAt) process.abort();
     let r = runCase(c.bytes, sandbox, step, { externalData: c.externalData });
     const cli = every > 0 && i % every === 0 && (r.outcome === 'valid' || r.outcome === 'typed-error');
     if (cli) {
