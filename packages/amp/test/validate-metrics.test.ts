@@ -40,6 +40,8 @@ describe('validate: output metrics', () => {
     expect(m.passed).to.equal(false);
     expect(m.violations).to.equal(1);
     expect(m.worst).to.deep.equal({ index: 1, ref: 2, got: Infinity });
+    const all = compareOutput(f([2], [1, 2]), f([2], [Infinity, NaN]));
+    expect(all.cosine).to.equal(0); // nothing finite to agree on
     const none = compareOutput(f([2], [NaN, 1]), f([2], [0, 1]));
     expect(none.passed).to.equal(true); // the reference's own NaN is not the candidate's fault
     expect(none.nonFinite.ref).to.equal(1);

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuto } from './commands/auto.js';
 import { registerConvert } from './commands/convert.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerOpt } from './commands/opt.js';
 import { registerPasses } from './commands/passes.js';
 import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
 import { CliError, ExitCode } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(io: CliIO): Command {
   registerOpt(program, io);
   registerPasses(program, io);
   registerRun(program, io);
+  registerValidate(program, io);
+  registerAuto(program, io);
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }

@@ -12,6 +12,7 @@ import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../mode
 import { listFlag } from '../pipeline-run.js';
 import { resolvePolicy } from '../policies.js';
 import { parseDimValues } from './run-inputs.js';
+import { calibrate, calibrationLines, marginFlag } from './calibration.js';
 import { writeReport } from './report-file.js';
 
 interface ConvertFlags {
@@ -34,6 +35,8 @@ interface ConvertFlags {
   readonly inPlace?: boolean;
   readonly quiet?: boolean;
   readonly dim?: string[];
+  readonly calibrationData?: string[];
+  readonly calibrationMargin?: string;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -50,7 +53,7 @@ export interface ConvertOutcome {
 }
 
 /** `--block-nodes a,b` entries are regexes matched against the whole node name. */
-function regexes(flag: string, values: readonly string[] | undefined): RegExp[] {
+export function regexes(flag: string, values: readonly string[] | undefined): RegExp[] {
   return listFlag(values).map((s) => {
     try {
       return new RegExp(`^(?:${s})$`);
@@ -75,6 +78,8 @@ export function registerConvert(program: Command, io: CliIO): void {
     .option('--force-nodes <regexes>', 'node names (regexes) that go 16-bit whatever policy and range rules say', collect)
     .option('--accumulation <mode>', 'annotate (default: record the accumulation dtype on the node) or materialize (compute it between Casts)')
     .option('--weights-only', 'store weights in 16-bit, compute in float32 (half the download)')
+    .option('--calibration-data <paths...>', 'run the FP32 model on these samples (test-data folders, .npy/.npz/.pb/.json) and keep in float32 every node whose values would leave the 16-bit range')
+    .option('--calibration-margin <m>', 'with --calibration-data: keep |x| ≤ m·65504 in 16-bit (default 0.5)')
     .option('--no-float', 'skip the floating-point pass')
     .option('--int16', 'narrow INT32/INT64 tensors to INT16 where provably safe')
     .option('--narrow-int64', 'narrow INT64 shape/index computations to INT32 where proven (web runtimes)')
@@ -85,8 +90,8 @@ export function registerConvert(program: Command, io: CliIO): void {
     .option('--external-data [threshold]', 'write weights of at least THRESHOLD bytes (default 1024) to OUT.data')
     .option('--in-place', 'allow the output to replace the input model')
     .option('-q, --quiet', 'print nothing on success')
-    .action((inputs: string[], flags: ConvertFlags) => {
-      const outcomes = convertAll(inputs, flags);
+    .action(async (inputs: string[], flags: ConvertFlags) => {
+      const outcomes = await convertAll(inputs, flags, io);
       if (flags.json === true) {
         const payload = outcomes.map((o) => ({ input: o.input, output: o.output, bytesBefore: o.bytesBefore, bytesAfter: o.bytesAfter, float: o.float, integers: o.integers }));
         io.stdout(`${JSON.stringify(payload.length === 1 ? payload[0] : payload, null, 2)}\n`);
@@ -96,12 +101,13 @@ export function registerConvert(program: Command, io: CliIO): void {
       for (const o of outcomes) {
         io.stdout(`${o.input} -> ${o.output}  (${formatBytes(o.bytesBefore)} -> ${formatBytes(o.bytesAfter)})\n`);
         if (o.float !== undefined) io.stdout(`${formatReport(o.float)}\n`);
+        for (const line of o.float === undefined ? [] : calibrationLines(o.float)) io.stdout(`${line}\n`);
         for (const r of [o.integers?.int16, o.integers?.int64ToInt32]) if (r !== undefined) io.stdout(`${summarizeNarrowing(r)}\n`);
       }
     });
 }
 
-function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutcome[] {
+async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: CliIO): Promise<ConvertOutcome[]> {
   const runFloat = flags.float !== false;
   if (!runFloat && flags.int16 !== true && flags.narrowInt64 !== true) {
     throw new CliError('convert: --no-float leaves nothing to do; add --int16 and/or --narrow-int64');
@@ -119,6 +125,9 @@ function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutc
   const blockNodes = regexes('--block-nodes', flags.blockNodes);
   const forceNodes = regexes('--force-nodes', flags.forceNodes);
   const dimValues = parseDimValues(flags.dim);
+  if (flags.calibrationData !== undefined && !runFloat) throw new CliError('--calibration-data: calibration guides the float conversion, which --no-float skips');
+  marginFlag(flags.calibrationMargin);
+  if (flags.calibrationMargin !== undefined && flags.calibrationData === undefined) throw new CliError('--calibration-margin: give the samples with --calibration-data');
   if (flags.report !== undefined && !/\.(json|html)$/i.test(flags.report)) throw new CliError(`--report: the file must end in .json or .html, got '${flags.report}'`);
   if (flags.report !== undefined && /\.html$/i.test(flags.report) && !runFloat) {
     throw new CliError(`--report ${flags.report}: the HTML report draws the float conversion, which --no-float skipped; use a .json report`);
@@ -133,6 +142,7 @@ function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutc
     const warnings: Diagnostic[] = [];
     let float: AmpReport | undefined;
     let integers: Int16Report | undefined;
+    const calibration = flags.calibrationData === undefined ? undefined : await calibrate(model, job.input, flags, io);
     // A conversion failing on an input that does not verify is bad input (exit 2), not a bug.
     blameInvalidInput(job.input, inputProblems(model), () => {
       try {
@@ -146,6 +156,7 @@ function convertAll(inputs: readonly string[], flags: ConvertFlags): ConvertOutc
             forceNodes,
             ...(accumulation === undefined ? {} : { accumulation }),
             weightsOnly: flags.weightsOnly === true,
+            ...(calibration === undefined ? {} : { calibration }),
             dimValues,
             onDiagnostic: (d) => warnings.push(d),
           });
