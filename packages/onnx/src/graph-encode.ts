@@ -5,7 +5,9 @@ import { entriesToProto } from './metadata.js';
 import { Seq, type Part, joinParts } from './pieces.js';
 import { onnx, type IGraphProto, type INodeProto, type IValueInfoProto } from './proto.js';
 import { smallParts, sparseSeq, tensorSeq, type ExternalSink } from './tensor-encode.js';
-import { hasInfo, infoOf, valueInfoToProto, verbatimStillValid } from './value-info.js';
+import { hasInfo, infoOf, valueInfoToProto, verbatimStillValid, type ReadValueInfo } from './value-info.js';
+import { writeNodeBody, writeValueInfo } from './fast-encode.js';
+import { Wire } from './wire.js';
 
 /** Options shared by the graph encoders. */
 export interface GraphEncodeContext {
@@ -83,6 +85,26 @@ function localValues(g: Graph): Map<string, Value> {
  * values that no longer exist), then the extras and typed intermediate values added since.
  */
 export function valueInfoList(g: Graph, isFunction: boolean): IValueInfoProto[] {
+  const out: IValueInfoProto[] = [];
+  forEachValueInfo(g, isFunction, (v) => out.push(valueInfoToProto(infoOf(v))), (info) => out.push(valueInfoToProto(info)));
+  return out;
+}
+
+/** {@link valueInfoList} as encoded GraphProto `value_info` fields (13), written directly. */
+function valueInfoBytes(g: Graph): Uint8Array {
+  const w = new Wire();
+  const generic = (info: ReadValueInfo): void => w.bytes(13, onnx.ValueInfoProto.encode(valueInfoToProto(info)).finish());
+  forEachValueInfo(g, false, (v) => {
+    const meta = v.metadataProps !== undefined && v.metadataProps.size > 0 ? [...v.metadataProps] : undefined;
+    if (!writeValueInfo(w, 13, v.name, v.type, v.docString, meta)) generic(infoOf(v));
+  }, (info) => {
+    if (info.rawType !== undefined || !writeValueInfo(w, 13, info.name, info.type, info.docString, info.metadataProps)) generic(info);
+  });
+  return w.finish();
+}
+
+/** The entries of {@link valueInfoList}, in order: a value (its own info) or a verbatim entry. */
+function forEachValueInfo(g: Graph, isFunction: boolean, onValue: (v: Value) => void, onInfo: (info: ReadValueInfo) => void): void {
   const recorded = getExtra<(string | ValueInfo)[]>(g.extras, EXTRAS.valueInfo) ?? [];
   const values = localValues(g);
   const extrasByName = new Map<string, ValueInfo[]>();
@@ -91,35 +113,33 @@ export function valueInfoList(g: Graph, isFunction: boolean): IValueInfoProto[] 
     if (l === undefined) extrasByName.set(e.name, [e]);
     else l.push(e);
   }
-  const out: IValueInfoProto[] = [];
   const seen = new Set<string>();
   for (const r of recorded) {
     if (typeof r === 'string') {
       seen.add(r);
       const v = values.get(r);
       if (v !== undefined) {
-        out.push(valueInfoToProto(infoOf(v)));
+        onValue(v);
         continue;
       }
       const e = extrasByName.get(r)?.shift();
-      if (e !== undefined) out.push(valueInfoToProto(e));
+      if (e !== undefined) onInfo(e);
     } else {
       const v = values.get(r.name);
-      if (v !== undefined && verbatimStillValid(v, r)) out.push(valueInfoToProto(r));
+      if (v !== undefined && verbatimStillValid(v, r)) onInfo(r);
     }
   }
-  for (const list of extrasByName.values()) for (const e of list) out.push(valueInfoToProto(e));
+  for (const list of extrasByName.values()) for (const e of list) onInfo(e);
   const consider = (v: Value): void => {
     if (v.name === '' || seen.has(v.name) || !hasInfo(v)) return;
     seen.add(v.name);
-    out.push(valueInfoToProto(infoOf(v)));
+    onValue(v);
   };
   if (isFunction) for (const v of g.inputs) consider(v);
   // Outputs of this graph carry their info in `output`; a value that is only a subgraph's
   // output (a capture) still needs its entry here.
   const outputs = new Set(g.outputs);
   for (const n of g) for (const o of n.outputs) if (isFunction || !outputs.has(o)) consider(o);
-  return out;
 }
 
 const GRAPH_FIELDS: Readonly<Record<string, number>> = Object.freeze({
@@ -131,10 +151,37 @@ interface QuantAnnotation {
   readonly quantParameterTensorNames: readonly (readonly [string, string])[];
 }
 
+/** True when the node has no graphs, big or external tensors or device configurations. */
+function isLightNode(n: Node, ctx: GraphEncodeContext): boolean {
+  if (getExtra<unknown[]>(n.extras, EXTRAS.deviceConfigurations) !== undefined) return false;
+  for (const a of n.attributes.values()) {
+    if (isHeavyAttr(a) || (ctx.attributeSink !== undefined && (a.type === 'TENSOR' || a.type === 'TENSORS'))) return false;
+  }
+  return true;
+}
+
 /** A GraphProto body as pieces. */
 export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
   const parts: Part[] = [];
-  for (const n of g) parts.push({ no: 1, piece: new Seq().field(1, nodeSeq(n, ctx)) });
+  // Runs of light nodes are written into one buffer; other nodes are framed as pieces.
+  const run = new Wire();
+  const body = new Wire(4096);
+  const flush = (): void => {
+    if (run.length === 0) return;
+    parts.push({ no: 1, piece: run.finish() });
+    run.reset();
+  };
+  for (const n of g) {
+    if (isLightNode(n, ctx)) {
+      body.reset();
+      writeNodeBody(body, n, presentSet(n.extras), n.extras === undefined ? undefined : attrRecords(n.extras));
+      run.bytes(1, body.view());
+    } else {
+      flush();
+      parts.push({ no: 1, piece: new Seq().field(1, nodeSeq(n, ctx)) });
+    }
+  }
+  flush();
   for (const [name, v] of g.initializers) parts.push({ no: 5, piece: new Seq().field(5, tensorSeq(v.constValue!, name, ctx.sink)) });
   for (const v of g.sparseInitializers.values()) parts.push({ no: 15, piece: new Seq().field(15, sparseSeq(v.sparseValue!)) });
   const present = presentSet(g.extras);
@@ -151,7 +198,7 @@ export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
     const o = overrides[i];
     return valueInfoToProto(o != null && o.name === v.name && verbatimStillValid(v, o) ? o : infoOf(v));
   });
-  small.valueInfo = valueInfoList(g, false);
+  parts.push({ no: 13, piece: valueInfoBytes(g) });
   const qa = getExtra<QuantAnnotation[]>(g.extras, EXTRAS.quantizationAnnotation);
   if (qa !== undefined) {
     small.quantizationAnnotation = qa.map((a) => ({ tensorName: a.tensorName, quantParameterTensorNames: entriesToProto(a.quantParameterTensorNames) }));

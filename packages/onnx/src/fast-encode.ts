@@ -1,0 +1,132 @@
+/**
+ * Hand encoders for the messages a big graph has one of per node or value: NodeProto (with
+ * attributes encoded by protobufjs) and ValueInfoProto with a tensor type. They write into a
+ * {@link Wire} the bytes protobufjs writes for the objects the generic path builds
+ * (`nodeFields` + `attrToProto`, `valueInfoToProto`), without building those objects.
+ */
+import type { Attr, Dim, Node, ValueType } from '@mixprec/ir';
+import { attrToProto, type AttrRecords } from './attr-encode.js';
+import { EXTRAS, getExtra } from './extras.js';
+import { onnx } from './proto.js';
+import { fieldLength, utf8Length, varintLength, type Wire } from './wire.js';
+
+/** Bytes of an int64/int32 value as protobufjs writes it (negative: 10 bytes). */
+function int64Length(n: number): number {
+  return n < 0 ? 10 : varintLength(n);
+}
+
+type TensorLike = Extract<ValueType, { kind: 'tensor' | 'sparse_tensor' }>;
+
+function dimLength(d: Dim, den: string | undefined): number {
+  let n = typeof d === 'number' ? 1 + int64Length(d) : typeof d === 'string' ? fieldLength(utf8Length(d)) : 0;
+  if (den !== undefined) n += fieldLength(utf8Length(den));
+  return n;
+}
+
+function shapeLength(shape: readonly Dim[], dens: readonly (string | undefined)[] | undefined): number {
+  let n = 0;
+  for (let i = 0; i < shape.length; i++) n += fieldLength(dimLength(shape[i], dens?.[i]));
+  return n;
+}
+
+function tensorTypeLength(t: TensorLike): number {
+  return 1 + int64Length(t.dtype) + (t.shape === undefined ? 0 : fieldLength(shapeLength(t.shape, t.dimDenotations)));
+}
+
+function typeLength(t: TensorLike): number {
+  return fieldLength(tensorTypeLength(t)) + (t.denotation === undefined ? 0 : fieldLength(utf8Length(t.denotation)));
+}
+
+function writeType(w: Wire, t: TensorLike): void {
+  // TypeProto in field order: tensor_type (1), denotation (6), sparse_tensor_type (8).
+  const sparse = t.kind === 'sparse_tensor';
+  if (sparse && t.denotation !== undefined) w.string(6, t.denotation);
+  w.tag(sparse ? 8 : 1, 2);
+  w.varint(tensorTypeLength(t));
+  w.tag(1, 0);
+  w.int64(t.dtype);
+  if (t.shape !== undefined) {
+    const dens = t.dimDenotations;
+    w.tag(2, 2);
+    w.varint(shapeLength(t.shape, dens));
+    for (let i = 0; i < t.shape.length; i++) {
+      const d = t.shape[i];
+      const den = dens?.[i];
+      w.tag(1, 2);
+      w.varint(dimLength(d, den));
+      if (typeof d === 'number') {
+        w.tag(1, 0);
+        w.int64(d);
+      } else if (typeof d === 'string') {
+        w.string(2, d);
+      }
+      if (den !== undefined) w.string(3, den);
+    }
+  }
+  if (!sparse && t.denotation !== undefined) w.string(6, t.denotation);
+}
+
+/**
+ * Writes field `no` holding a ValueInfoProto { name, type, doc_string, metadata_props } and
+ * returns true, or returns false (writing nothing) for types other than tensor and sparse
+ * tensor types, which the caller encodes with protobufjs.
+ */
+export function writeValueInfo(
+  w: Wire, no: number, name: string, type: ValueType | undefined, docString: string | undefined,
+  metadata: readonly (readonly [string, string])[] | undefined,
+): boolean {
+  if (type !== undefined && type.kind !== 'tensor' && type.kind !== 'sparse_tensor') return false;
+  let len = fieldLength(utf8Length(name));
+  if (type !== undefined) len += fieldLength(typeLength(type));
+  if (docString !== undefined) len += fieldLength(utf8Length(docString));
+  for (const [k, v] of metadata ?? []) len += fieldLength(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
+  w.tag(no, 2);
+  w.varint(len);
+  w.string(1, name);
+  if (type !== undefined) {
+    w.tag(2, 2);
+    w.varint(typeLength(type));
+    writeType(w, type);
+  }
+  if (docString !== undefined) w.string(3, docString);
+  for (const [k, v] of metadata ?? []) {
+    w.tag(4, 2);
+    w.varint(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
+    w.string(1, k);
+    w.string(2, v);
+  }
+  return true;
+}
+
+const NO_ATTRS: AttrRecords = Object.freeze({ valueAbsent: new Set<string>(), declaredType: Object.freeze({}) });
+
+/**
+ * Writes a NodeProto body (no field header) for a node whose attributes are all light (no
+ * graphs, no big or external tensors) and that has no device configurations, the fields in
+ * protobufjs's order. `present` lists scalar fields written even when empty.
+ */
+export function writeNodeBody(w: Wire, n: Node, present: ReadonlySet<string>, rec: AttrRecords | undefined): void {
+  for (const v of n.inputs) w.string(1, v?.name ?? '');
+  for (const v of n.outputs) w.string(2, v.name);
+  if (n.name !== '' || present.has('name')) w.string(3, n.name);
+  if (n.opType !== '' || present.has('opType')) w.string(4, n.opType);
+  if (n.attributes.size > 0) {
+    const r = rec ?? NO_ATTRS;
+    for (const [k, a] of n.attributes) w.bytes(5, encodeAttr(k, a, r));
+  }
+  if (n.docString !== undefined) w.string(6, n.docString);
+  const spelled = getExtra<string>(n.extras, EXTRAS.domainSpelling);
+  if (n.domain === '' && spelled !== undefined) w.string(7, spelled);
+  else if (n.domain !== '' || present.has('domain')) w.string(7, n.domain);
+  if (n.overload !== '' || present.has('overload')) w.string(8, n.overload);
+  for (const [k, v] of n.metadataProps) {
+    w.tag(9, 2);
+    w.varint(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
+    w.string(1, k);
+    w.string(2, v);
+  }
+}
+
+function encodeAttr(name: string, a: Attr, rec: AttrRecords): Uint8Array {
+  return onnx.AttributeProto.encode(attrToProto(name, a, rec)).finish();
+}

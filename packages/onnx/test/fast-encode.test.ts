@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { DataType, Node, Value, attr, type Dim, type ValueType } from '@mixprec/ir';
+import { writeNodeBody, writeValueInfo } from '../src/fast-encode.js';
+import { attrToProto } from '../src/attr-encode.js';
+import { onnx, type INodeProto } from '../src/proto.js';
+import { valueInfoToProto } from '../src/value-info.js';
+import { Wire } from '../src/wire.js';
+
+/** The hand encoders must write exactly the bytes protobufjs writes for the generic objects. */
+describe('fast-encode: hand-written NodeProto and ValueInfoProto bytes', () => {
+  const names = ['x', '', 'conv1/W:0', 'é名前', 'emoji 🙂', 'lone \ud800 surrogate', 'a'.repeat(300)];
+  const dims: Dim[] = [0, 1, 127, 128, 16384, 2 ** 40, -1, -(2 ** 40), 'N', '', 'é', undefined];
+
+  function randomShape(seed: number): Dim[] | undefined {
+    if (seed % 7 === 0) return undefined;
+    return Array.from({ length: seed % 5 }, (_, i) => dims[(seed * 31 + i * 7) % dims.length]);
+  }
+
+  it('ValueInfoProto with tensor and sparse tensor types, denotations, docs and metadata', () => {
+    let checked = 0;
+    for (let seed = 0; seed < 400; seed++) {
+      const shape = randomShape(seed);
+      const dens = shape !== undefined && seed % 3 === 0 ? shape.map((_, i) => (i % 2 === 0 ? 'DATA_BATCH' : undefined)) : undefined;
+      const kind = seed % 4 === 0 ? 'sparse_tensor' : 'tensor';
+      const type: ValueType | undefined = seed % 11 === 0 ? undefined : {
+        kind, dtype: (seed % 17) as DataType,
+        ...(shape === undefined ? {} : { shape }),
+        ...(dens === undefined ? {} : { dimDenotations: dens }),
+        ...(seed % 5 === 0 ? { denotation: 'IMAGE' } : {}),
+      } as ValueType;
+      const name = names[seed % names.length]!;
+      const doc = seed % 6 === 0 ? 'doc ✓' : undefined;
+      const meta = seed % 9 === 0 ? [['k', 'v'], ['', 'é']] as [string, string][] : undefined;
+      const w = new Wire(8);
+      expect(writeValueInfo(w, 13, name, type, doc, meta)).to.equal(true);
+      const info = { name, type, ...(doc === undefined ? {} : { docString: doc }), ...(meta === undefined ? {} : { metadataProps: meta }) };
+      const expected = onnx.GraphProto.encode({ valueInfo: [valueInfoToProto(info)] }).finish();
+      expect(Buffer.from(w.view()).equals(Buffer.from(expected)), `seed ${seed}`).to.equal(true);
+      checked++;
+    }
+    expect(checked).to.equal(400);
+    expect(writeValueInfo(new Wire(), 13, 's', { kind: 'sequence', elem: undefined }, undefined, undefined), 'other kinds fall back').to.equal(false);
+  });
+
+  it('NodeProto with inputs, omitted inputs, attributes, present defaults, domain and metadata', () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const inputs = Array.from({ length: seed % 4 }, (_, i) => (i === 1 && seed % 2 === 0 ? undefined : new Value(names[(seed + i) % names.length])));
+      const n = new Node({
+        opType: seed % 13 === 0 ? '' : 'Op',
+        domain: seed % 3 === 0 ? 'com.example' : '',
+        name: names[seed % names.length]!,
+        overload: seed % 10 === 0 ? 'v2' : '',
+        ...(seed % 8 === 0 ? { docString: 'doc' } : {}),
+        inputs,
+        outputs: Array.from({ length: 1 + (seed % 3) }, (_, i) => `${names[(seed + 2 * i) % names.length]}_${i}`),
+        attributes: seed % 2 === 0 ? {} : { axis: attr.int(seed - 100), alpha: attr.float(0.5), perm: attr.ints([0, 2, 1]), mode: attr.string('é') },
+      });
+      if (seed % 5 === 0) n.metadataProps.set('mixprec.accumulation', 'float');
+      const present = new Set(seed % 7 === 0 ? ['name', 'opType', 'domain', 'overload'] : []);
+      const rec = { valueAbsent: new Set<string>(), declaredType: {} };
+      const w = new Wire(8);
+      writeNodeBody(w, n, present, rec);
+      const obj: INodeProto = { input: n.inputs.map((v) => v?.name ?? ''), output: n.outputs.map((v) => v.name) };
+      if (n.name !== '' || present.has('name')) obj.name = n.name;
+      if (n.opType !== '' || present.has('opType')) obj.opType = n.opType;
+      if (n.domain !== '' || present.has('domain')) obj.domain = n.domain;
+      if (n.overload !== '' || present.has('overload')) obj.overload = n.overload;
+      if (n.docString !== undefined) obj.docString = n.docString;
+      if (n.metadataProps.size > 0) obj.metadataProps = [...n.metadataProps].map(([key, value]) => ({ key, value }));
+      obj.attribute = [...n.attributes].map(([k, a]) => attrToProto(k, a, rec));
+      const expected = onnx.NodeProto.encode(obj).finish();
+      expect(Buffer.from(w.view()).equals(Buffer.from(expected)), `seed ${seed}`).to.equal(true);
+    }
+  });
+});
