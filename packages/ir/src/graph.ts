@@ -204,13 +204,8 @@ export class Graph implements Iterable<Node> {
     return this.#last;
   }
 
-  *[Symbol.iterator](): Iterator<Node> {
-    let n = this.#first;
-    while (n !== undefined) {
-      const live = n._graph === this;
-      if (live) yield n;
-      n = n._next;
-    }
+  [Symbol.iterator](): IterableIterator<Node> {
+    return new NodeCursor(this);
   }
 
   /** A snapshot of the nodes, in order. */
@@ -339,4 +334,37 @@ function toArray(nodes: Node | readonly Node[]): readonly Node[] {
 function withinAny(n: Node, set: ReadonlySet<Node>): boolean {
   for (let cur: Node | undefined = n; cur !== undefined; cur = cur.graph?.parentNode) if (set.has(cur)) return true;
   return false;
+}
+
+/**
+ * The graph's node iterator (a plain object: cheaper than a generator in the passes' loops).
+ * It reads a node's successor only when asked for the next node, so nodes inserted after the
+ * current one are visited, and a removed current node (which keeps its `_next`) is stepped
+ * over; nodes not (or no longer) in the graph are skipped.
+ */
+class NodeCursor implements IterableIterator<Node> {
+  readonly #graph: Graph;
+  #last: Node | undefined;
+  #started = false;
+
+  constructor(graph: Graph) {
+    this.#graph = graph;
+  }
+
+  next(): IteratorResult<Node> {
+    let n: Node | undefined;
+    if (!this.#started) {
+      this.#started = true;
+      n = this.#graph.first;
+    } else {
+      n = this.#last?._next;
+    }
+    while (n !== undefined && n._graph !== this.#graph) n = n._next;
+    this.#last = n;
+    return n === undefined ? { done: true, value: undefined } : { done: false, value: n };
+  }
+
+  [Symbol.iterator](): IterableIterator<Node> {
+    return this;
+  }
 }
