@@ -83,13 +83,13 @@ export function narrowFloat32(
   if (dst !== undefined && dst.length !== count) {
     throw new RangeError(`narrowFloat32: dst has ${dst.length} elements, the source holds ${count}`);
   }
+  if (dst === undefined) return countNarrowing(src, target);
   const saturate = options.saturate === true;
   const keepTiny = options.keepTiny === true;
   let overflowed = 0;
   let underflowed = 0;
-  let out: Uint16Array | undefined;
   forEachFloat32Chunk(src, (s, f, start) => {
-    const d = dst !== undefined ? dst.subarray(start, start + s.length) : (out !== undefined && out.length >= s.length ? out : (out = new Uint16Array(s.length)));
+    const d = dst.subarray(start, start + s.length);
     if (target === DataType.FLOAT16) {
       for (let i = 0; i < s.length; i++) {
         const x = s[i]!;
@@ -135,6 +135,30 @@ export function narrowFloat32(
         } else {
           d[i] = h;
         }
+      }
+    }
+  });
+  return { overflowed, underflowed };
+}
+
+/**
+ * What {@link narrowFloat32} would count, on the bit patterns alone (no conversion): finite
+ * values at or above the first that rounds to ±Infinity, nonzero values at or below the last
+ * that rounds to ±0.
+ */
+function countNarrowing(src: Uint8Array | Tensor, target: DataType.FLOAT16 | DataType.BFLOAT16): NarrowCounts {
+  // FLOAT16: |x| >= 65520 rounds to Inf, |x| <= 2^-25 to 0. BFLOAT16: |x| >= 0x7f7f8000 to Inf, <= 0x8000 to 0.
+  const inf = target === DataType.FLOAT16 ? 0x477ff000 : 0x7f7f8000;
+  const tiny = target === DataType.FLOAT16 ? 0x33000000 : 0x8000;
+  let overflowed = 0;
+  let underflowed = 0;
+  forEachFloat32Chunk(src, (s) => {
+    for (let i = 0; i < s.length; i++) {
+      const a = s[i]! & 0x7fffffff;
+      if (a >= inf) {
+        if (a < 0x7f800000) overflowed++;
+      } else if (a <= tiny && a !== 0) {
+        underflowed++;
       }
     }
   });
