@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatDiagnostics, verify, type Model } from '@mixprec/ir';
+import { DataType, formatDiagnostics, verify, type Model } from '@mixprec/ir';
 import { EXTRAS, encodeModel, formatLoadError, formatSaveError, loadModel, saveModel, type LoadError, type SaveOptions } from '@mixprec/onnx';
 import type { Sandbox } from './sandbox.js';
 import { contractViolation, ioSignature, type ConversionStep } from './steps.js';
@@ -86,6 +86,12 @@ export function runCase(bytes: Uint8Array, sandbox: Sandbox, step: ConversionSte
     // Like the CLI: an input that does not verify still goes through the conversion (which may
     // repair it), but any failure on it is the input's fault, a typed error.
     const inputProblems = verify(model).filter((d) => d.severity === 'error');
+    // The CLI also counts main-graph IO of element type UNDEFINED as an input problem (ORT rejects it).
+    for (const v of [...model.graph.inputs, ...model.graph.outputs]) {
+      if (v.type?.kind === 'tensor' && v.type.dtype === DataType.UNDEFINED) {
+        inputProblems.push({ severity: 'error', code: 'undefined-io-dtype', message: `'${v.name}' of the main graph has element type UNDEFINED` });
+      }
+    }
     const invalid = inputProblems.length > 0 ? formatDiagnostics(inputProblems.slice(0, 1)) : undefined;
     if (invalid !== undefined) {
       const bad = badMessage(invalid);

@@ -1,4 +1,4 @@
-import { formatDiagnostics, verify, type Diagnostic, type Model } from '@mixprec/ir';
+import { DataType, formatDiagnostics, verify, type Diagnostic, type Model, type Value } from '@mixprec/ir';
 import { EXTRAS } from '@mixprec/onnx';
 import { CliError, ExitCode } from './errors.js';
 
@@ -13,9 +13,22 @@ export function requireGraph(model: Model, label: string): void {
   }
 }
 
-/** The verifier's errors on a freshly loaded input model (empty: the input is valid). */
+/**
+ * The verifier's errors on a freshly loaded input model, plus main-graph inputs and outputs
+ * whose tensor type has element type UNDEFINED (0), which onnxruntime rejects ("invalid tensor
+ * data type 0") and the IO modes cannot keep or convert. Empty: the input is valid.
+ */
 export function inputProblems(model: Model): Diagnostic[] {
-  return verify(model).filter((d) => d.severity === 'error');
+  const out = verify(model).filter((d) => d.severity === 'error');
+  const io: [string, readonly Value[]][] = [['Input', model.graph.inputs], ['Output', model.graph.outputs]];
+  for (const [what, values] of io) {
+    values.forEach((v, k) => {
+      if (v.type?.kind === 'tensor' && v.type.dtype === DataType.UNDEFINED) {
+        out.push({ severity: 'error', code: 'undefined-io-dtype', value: v.name, message: `${what} ${k} '${v.name}' of the main graph has element type UNDEFINED; give it a data type` });
+      }
+    });
+  }
+  return out;
 }
 
 /**

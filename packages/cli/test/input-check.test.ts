@@ -68,4 +68,18 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
       expect(fs.existsSync(out)).to.equal(false);
     }
   });
+
+  it('convert: a graph output of element type UNDEFINED is bad input, not an internal error (found by fuzzing)', async () => {
+    const m = broken('unsorted');
+    m.graph.sortTopologically();
+    m.graph.outputs[0]!.type = tensorType(DataType.UNDEFINED, [4]);
+    const input = path.join(dir, 'undefined-output.onnx');
+    const s = saveModel(m, input);
+    if (s._tag === 'Left') throw new Error(s.left.message);
+    const out = path.join(dir, 'undefined-output-out.onnx');
+    const r = await cli('convert', input, '-o', out, '--keep-io-types');
+    expect(r.code, r.stderr).to.be.oneOf([0, 2]);
+    if (r.code === 2) expect(r.stderr.trim()).to.match(/the input model is invalid, nothing written: error \[undefined-io-dtype\] Output 0 'Y' of the main graph has element type UNDEFINED/);
+    expect(fs.existsSync(out)).to.equal(r.code === 0);
+  });
 });
