@@ -85,6 +85,10 @@ export function formatReport(r: BenchReport): string {
   if (failures.length > 0) lines.push('', 'Failed commands:', '', ...failures);
   const checks = r.results.flatMap((b) => measured(b).filter((c) => c.ort !== undefined).map((c) => `- ${b.id}, ${c.id}: ${ortLine(c)}; create ${c.ort!.converted.createMs} ms, run ${c.ort!.converted.runMs} ms (original ${c.ort!.original.createMs} / ${c.ort!.original.runMs} ms); converted input types ${c.ort!.converted.inputTypes.join(', ')}`));
   if (checks.length > 0) lines.push('', 'onnxruntime-node, outputs of the converted model against the original (same seeded inputs):', '', ...checks);
+  const st = r.startup;
+  if (st !== undefined) {
+    lines.push('', `Start-up (part of every row above): \`mixprec --version\` ${sec(st.cliMs)} (peak RSS ${st.cliRssMiB} MiB${st.cliCpuS === undefined ? '' : `, CPU ${st.cliCpuS.toFixed(2)} s`}) against ${sec(st.nodeMs)} for \`node -e 0\`, median of ${st.runs}.`);
+  }
   const x = r.executor;
   if (x !== undefined) {
     lines.push('', 'Reference executor on PaddleOCR rec (`bench/dist/executor-latency.js`; in-process latency, median after one warm-up):', '');

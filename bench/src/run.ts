@@ -88,6 +88,8 @@ export interface BenchReport {
   readonly results: BenchResult[];
   /** Executor latency on PaddleOCR rec (absent when not selected with --only). */
   readonly executor?: ExecutorResult;
+  /** CLI start-up (absent when not selected with --only). */
+  readonly startup?: StartupResult;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -231,6 +233,36 @@ function runBench(def: BenchDef, opts: Options, outRoot: string): BenchResult {
   return { id: def.id, title: def.title, model, floor: floorSummary, commands };
 }
 
+/** Start-up cost: `mixprec --version` and a bare `node -e 0`, as whole processes. */
+export interface StartupResult {
+  readonly runs: number;
+  readonly nodeMs: number;
+  readonly cliMs: number;
+  readonly cliCpuS?: number;
+  readonly cliRssMiB: number;
+}
+
+function runStartup(opts: Options): StartupResult {
+  log('\n== startup: mixprec --version vs node -e 0');
+  const runs = opts.smoke ? 1 : (opts.runs ?? 7);
+  const node: Measurement[] = [];
+  const cli: Measurement[] = [];
+  for (let i = 0; i < runs + (opts.smoke ? 0 : 1); i++) {
+    const a = measureNode(['-e', '0']);
+    const b = measureNode([cliScript(), '--version']);
+    if (i === 0 && !opts.smoke) continue; // warm-up
+    node.push(a);
+    cli.push(b);
+  }
+  const s = summarize(cli);
+  const r: StartupResult = {
+    runs, nodeMs: summarize(node).wallMs, cliMs: s.wallMs, cliRssMiB: s.maxRssMiB,
+    ...(s.userS === undefined ? {} : { cliCpuS: s.userS + (s.sysS ?? 0) }),
+  };
+  log(`   node ${r.nodeMs} ms, mixprec --version ${r.cliMs} ms`);
+  return r;
+}
+
 /** Runs the executor latency benchmark in its own process. */
 function runExecutor(opts: Options): ExecutorResult {
   log('\n== executor: PaddleOCR rec, @mixprec/executor-tfjs vs onnxruntime-node, FP16 emulation overhead');
@@ -263,9 +295,11 @@ async function main(): Promise<void> {
   } finally {
     if (opts.keepOutputs === undefined) fs.rmSync(outRoot, { recursive: true, force: true });
   }
+  const startup = opts.only === undefined || opts.only.has('startup') ? runStartup(opts) : undefined;
   const executor = opts.only === undefined || opts.only.has('executor') ? runExecutor(opts) : undefined;
   const report: BenchReport = {
-    machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, results, ...(executor === undefined ? {} : { executor }),
+    machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, results,
+    ...(startup === undefined ? {} : { startup }), ...(executor === undefined ? {} : { executor }),
   };
   if (opts.json !== undefined) fs.writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatReport(report));
