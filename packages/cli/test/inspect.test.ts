@@ -13,7 +13,7 @@ describe('mixprec inspect', () => {
     expect(c.initializers.FLOAT.count).to.be.greaterThan(100);
     expect(c.weights16BitFraction).to.equal(0);
     expect(c.inputs).to.deep.equal([{ name: 'x', dtype: 'FLOAT', shape: '[p2o.DynamicDimension.0,3,p2o.DynamicDimension.1,p2o.DynamicDimension.2]' }]);
-    expect(c.casts['?->INT64']).to.equal(2);
+    expect(c.casts['INT32->INT64']).to.equal(2); // input dtypes inferred
     expect(c.opsets).to.deep.equal({ 'ai.onnx': 9 });
   });
 

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import type { Model } from '@mixprec/ir';
+import { createPassContext, runPipeline } from '@mixprec/passes';
+import { inferTypes } from '@mixprec/transforms';
 import { modelCensus, type ModelCensus } from '../census.js';
 import type { CliIO } from '../io.js';
 import { formatBytes, loadOrFail } from '../model-io.js';
@@ -13,7 +16,7 @@ export function registerInspect(program: Command, io: CliIO): void {
     .option('--json', 'print machine-readable JSON only')
     .action((models: string[], opts: { json?: boolean }) => {
       const reports: { file: string; census: ModelCensus }[] = [];
-      for (const file of models) reports.push({ file, census: modelCensus(loadOrFail(file)) });
+      for (const file of models) reports.push({ file, census: modelCensus(withInferredTypes(loadOrFail(file))) });
       if (opts.json === true) {
         const payload = reports.length === 1 ? { file: reports[0]!.file, ...reports[0]!.census } : reports.map((r) => ({ file: r.file, ...r.census }));
         io.stdout(`${JSON.stringify(payload, null, 2)}\n`);
@@ -21,6 +24,22 @@ export function registerInspect(program: Command, io: CliIO): void {
       }
       io.stdout(reports.map((r) => formatCensus(r.file, r.census)).join('\n'));
     });
+}
+
+/**
+ * Runs `infer-types` on the loaded model (never saved) so that the census counts the dtypes of
+ * values the file leaves untyped; a model the inference cannot handle is counted as declared.
+ */
+function withInferredTypes(model: Model): Model {
+  const ctx = createPassContext({ report: () => undefined });
+  if (ctx._tag === 'Right') {
+    try {
+      runPipeline(model, inferTypes(), ctx.right);
+    } catch {
+      // An internal failure of inference: the declared types are still a valid census.
+    }
+  }
+  return model;
 }
 
 /** The human-readable census. */
