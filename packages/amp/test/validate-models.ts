@@ -5,7 +5,9 @@
 import {
   DataType, Graph, GraphBuilder, attr, floatTensor, int64Tensor, tensorType, type Model, type Tensor, type Value,
 } from '@mixprec/ir';
-import { mulberry32 } from '@mixprec/testing';
+import { audioTensor, mulberry32 } from '@mixprec/testing';
+
+export { overflowModel, spectrumModel } from '@mixprec/testing';
 
 const F = DataType.FLOAT;
 
@@ -24,23 +26,6 @@ export function uniform(n: number, seed: number, lo = -1, hi = 1): Float32Array 
 /** Feeds `{ X }` of shape `dims`, uniform in [lo, hi). */
 export function feedX(dims: number[], seed: number, lo = -1, hi = 1): Record<string, Tensor> {
   return { X: floatTensor(dims, uniform(dims.reduce((a, b) => a * b, 1), seed, lo, hi)) };
-}
-
-/**
- * X[1,16] → MatMul 'proj' → Mul ×3e4 'planted' → Div ÷3e4 'unscale' → Add 'bias' → Y.
- * In FP32 'planted' reaches ~1e5; in FP16 it overflows to ±inf, which every later node carries.
- */
-export function overflowModel(): Model {
-  const b = new GraphBuilder();
-  const x = b.input('X', F, [1, 16]);
-  const w = b.initializer('W', floatTensor([16, 16], uniform(256, 7, 0.2, 0.6)));
-  const k = b.initializer('K', floatTensor([], [3e4]));
-  const bias = b.initializer('B', floatTensor([16], uniform(16, 8)));
-  const p = b.op1('MatMul', [x, w], { name: 'proj', output: 'proj_out' });
-  const big = b.op1('Mul', [p, k], { name: 'planted', output: 'planted_out' });
-  const back = b.op1('Div', [big, k], { name: 'unscale', output: 'unscale_out' });
-  outputY(b, b.op1('Add', [back, bias], { name: 'bias', output: 'Y' }));
-  return b.model({ opset: 17 });
 }
 
 /**
@@ -91,47 +76,17 @@ export function chainModel(depth = 6): Model {
   return b.model({ opset: 17 });
 }
 
-/**
- * A power spectrum of audio: X[1,1,N] (int16 amplitude) → Conv 'frames' (32 windowed cosine
- * filters of 64 taps, hop 32, scaled by 1/64) → Pow 2 'power' → Add 'floor' → Log 'log' → Y.
- * The power floor defaults to 1e3, the usual −60 dB floor (1e-6 of full-scale power) in int16
- * units. The Conv output fits FP16 (|x| ≲ 1e4) but its square does not: FP16 gives +inf, then
- * log(inf).
- */
-export function spectrumModel(n = 4096, floor = 1e3): Model {
-  const b = new GraphBuilder();
-  const x = b.input('X', F, [1, 1, n]);
-  const bins = 32;
-  const taps = 64;
-  const w = new Float32Array(bins * taps);
-  for (let k = 0; k < bins; k++) {
-    for (let t = 0; t < taps; t++) {
-      const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * t) / (taps - 1));
-      w[k * taps + t] = (hann * Math.cos((2 * Math.PI * (k + 0.5) * t) / taps)) / taps;
-    }
-  }
-  const wt = b.initializer('filters', floatTensor([bins, 1, taps], w));
-  const two = b.initializer('two', floatTensor([], [2]));
-  const eps = b.initializer('eps', floatTensor([], [floor]));
-  const fr = b.op1('Conv', [x, wt], { name: 'frames', output: 'frames_out', attrs: { strides: attr.ints([32]), kernel_shape: attr.ints([taps]) } });
-  const pw = b.op1('Pow', [fr, two], { name: 'power', output: 'power_out' });
-  const fl = b.op1('Add', [pw, eps], { name: 'floor', output: 'floor_out' });
-  outputY(b, b.op1('Log', [fl], { name: 'log', output: 'Y' }));
-  return b.model({ opset: 17 });
-}
-
-/** Audio at int16 amplitude: seeded noise in [-amp, amp). */
-export function audioFeeds(n: number, seed: number, amp: number): Record<string, Tensor> {
-  const rng = mulberry32(seed);
-  return { X: floatTensor([1, 1, n], Float32Array.from({ length: n }, () => Math.round((rng() * 2 - 1) * amp))) };
-}
-
 /** X[N, L] (symbolic) → ReduceMean over L 'mean' → Y: small outputs, large partial sums. */
 export function meanModel(): Model {
   const b = new GraphBuilder();
   const x = b.input('X', F, ['N', 'L']);
   outputY(b, b.op1('ReduceMean', [x], { name: 'mean', output: 'Y', attrs: { axes: attr.ints([1]), keepdims: attr.int(0) } }));
   return b.model({ opset: 17 });
+}
+
+/** Feeds `{ X }` of {@link spectrumModel}: integer noise in [-amp, amp]. */
+export function audioFeeds(n: number, seed: number, amp: number): Record<string, Tensor> {
+  return { X: audioTensor(n, seed, amp) };
 }
 
 /** Loop M times: s ← s + X·i (body values 'body_mul', 's_out'), Y = final s. */

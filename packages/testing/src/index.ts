@@ -11,3 +11,4 @@ export { mulberry32, randomFeeds, randomInt, randomNormal, randomTensor, type Ra
 export { compareTensors, defaultTolerance, type Tolerance } from './numeric.js';
 export { lineDiff } from './text-diff.js';
 export { REAL_MODELS, packageAsset, realModelFeeds, realModelPath, type RealModel } from './real-models.js';
+export { audioTensor, overflowModel, spectrumModel } from './planted-models.js';

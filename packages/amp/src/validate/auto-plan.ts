@@ -11,17 +11,30 @@ export interface RankedNode {
 }
 
 /**
- * Gives every unnamed main-graph node a fresh name from the graph's name authority
- * (`<OpType>`, `<OpType>_1`, …) so that block lists and reports can name it. Returns how many.
+ * Gives every unnamed main-graph node but Constants (which are never blocked) a fresh name from
+ * the graph's name authority (`<OpType>`, `<OpType>_1`, …) so that block lists and reports can
+ * name it. Returns how many.
  */
 export function nameUnnamedNodes(model: Model): number {
   let n = 0;
   for (const node of model.graph) {
-    if (node.name !== '') continue;
+    if (node.name !== '' || (node.domain === '' && node.opType === 'Constant')) continue;
     node.name = model.graph.names.freshNodeName(node.opType);
     n++;
   }
   return n;
+}
+
+/** Copies the names of `from`'s main-graph nodes onto `to`'s, a model `from` was cloned from (same node order). */
+export function copyNodeNames(from: Model, to: Model): void {
+  const a = [...from.graph];
+  const b = [...to.graph];
+  if (a.length !== b.length) throw new RangeError('copyNodeNames: the models differ');
+  a.forEach((n, i) => {
+    if (b[i]!.name === n.name) return;
+    b[i]!.name = n.name;
+    to.graph.names.registerNode(n.name);
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import { AmpError, resolveAmpOptions, type Calibration } from '../options.js';
 import type { AmpReport } from '../report.js';
 import { nodeCosts, type NodeCost } from './auto-costs.js';
 import { attemptOptions, evaluate, type AttemptWorst, type Evaluation, type EvaluatorSetup } from './auto-evaluate.js';
-import { configKey, distributedRanking, nameUnnamedNodes, nearest16BitProducers, unblockGroups } from './auto-plan.js';
+import { configKey, copyNodeNames, distributedRanking, nameUnnamedNodes, nearest16BitProducers, unblockGroups } from './auto-plan.js';
 import { keptByCalibration, observedRun, RangeRecorder, type CalibrationKept, type ObservedRun } from './calibrate.js';
 import { localizeDivergence } from './localize.js';
 import type { FeedSet } from './runner.js';
@@ -98,8 +98,9 @@ interface Block {
  * tolerance holds it tries to give back blocks, largest first. Every attempt converts an
  * in-memory copy and runs it on the executor; the search is deterministic.
  *
- * Names unnamed main-graph nodes (so blocks can name them), then rewrites `model` in place
- * with the final configuration when one passed (unchanged otherwise).
+ * When a configuration passed, rewrites `model` in place with it (naming its unnamed
+ * main-graph nodes first, as the block list and the report name them); otherwise `model` is
+ * left exactly as it was.
  */
 export async function autoMixedPrecision(
   model: Model, feedSets: readonly FeedSet[], tolerance: Tolerance, options: AutoOptions = {},
@@ -113,8 +114,8 @@ export async function autoMixedPrecision(
   if (resolved._tag === 'Left') throw new AmpError(resolved.left);
   const threshold = options.threshold ?? (resolved.right.target === DataType.BFLOAT16 ? 8e-2 : 1e-2);
   if (feedSets.length === 0) throw new RangeError('autoMixedPrecision needs at least one sample');
-  nameUnnamedNodes(model);
   const work = cloneModel(model);
+  nameUnnamedNodes(work);
   const inputShapes: Record<string, readonly number[]> = {};
   for (const [k, t] of Object.entries(feedSets[0]!.feeds)) inputShapes[k] = t.dims;
   const costs: Map<string, NodeCost> = nodeCosts(work, inputShapes);
@@ -260,6 +261,7 @@ export async function autoMixedPrecision(
   let amp: AmpReport | undefined;
   if (passed) {
     progress('final', attempts.length, 'converting the model');
+    copyNodeNames(work, model);
     amp = castFp32ToFp16(model, attemptOptions(setup, blocks.keys()));
     summary = `tolerance met after ${attempts.length} attempt(s): ${blocks.size} node(s) kept in float32 by the search, ${(amp.weights.fraction16 * 100).toFixed(1)} % of weights and ${(amp.flops.fraction16 * 100).toFixed(1)} % of FLOPs 16-bit`;
   }
