@@ -141,7 +141,7 @@ export function decodeNodes(
       name: np.name ?? '',
       overload: np.overload ?? '',
       ...(has(np, 'docString') ? { docString: np.docString } : {}),
-      metadataProps: entriesFromProto(np.metadataProps),
+      ...(np.metadataProps != null && np.metadataProps.length > 0 ? { metadataProps: entriesFromProto(np.metadataProps) } : {}),
       outputs: np.output ?? [],
     });
     for (const o of node.outputs) {
@@ -160,16 +160,18 @@ export function decodeNodes(
   for (let i = 0; i < protos.length; i++) {
     const np = protos[i]!;
     const node = built[i]!;
-    const where = describe(node);
-    const valueAbsent: string[] = [];
-    const declared: Record<string, number> = {};
-    for (const ap of np.attribute ?? []) {
+    const attrs = np.attribute;
+    // Built only for nodes with attributes (messages name the node); most nodes of big graphs have none.
+    const where = attrs != null && attrs.length > 0 ? describe(node) : '';
+    let valueAbsent: string[] | undefined;
+    let declared: Record<string, number> | undefined;
+    for (const ap of attrs ?? []) {
       const name = ap.name ?? '';
       if (node.attributes.has(name)) fail(`${where} has attribute '${name}' twice`, node.name);
       const { attr, info } = attrFromProto(ap as AttributeProto, ctx, where, (sg, sgLabel) => graphFromProto(sg as GraphProto, inner, ctx, `${label} > ${sgLabel}`));
       node.setAttr(name, attr);
-      if (info.valueAbsent) valueAbsent.push(name);
-      if (info.declaredType !== undefined) declared[name] = info.declaredType;
+      if (info.valueAbsent) (valueAbsent ??= []).push(name);
+      if (info.declaredType !== undefined) (declared ??= {})[name] = info.declaredType;
     }
     for (const name of np.input ?? []) {
       if (name === '') {
@@ -177,19 +179,27 @@ export function decodeNodes(
         continue;
       }
       const v = lookup(name, scope, parents);
-      if (v === undefined) fail(`${where} reads '${name}', which no graph input, initializer or node output defines`, node.name);
+      if (v === undefined) fail(`${describe(node)} reads '${name}', which no graph input, initializer or node output defines`, node.name);
       node.appendInput(v);
     }
-    const devices = (np.deviceConfigurations ?? []).map((d) => onnx.NodeDeviceConfigurationProto.encode(d).finish());
-    node.extras = withExtras(node.extras, {
-      [EXTRAS.present]: presentDefaults(np, ['name', 'opType', 'domain', 'overload']),
-      [EXTRAS.domainSpelling]: np.domain === 'ai.onnx' ? 'ai.onnx' : undefined,
-      [EXTRAS.attrValueAbsent]: valueAbsent,
-      [EXTRAS.attrDeclaredType]: Object.keys(declared).length > 0 ? declared : undefined,
-      [EXTRAS.deviceConfigurations]: devices,
-    });
+    const present = presentDefaults(np, NODE_SCALARS);
+    const devices = np.deviceConfigurations;
+    const spelled = np.domain === 'ai.onnx';
+    // Extras only for nodes that have something to record (the common node has nothing).
+    if (present.length > 0 || spelled || valueAbsent !== undefined || declared !== undefined || (devices != null && devices.length > 0)) {
+      node.extras = withExtras(node.extras, {
+        [EXTRAS.present]: present,
+        [EXTRAS.domainSpelling]: spelled ? 'ai.onnx' : undefined,
+        [EXTRAS.attrValueAbsent]: valueAbsent,
+        [EXTRAS.attrDeclaredType]: declared,
+        [EXTRAS.deviceConfigurations]: (devices ?? []).map((d) => onnx.NodeDeviceConfigurationProto.encode(d).finish()),
+      });
+    }
   }
 }
+
+/** NodeProto scalar fields whose presence with a default value is recorded. */
+const NODE_SCALARS: readonly string[] = Object.freeze(['name', 'opType', 'domain', 'overload']);
 
 function describe(n: Node): string {
   return n.name !== '' ? `node '${n.name}' (${n.opType})` : `unnamed ${n.opType} node with output '${n.outputs[0]?.name ?? ''}'`;

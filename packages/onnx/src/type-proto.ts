@@ -1,6 +1,6 @@
 import type { DataType, Dim, ValueType } from '@mixprec/ir';
 import { has } from './extras.js';
-import { int64ToBigInt, toProtoInt64, type ITensorShapeProto, type ITypeProto, type TypeProto } from './proto.js';
+import { int64ToNumberOrBigInt, toProtoInt64, type ITensorShapeProto, type ITypeProto, type TypeProto } from './proto.js';
 
 /** Thrown by {@link typeFromProto} for shapes the IR cannot hold; the caller adds context. */
 export class TypeDecodeError extends Error {}
@@ -47,11 +47,9 @@ function shapeFromProto(s: ITensorShapeProto): { shape: Dim[]; dimDenotations?: 
   for (let i = 0; i < dims.length; i++) {
     const d = dims[i]!;
     if (d.dimValue != null && has(d, 'dimValue')) {
-      const b = int64ToBigInt(d.dimValue);
-      if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < BigInt(Number.MIN_SAFE_INTEGER)) {
-        throw new TypeDecodeError(`dimension ${i} (${b}) is out of range`);
-      }
-      shape.push(Number(b));
+      const v = int64ToNumberOrBigInt(d.dimValue);
+      if (typeof v === 'bigint' || !Number.isSafeInteger(v)) throw new TypeDecodeError(`dimension ${i} (${v}) is out of range`);
+      shape.push(v);
     } else if (d.dimParam != null && has(d, 'dimParam')) {
       shape.push(d.dimParam);
     } else {
