@@ -38,8 +38,14 @@ describe('validate: calibration', () => {
     rec.add('w', floatTensor([2], [1, 2]));
     rec.add('w', floatTensor([3], [1, 2, 3]));
     const r = rec.ranges();
-    expect(r.get('v')).to.deep.equal({ min: -3, max: 2, absMax: 3, count: 6, nonFinite: 2, dims: [3] });
+    expect(r.get('v')).to.deep.equal({ min: -3, max: 2, absMax: 3, count: 6, nonFinite: 2, sentinels: 0, dims: [3] });
     expect(r.get('w')!.dims).to.equal(undefined);
+  });
+
+  it('mask sentinels (|x| ≥ 1e30) are counted apart: they saturate harmlessly in 16-bit and keep nothing in float32', () => {
+    const rec = new RangeRecorder();
+    rec.add('scores', floatTensor([4], [1.5, -3.4028234663852886e38, -2, -1e30]));
+    expect(rec.ranges().get('scores')).to.deep.include({ min: -2, max: 1.5, absMax: 2, sentinels: 2 });
   });
 
   it('the acceptance case: an FP16 power spectrum of int16-amplitude audio overflows; calibration keeps Pow/Add/Log in float32', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { cloneModel, type Model, type Tensor } from '@mixprec/ir';
+import { cloneModel, floatTensor, type Model, type Tensor } from '@mixprec/ir';
 import {
-  UNBOUNDED, castFp32ToFp16, localizeDivergence, observedRun, type LocalizationReport, type LocalizeOptions,
+  UNBOUNDED, castFp32ToFp16, localizeDivergence, observedRun, valueError, type LocalizationReport, type LocalizeOptions,
 } from '../src/index.js';
 import { cancellationModel, chainModel, feedX, overflowModel, steepSigmoidModel } from './validate-models.js';
 
@@ -71,6 +71,14 @@ describe('validate: divergence localisation', () => {
     for (const l of r.local!) expect(l.error).to.be.lessThan(2e-3);
     expect(r.values[0]!.name).to.equal('X');
     expect(r.values[0]!.error).to.be.greaterThan(0).and.lessThan(5e-4); // one FP16 rounding
+  });
+
+  it('a saturated mask sentinel is no divergence (float32 lowest → −65504 still masks)', () => {
+    const lowest = -3.4028234663852886e38;
+    const ref = floatTensor([4], [0.5, lowest, 2, lowest]);
+    expect(valueError(ref, floatTensor([4], [0.5, -65504, 2, -65504])).error).to.equal(0);
+    expect(valueError(ref, floatTensor([4], [0.5, -60000, 2.001, -65504])).error).to.equal(1); // a sentinel lost
+    expect(valueError(ref, floatTensor([4], [0.5, -65504, 2.002, -65504])).error).to.be.closeTo(0.001, 1e-6);
   });
 
   it('uses given runs instead of running again', async () => {

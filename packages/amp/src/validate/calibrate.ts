@@ -13,6 +13,12 @@ export interface ObservedRange extends CalibrationRange {
   readonly count: number;
   /** Non-finite elements seen (not part of min/max/absMax). */
   readonly nonFinite: number;
+  /**
+   * Mask sentinels seen (|x| ≥ 1e30, e.g. float32 lowest added as an attention mask): not part
+   * of min/max/absMax, as in the weight-range rule — in 16-bit they saturate to ±max and still
+   * mask (softmax gives 0), so they are no reason to keep a node in float32.
+   */
+  readonly sentinels: number;
 }
 
 /** What {@link collectRanges} returns: calibration ranges for the `calibration` rule, and how they were found. */
@@ -39,12 +45,16 @@ export interface ObservedRun {
   readonly intermediates?: ReadonlyMap<string, Tensor>;
 }
 
+/** |x| from which a value is a mask sentinel (the weight-range rule's threshold). */
+const SENTINEL = 1e30;
+
 interface Acc {
   min: number;
   max: number;
   absMax: number;
   count: number;
   nonFinite: number;
+  sentinels: number;
   /** The shape seen every time so far; null once two shapes differed. */
   dims: readonly number[] | null;
 }
@@ -59,16 +69,20 @@ export class RangeRecorder {
     const d = tensorToFloat32(t);
     let a = this.#acc.get(name);
     if (a === undefined) {
-      a = { min: Infinity, max: -Infinity, absMax: 0, count: 0, nonFinite: 0, dims: t.dims };
+      a = { min: Infinity, max: -Infinity, absMax: 0, count: 0, nonFinite: 0, sentinels: 0, dims: t.dims };
       this.#acc.set(name, a);
     } else if (a.dims !== null && (a.dims.length !== t.dims.length || a.dims.some((x, i) => x !== t.dims[i]))) {
       a.dims = null;
     }
-    let { min, max, nonFinite } = a;
+    let { min, max, nonFinite, sentinels } = a;
     for (let i = 0; i < d.length; i++) {
       const x = d[i]!;
       if (x - x !== 0) {
         nonFinite++;
+        continue;
+      }
+      if (x >= SENTINEL || x <= -SENTINEL) {
+        sentinels++;
         continue;
       }
       if (x < min) min = x;
@@ -77,6 +91,7 @@ export class RangeRecorder {
     a.min = min;
     a.max = max;
     a.nonFinite = nonFinite;
+    a.sentinels = sentinels;
     a.count += d.length;
     if (min <= max) a.absMax = Math.max(Math.abs(min), Math.abs(max));
   }
@@ -94,7 +109,7 @@ export class RangeRecorder {
     for (const [k, a] of this.#acc) {
       const seen = a.min <= a.max;
       out.set(k, {
-        min: seen ? a.min : 0, max: seen ? a.max : 0, absMax: a.absMax, count: a.count, nonFinite: a.nonFinite,
+        min: seen ? a.min : 0, max: seen ? a.max : 0, absMax: a.absMax, count: a.count, nonFinite: a.nonFinite, sentinels: a.sentinels,
         ...(a.dims === null ? {} : { dims: [...a.dims] }),
       });
     }

@@ -27,19 +27,33 @@ export function comparable(ref: Tensor, got: Tensor): boolean {
     && ref.dims.length === got.dims.length && ref.dims.every((d, i) => d === got.dims[i]);
 }
 
-/** The per-value divergence metric (see {@link ValueError}). */
+/** |x| from which a reference value is a mask sentinel (the weight-range rule's threshold). */
+const SENTINEL = 1e30;
+/** A 16-bit value this large stands for a saturated sentinel (FP16 max is 65504). */
+const SATURATED = 6.5e4;
+
+/**
+ * The per-value divergence metric (see {@link ValueError}). Mask sentinels in the reference
+ * (|x| ≥ 1e30) are not part of the value's scale; a candidate that saturated them (same sign,
+ * |y| ≥ 6.5e4) agrees there, one that did not counts as a full-range divergence.
+ */
 export function valueError(ref: Tensor, got: Tensor): ValueError {
   const r = view(ref);
   const g = view(got);
   let refAbsMax = 0;
   let maxAbs = 0;
   let nonFinite = 0;
+  let lostSentinel = false;
   for (let i = 0; i < r.length; i++) {
     const x = r[i]!;
     if (x - x !== 0) continue;
+    const y = g[i]!;
+    if (x >= SENTINEL || x <= -SENTINEL) {
+      if (!(x > 0 ? y >= SATURATED : y <= -SATURATED)) lostSentinel = true;
+      continue;
+    }
     const a = x < 0 ? -x : x;
     if (a > refAbsMax) refAbsMax = a;
-    const y = g[i]!;
     if (y - y !== 0) {
       nonFinite++;
       continue;
@@ -47,6 +61,7 @@ export function valueError(ref: Tensor, got: Tensor): ValueError {
     const d = y > x ? y - x : x - y;
     if (d > maxAbs) maxAbs = d;
   }
-  const error = nonFinite > 0 ? UNBOUNDED : maxAbs === 0 ? 0 : maxAbs / Math.max(refAbsMax, 1e-30);
+  const relative = maxAbs === 0 ? 0 : maxAbs / Math.max(refAbsMax, 1e-30);
+  const error = nonFinite > 0 ? UNBOUNDED : lostSentinel ? Math.max(1, relative) : relative;
   return { error, maxAbs, refAbsMax, nonFinite };
 }

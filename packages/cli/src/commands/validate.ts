@@ -66,8 +66,10 @@ export function validationLines(v: ValidationReport): string[] {
 /** The localisation as lines. */
 export function localizationLines(l: LocalizationReport): string[] {
   const lines = [`localisation on ${l.sample ?? 'the sample'} (executor; a value diverges beyond ${l.threshold} of its range):`];
-  if (l.rootCauses.length === 0) {
-    lines.push('  no root cause: no node diverges while its inputs agree (rounding spread over the graph, or a tighter --threshold is needed)');
+  if (l.firstDivergent === undefined) {
+    lines.push('  no value diverges beyond the threshold (a tighter --threshold looks closer)');
+  } else if (l.rootCauses.length === 0) {
+    lines.push('  no root cause: no node diverges while its inputs agree (rounding error spread over the graph; see the amplifiers)');
   }
   for (const c of l.rootCauses) lines.push(`  root cause  ${c.node} (${c.opType}): ${c.reason}`);
   for (const a of l.amplifiers.slice(0, 10)) lines.push(`  amplifier   ${a.node} (${a.opType}): ${a.reason}`);
