@@ -10,6 +10,9 @@ import { audioTensor, overflowModel, realModelPath, spectrumModel } from '@mixpr
 import { floatTensor } from '@mixprec/ir';
 import { mixprec, saveTo, tempDir, testData } from './harness.js';
 
+/** Real input sizes of PaddleOCR cls (its input dims are symbolic). */
+const DIMS = ['--dim', 'p2o.DynamicDimension.0=1', '--dim', 'p2o.DynamicDimension.1=48', '--dim', 'p2o.DynamicDimension.2=192'];
+
 describe('mixprec validate, calibration and auto (the binary)', function () {
   this.timeout(300000);
   const dir = tempDir();
@@ -18,7 +21,7 @@ describe('mixprec validate, calibration and auto (the binary)', function () {
   it('validate: exit 0 within the tolerance, 1 beyond it, 2 for bad input; --json is one document', () => {
     const cls16 = path.join(dir, 'cls16.onnx');
     expect(mixprec('convert', cls, '-o', cls16, '-q').code).to.equal(0);
-    const ok = mixprec('validate', cls, cls16, '--samples', '3', '--tolerance', 'atol=0.2', '--json');
+    const ok = mixprec('validate', cls, cls16, '--samples', '3', '--tolerance', 'atol=0.2', '--json', ...DIMS);
     expect(ok.code, ok.stderr).to.equal(0);
     expect(ok.stderr).to.equal('');
     const j = JSON.parse(ok.stdout);
@@ -28,7 +31,7 @@ describe('mixprec validate, calibration and auto (the binary)', function () {
     for (const k of ['maxAbs', 'meanAbs', 'maxRel', 'meanRel', 'cosine', 'refAbsMax', 'violations']) expect(out[k], k).to.be.a('number');
     expect(out.top1).to.equal(1);
     expect(out.nonFinite).to.deep.equal({ ref: 0, got: 0, introduced: 0 });
-    const bad = mixprec('validate', cls, cls16, '--samples', '3', '--tolerance', '1e-6');
+    const bad = mixprec('validate', cls, cls16, '--samples', '3', '--tolerance', '1e-6', ...DIMS);
     expect(bad.code).to.equal(1);
     expect(bad.stdout).to.match(/FAILED: 3 of 3 sample\(s\) miss the tolerance/);
     expect(bad.stderr).to.match(/^mixprec: validation failed/);
@@ -40,7 +43,7 @@ describe('mixprec validate, calibration and auto (the binary)', function () {
   it('validate --runtime ort: onnxruntime-node runs both models', () => {
     const cls16 = path.join(dir, 'cls16-ort.onnx');
     expect(mixprec('convert', cls, '-o', cls16, '-q', '--keep-io-types').code).to.equal(0);
-    const r = mixprec('validate', cls, cls16, '--runtime', 'ort', '--samples', '4', '--tolerance', 'atol=1e-2,rtol=1e-2', '--json');
+    const r = mixprec('validate', cls, cls16, '--runtime', 'ort', '--samples', '4', '--tolerance', 'atol=1e-2,rtol=1e-2', '--json', ...DIMS);
     expect(r.code, r.stderr).to.equal(0);
     const j = JSON.parse(r.stdout);
     expect(j.runtime).to.equal('onnxruntime-node');

@@ -5,6 +5,9 @@ import { run, type CliIO } from '../src/index.js';
 import { CLS, cli, tempDir } from './helpers.js';
 import { overflowModel, save, testData, uniformTensor } from './validate-models.js';
 
+/** Real input sizes of PaddleOCR cls (its input dims are symbolic). */
+const DIMS = ['--dim', 'p2o.DynamicDimension.0=1', '--dim', 'p2o.DynamicDimension.1=48', '--dim', 'p2o.DynamicDimension.2=192'];
+
 describe('mixprec validate', function () {
   this.timeout(120000);
   let dir: string;
@@ -21,7 +24,7 @@ describe('mixprec validate', function () {
   });
 
   it('passes within the tolerance: a table per output, exit 0', async () => {
-    const r = await cli('validate', CLS, cls16, '--tolerance', '0.2', '--samples', '2');
+    const r = await cli('validate', CLS, cls16, '--tolerance', '0.2', '--samples', '2', ...DIMS);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/on executor: 2 sample\(s\), tolerance atol=0\.2/);
     expect(r.stdout).to.match(/softmax_0\.tmp_0 +[\d.e-]+ +[\d.e-]+ +[\d.e-]+ +[01]\.\d{6} +100\.0% +0 +ok/);
@@ -30,7 +33,7 @@ describe('mixprec validate', function () {
   });
 
   it('exits 1 when the tolerance fails, one line per failing sample on stdout and one on stderr (a CI gate)', async () => {
-    const r = await cli('validate', CLS, cls16, '--tolerance', 'atol=1e-7,rtol=0', '--samples', '2');
+    const r = await cli('validate', CLS, cls16, '--tolerance', 'atol=1e-7,rtol=0', '--samples', '2', ...DIMS);
     expect(r.code).to.equal(1);
     expect(r.stdout).to.match(/FAILED: 2 of 2 sample\(s\) miss the tolerance/);
     expect(r.stdout).to.match(/random #0 \(seed 0\): softmax_0\.tmp_0: \d of 2 elements beyond atol 1e-7/);
@@ -65,7 +68,7 @@ describe('mixprec validate', function () {
   });
 
   it('--runtime ort runs both models in onnxruntime-node', async () => {
-    const r = await cli('validate', CLS, cls16, '--runtime', 'ort', '--tolerance', 'atol=1e-2,rtol=1e-2', '--samples', '2', '--json');
+    const r = await cli('validate', CLS, cls16, '--runtime', 'ort', '--tolerance', 'atol=1e-2,rtol=1e-2', '--samples', '2', '--json', ...DIMS);
     expect(r.code, r.stderr).to.equal(0);
     const j = JSON.parse(r.stdout);
     expect(j.runtime).to.equal('onnxruntime-node');
@@ -90,8 +93,10 @@ describe('mixprec validate', function () {
     }
     const missing = await cli('validate', CLS, path.join(dir, 'missing.onnx'));
     expect(missing.code).to.equal(2);
-    const other = await cli('validate', CLS, ovf16, '--samples', '1');
+    const other = await cli('validate', CLS, ovf16, '--samples', '1', ...DIMS);
     expect(other.code).to.equal(2);
+    const note = await cli('validate', CLS, cls16, '--samples', '1', '--tolerance', '1');
+    expect(note.stderr).to.equal('note: random samples set the symbolic input dims p2o.DynamicDimension.0, p2o.DynamicDimension.1, p2o.DynamicDimension.2 to 1; give real sizes with --dim NAME=SIZE\n');
   });
 
   it('shows a progress bar on a terminal only, and never with --json or --quiet', async () => {
@@ -99,7 +104,7 @@ describe('mixprec validate', function () {
       let out = '';
       let err = '';
       const io: CliIO = { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, isTTY };
-      const code = await run(['node', 'mixprec', 'validate', CLS, cls16, '--samples', '2', '--tolerance', '0.2', ...extra], io);
+      const code = await run(['node', 'mixprec', 'validate', CLS, cls16, '--samples', '2', '--tolerance', '0.2', ...DIMS, ...extra], io);
       return { out, err, code };
     };
     const tty = await capture(true);

@@ -4,7 +4,7 @@ import {
   AmpError, autoMixedPrecision, formatTolerance, renderHtmlReport, type AutoOptions, type AutoReport,
 } from '@mixprec/amp';
 import type { BackendName } from '@mixprec/executor-tfjs';
-import { samplesFor } from '../data/samples.js';
+import { defaultedDims, samplesFor } from '../data/samples.js';
 import { CliError, ExitCode } from '../errors.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
@@ -147,6 +147,8 @@ export function registerAuto(program: Command, io: CliIO): void {
       const model = loadOrFail(input);
       const bytesBefore = fs.statSync(input).size;
       const sets = await samplesFor(model, flags, 1);
+      const defaulted = defaultedDims(model, flags);
+      if (defaulted.length > 0 && flags.json !== true && flags.quiet !== true) io.stderr(`note: random samples set the symbolic input dims ${defaulted.join(', ')} to 1; give real sizes with --dim NAME=SIZE\n`);
       const maxRuns = opts.maxRuns ?? 30;
       const bar = progressBar(io, flags, 'auto', maxRuns);
       let report: AutoReport;

@@ -5,7 +5,7 @@ import {
 } from '@mixprec/amp';
 import type { BackendName } from '@mixprec/executor-tfjs';
 import type { Model } from '@mixprec/ir';
-import { samplesFor } from '../data/samples.js';
+import { defaultedDims, samplesFor } from '../data/samples.js';
 import { CliError, ExitCode } from '../errors.js';
 import type { CliIO } from '../io.js';
 import { loadOrFail } from '../model-io.js';
@@ -118,6 +118,8 @@ export function registerValidate(program: Command, io: CliIO): void {
       const cand = loadOrFail(candFile);
       const sets: FeedSet[] = await samplesFor(ref, flags, 4);
       const { runner, close } = runtimeFor(flags, ref, cand, refFile, candFile);
+      const defaulted = defaultedDims(ref, flags);
+      if (defaulted.length > 0 && flags.json !== true && flags.quiet !== true) io.stderr(`note: random samples set the symbolic input dims ${defaulted.join(', ')} to 1; give real sizes with --dim NAME=SIZE\n`);
       const total = sets.length * 2 + (flags.localize === true ? 2 : 0);
       const bar = progressBar(io, flags, 'validate', total);
       let report: ValidationReport;

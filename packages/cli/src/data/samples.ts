@@ -13,6 +13,21 @@ export interface SampleFlags {
   readonly dim?: readonly string[];
 }
 
+/**
+ * The symbolic dims of the model's inputs that random samples would set to 1 for lack of a
+ * `--dim NAME=SIZE` (a CNN fed 1×1 images computes on degenerate, empty shapes).
+ */
+export function defaultedDims(model: Model, flags: SampleFlags): string[] {
+  if ((flags.data ?? []).length > 0) return [];
+  const given = parseDimValues(flags.dim);
+  const out = new Set<string>();
+  for (const v of model.graph.inputs) {
+    if (v.isInitializer() || v.type?.kind !== 'tensor') continue;
+    for (const d of v.type.shape ?? []) if (typeof d === 'string' && d !== '' && given[d] === undefined) out.add(d);
+  }
+  return [...out];
+}
+
 function intFlag(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
