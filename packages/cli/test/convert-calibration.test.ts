@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
+import { run, type CliIO } from '../src/index.js';
 import { CLS, cli, tempDir } from './helpers.js';
 import { audio, npy, save, spectrumModel } from './validate-models.js';
 
@@ -26,6 +27,20 @@ describe('mixprec convert --calibration-data', function () {
     const rep = JSON.parse(j.stdout);
     const kept = rep.float.nodes.filter((n: { rule: string }) => n.rule === 'calibration').map((n: { name: string }) => n.name);
     expect(kept).to.deep.equal(['frames', 'power', 'floor', 'log']); // a tighter margin also keeps the Conv
+  });
+
+  it('draws a progress bar on a terminal while calibrating, and one over several models', async () => {
+    const capture = async (...args: string[]): Promise<string> => {
+      let err = '';
+      const io: CliIO = { stdout: () => undefined, stderr: (t) => { err += t; }, isTTY: true };
+      expect(await run(['node', 'mixprec', 'convert', ...args], io)).to.equal(0);
+      return err;
+    };
+    expect(await capture(model, '-o', path.join(dir, 'p1.onnx'), '--calibration-data', ...calib)).to.include('calibrating [');
+    const second = save(dir, 'spectrum2.onnx', spectrumModel(2048));
+    const out = path.join(dir, 'batch') + path.sep;
+    expect(await capture(model, second, '-o', out)).to.include('convert [');
+    expect(await capture(model, second, '-o', out, '--json')).to.equal('');
   });
 
   it('rejects calibration flags that cannot apply', async () => {

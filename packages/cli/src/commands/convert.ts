@@ -12,6 +12,7 @@ import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../mode
 import { listFlag } from '../pipeline-run.js';
 import { resolvePolicy } from '../policies.js';
 import { parseDimValues } from './run-inputs.js';
+import { progressBar, type ProgressBar } from '../progress.js';
 import { calibrate, calibrationLines, marginFlag } from './calibration.js';
 import { writeReport } from './report-file.js';
 
@@ -91,7 +92,13 @@ export function registerConvert(program: Command, io: CliIO): void {
     .option('--in-place', 'allow the output to replace the input model')
     .option('-q, --quiet', 'print nothing on success')
     .action(async (inputs: string[], flags: ConvertFlags) => {
-      const outcomes = await convertAll(inputs, flags, io);
+      const progress: { bar?: ProgressBar } = {};
+      let outcomes: ConvertOutcome[];
+      try {
+        outcomes = await convertAll(inputs, flags, io, progress);
+      } finally {
+        progress.bar?.stop();
+      }
       if (flags.json === true) {
         const payload = outcomes.map((o) => ({ input: o.input, output: o.output, bytesBefore: o.bytesBefore, bytesAfter: o.bytesAfter, float: o.float, integers: o.integers }));
         io.stdout(`${JSON.stringify(payload.length === 1 ? payload[0] : payload, null, 2)}\n`);
@@ -107,7 +114,7 @@ export function registerConvert(program: Command, io: CliIO): void {
     });
 }
 
-async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: CliIO): Promise<ConvertOutcome[]> {
+async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: CliIO, progress: { bar?: ProgressBar }): Promise<ConvertOutcome[]> {
   const runFloat = flags.float !== false;
   if (!runFloat && flags.int16 !== true && flags.narrowInt64 !== true) {
     throw new CliError('convert: --no-float leaves nothing to do; add --int16 and/or --narrow-int64');
@@ -135,7 +142,10 @@ async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: Cl
   const jobs = planJobs(inputs, flags.output, 'convert');
   for (const job of jobs) checkNotOverwritingInput(job, flags.inPlace === true);
   const outcomes: ConvertOutcome[] = [];
+  // Several models take a while: one bar over them (on a terminal; calibration draws its own).
+  if (jobs.length > 1 && flags.calibrationData === undefined) progress.bar = progressBar(io, flags, 'convert', jobs.length);
   for (const job of jobs) {
+    progress.bar?.update(outcomes.length, undefined, job.input);
     const model = loadOrFail(job.input);
     requireGraph(model, job.input);
     const bytesBefore = fs.statSync(job.input).size;
