@@ -68,7 +68,7 @@ describe('hardening: idempotence', function () {
 
   it('a real model converted with Conv blocked, then converted fully: no duplicates, and stable afterwards', async function () {
     if (!hasConvert()) this.skip(); // needs convert --block-ops
-    for (const name of ['ppocr-cls', 'silero-v5']) {
+    await Promise.all(['ppocr-cls', 'silero-v5'].map(async (name) => {
       const input = realModelPath(name);
       const partial = path.join(dir, `${name}-partial.onnx`);
       const full = path.join(dir, `${name}-full.onnx`);
@@ -80,7 +80,7 @@ describe('hardening: idempotence', function () {
       expect(duplicates(mustLoad(partial)), `${name} partial`).to.deep.equal([]);
       expect(duplicates(mustLoad(full)), `${name} full`).to.deep.equal([]);
       expect(fs.readFileSync(again).equals(fs.readFileSync(full)), `${name}: converting the full result again changes it`).to.equal(true);
-    }
+    }));
   });
 
   it('hand-made partly 16-bit models (FLOAT16 weights behind Casts, Cast pairs, 16-bit IO) convert without duplicates, then stay fixed', async () => {
