@@ -6,7 +6,7 @@ import { DTypeResolver } from './dtypes.js';
 import type { ResolvedAmpOptions } from './options.js';
 import type { KeptForRange, NodePlan } from './plan.js';
 import type { Policy } from './policy.js';
-import { CAST_STRING_TO_BELOW } from './runtime-gaps.js';
+import { ioKeptFloat32 } from './runtime-gaps.js';
 
 /**
  * The mutable working state of one analysis run (created per call: passes keep no state).
@@ -116,10 +116,11 @@ export class Analysis {
   }
 
   /**
-   * onnxruntime cannot run float16 at ai.onnx opsets below 6 (its fallback Casts, and Cast-1
-   * itself, fail there): under `runtime: ort-cpu` such a model keeps float32, IO included.
+   * The main graph's float IO stays float32 (see `ioKeptFloat32`): no Cast admits the target at
+   * this opset (bfloat16 before 13), or onnxruntime cannot run float16 at ai.onnx opsets below 6
+   * (its fallback Casts, and Cast-1 itself, fail there) under `runtime: ort-cpu`.
    */
   get legacyRuntime(): boolean {
-    return this.opts.runtime === 'ort-cpu' && this.target === DataType.FLOAT16 && (this.opset('') ?? 1) < CAST_STRING_TO_BELOW;
+    return ioKeptFloat32(this.opset('') ?? 1, this.target, this.opts.runtime) !== undefined;
   }
 }

@@ -7,6 +7,7 @@ import { Analysis } from './analysis-state.js';
 import { constantBehind, constantNodeTensor, isPlannableConstant } from './constants.js';
 import { AmpError, resolveAmpOptions, type AmpOptions, type ResolvedAmpOptions } from './options.js';
 import type { NodePlan, Plan } from './plan.js';
+import { ioKeptFloat32 } from './runtime-gaps.js';
 
 /** Most container fixpoint rounds (each forces at least one more value to float32). */
 const MAX_ROUNDS = 10000;
@@ -90,10 +91,11 @@ function preForce(a: Analysis): void {
   for (const v of [...a.main.inputs, ...a.main.outputs]) if (a.keepIo(v.name)) force(v);
 }
 
-/** A note for IO that keeps float32 because of the legacy-opset runtime rule. */
+/** A note for IO that keeps float32 because no Cast admits the target or the legacy-opset runtime rule. */
 function legacyNote(a: Analysis, v: Value, what: string): void {
-  if (!a.legacyRuntime || a.opts.keepAllIo || a.opts.keepIoNames.has(v.name)) return;
-  a.notes.push({ severity: 'info', code: 'amp-io-kept', value: v.name, message: `${what} '${v.name}' stays float32: ai.onnx opset ${a.opset('') ?? 1} < 6, which onnxruntime cannot run in float16 (runtime=ort-cpu)` });
+  const why = ioKeptFloat32(a.opset('') ?? 1, a.target, a.opts.runtime);
+  if (why === undefined || a.opts.keepAllIo || a.opts.keepIoNames.has(v.name)) return;
+  a.notes.push({ severity: 'info', code: 'amp-io-kept', value: v.name, message: `${what} '${v.name}' stays float32: ${why}` });
 }
 
 function planMainInputs(a: Analysis): void {

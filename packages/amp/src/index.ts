@@ -38,7 +38,8 @@ export { formatReport } from './format-report.js';
 export { weightCensus, type WeightCensus } from './census.js';
 export { nodeFlops } from './flops.js';
 export { checkIoContract } from './io-contract.js';
-export { CAST_STRING_TO_BELOW, runtimeGap, type RuntimeName } from './runtime-gaps.js';
+export { CAST_STRING_TO_BELOW, ioKeptFloat32, ortCpuKernelTable, runtimeGap, type RuntimeName } from './runtime-gaps.js';
+export { ortKernelStatus, type OrtKernelLookup, type OrtKernelStatus, type OrtKernelTable } from './runtime-gaps-table.js';
 export {
   castFp32ToFp16, castInt32ToInt16, castTo16BitPrecision, type ConvertOptions, type SixteenBitOptions,
   type SixteenBitReport,
