@@ -82,6 +82,15 @@ export interface AutoReport {
   readonly ms: number;
 }
 
+/** Bytes of reference intermediates kept for localisation (beyond the first sample's). */
+const REFERENCE_BUDGET = 512 * 1024 * 1024;
+
+function intermediateBytes(r: ObservedRun): number {
+  let n = 0;
+  for (const t of r.intermediates?.values() ?? []) n += (t.data as { byteLength?: number }).byteLength ?? 0;
+  return n;
+}
+
 interface Block {
   readonly reason: BlockReason;
   readonly detail: string;
@@ -128,12 +137,21 @@ export async function autoMixedPrecision(
   // Reference runs: outputs, intermediates for localisation, and calibration ranges.
   const rec = useCal === false ? undefined : new RangeRecorder();
   const references: ObservedRun[] = [];
+  let kept = 0;
   for (const set of feedSets) {
     progress('reference', 0, `reference run on ${set.label}`);
     const r = await observedRun(work, set.feeds, rec, { ...(backend === undefined ? {} : { backend }), keepIntermediates: true });
     runs++;
     if (r._tag === 'Left') throw new Error(`reference model on ${set.label}: ${r.left}`);
-    references.push(r.right);
+    // Intermediates serve the localisation; beyond a memory budget a sample's are dropped (and
+    // recomputed, one run, if that sample is ever the one to localise).
+    const bytes = intermediateBytes(r.right);
+    if (kept === 0 || kept + bytes <= REFERENCE_BUDGET) {
+      kept += bytes;
+      references.push(r.right);
+    } else {
+      references.push({ outputs: r.right.outputs });
+    }
   }
   const calibration: Calibration | undefined = rec === undefined ? undefined : { ranges: rec.ranges(), ...(margin === undefined ? {} : { margin }) };
   const setup: EvaluatorSetup = { work, feedSets, references, tolerance, base, calibration, inputShapes, ...(backend === undefined ? {} : { backend }) };
