@@ -86,7 +86,7 @@ export function createAmpPass(policies?: PolicyRegistry): PassFactory<AmpPassOpt
       forceNodes: 'Node names (exact or /regex/) that go 16-bit whatever the policy and range rules say',
       accumulation: 'annotate (mixprec.accumulation metadata) or materialize (compute in the accumulation dtype between Casts)',
       weightsOnly: 'Store weights 16-bit, decode them in the graph, compute in float32',
-      runtime: 'ort-cpu: also keep float32 what onnxruntime CPU cannot run in float16; onnx: schemas only',
+      runtime: 'ort-cpu: also keep float32 what onnxruntime CPU cannot run in the target type (measured tables); onnx: schemas only',
     },
     run(model, ctx, opts) {
       const r = resolveAmpOptions(fromPassOptions(opts, policies));

@@ -48,7 +48,7 @@ export interface AmpOptions {
   /** Store weights in 16-bit and decode them to float32 in the graph; compute stays float32. */
   readonly weightsOnly?: boolean;
   readonly calibration?: Calibration;
-  /** `ort-cpu` (default): also keep float32 what onnxruntime CPU cannot run in float16; `onnx`: schemas only. */
+  /** `ort-cpu` (default): also keep float32 what onnxruntime CPU cannot run in the target type (measured, see `ortCpuKernelTable`); `onnx`: schemas only. */
   readonly runtime?: RuntimeName;
 }
 
