@@ -45,7 +45,11 @@ function goals(r: BenchReport): string[] {
     const big = measured(n200).find((x) => x.id === c.id);
     if (big === undefined) continue;
     const ratio = big.summary.wallMs / c.summary.wallMs;
-    out.push(`- 200,000 vs 20,000 nodes, ${c.label}: ${sec(big.summary.wallMs)} / ${sec(c.summary.wallMs)} = ${ratio.toFixed(1)}× (goal ≤ 12×: ${mark(ratio <= 12)})`);
+    const cpu = (x: MeasuredCommand): number | undefined => (x.summary.userS === undefined ? undefined : x.summary.userS + (x.summary.sysS ?? 0));
+    const cb = cpu(big);
+    const cs = cpu(c);
+    const cpuRatio = cb === undefined || cs === undefined ? '' : `; CPU time ${cb.toFixed(2)} s / ${cs.toFixed(2)} s = ${(cb / cs).toFixed(1)}×`;
+    out.push(`- 200,000 vs 20,000 nodes, ${c.label}: ${sec(big.summary.wallMs)} / ${sec(c.summary.wallMs)} = ${ratio.toFixed(1)}× (goal ≤ 12×: ${mark(ratio <= 12)}${cpuRatio})`);
   }
   const x = r.executor;
   if (x !== undefined && !('error' in x)) {
