@@ -79,7 +79,7 @@ function checkStructure(t: Tree): void {
   const seenValues = new Set<Value>();
   // Indexes built once per verify so that a value with many uses, or a subgraph inside a big
   // graph, costs linear time (the fuzzer found quadratic cases taking over 10 s).
-  const usesOf = new UseIndex();
+  const usesOf = new UseIndex(allValues(t));
   const definedNames = new DefinedNames();
   for (const info of t.graphs) {
     if (!info.checked) continue;
@@ -113,6 +113,11 @@ function checkStructure(t: Tree): void {
       checkUseList(t, info, v);
     }
   }
+}
+
+/** Every value the checked graphs of the tree define or read (a value may come twice). */
+function* allValues(t: Tree): Generator<Value> {
+  for (const info of t.graphs) if (info.checked) yield* valuesOf(info.graph);
 }
 
 /** Inputs, initializers, node outputs and node inputs of one graph. */
@@ -212,23 +217,28 @@ class DefinedNames {
  * per use; other lists are indexed once per value.
  */
 class UseIndex {
-  readonly #clean = new Map<Value, boolean>();
+  /** Values with a use-list entry that is not its node's own entry for that slot (rare). */
+  readonly #dirty = new Set<Value>();
   readonly #byValue = new Map<Value, Map<Node, Map<number, number>>>();
 
-  /** How many entries of `v`'s use list name input `k` of `n`. */
-  count(v: Value, n: Node, k: number): number {
-    let clean = this.#clean.get(v);
-    if (clean === undefined) {
-      clean = true;
+  /** Looks at every use-list entry once: `values` must hold every value any slot reads. */
+  constructor(values: Iterable<Value>) {
+    const seen = new Set<Value>();
+    for (const v of values) {
+      if (seen.has(v)) continue;
+      seen.add(v);
       for (const u of v._uses) {
         if (u.node._useAt(u.index) !== u) {
-          clean = false;
+          this.#dirty.add(v);
           break;
         }
       }
-      this.#clean.set(v, clean);
     }
-    if (clean) {
+  }
+
+  /** How many entries of `v`'s use list name input `k` of `n`. */
+  count(v: Value, n: Node, k: number): number {
+    if (this.#dirty.size === 0 || !this.#dirty.has(v)) {
       // Entries are then distinct slots, so (n, k) is listed at most once: by n's own entry.
       const own = n._useAt(k);
       return own !== undefined && own.node === n && own.index === k && v._uses.has(own) ? 1 : 0;
