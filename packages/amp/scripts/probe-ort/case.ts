@@ -43,7 +43,6 @@ export interface Case {
 export type CaseFn = (c: Ctx) => Case | readonly Case[] | undefined;
 
 export const I64 = DataType.INT64;
-export const I32 = DataType.INT32;
 export const BOOL = DataType.BOOL;
 export const U8 = DataType.UINT8;
 export const FLOAT = DataType.FLOAT;
@@ -71,11 +70,6 @@ export function s64(v: number): In {
 /** A typed input with values. */
 export function t(dt: DataType, dims: readonly number[], values?: readonly number[]): In {
   return values === undefined ? { dt, dims } : { dt, dims, values };
-}
-
-/** A single-case list helper for readability. */
-export function one(c: Case): readonly Case[] {
-  return [c];
 }
 
 /**
