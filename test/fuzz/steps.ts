@@ -4,6 +4,7 @@
  * @mixprec/amp with its default options plus keepIoTypes) once that package exports it.
  * `auto` (the default) picks `convert` when available, else `cleanup`.
  */
+import * as amp from '@mixprec/amp';
 import { err, ok, type DataType, type Model, type Result } from '@mixprec/ir';
 import { createPassContext, createPassRegistry, parsePipeline, runPipeline } from '@mixprec/passes';
 import { transformAliases, transformPasses } from '@mixprec/transforms';
@@ -50,15 +51,14 @@ export function cleanupStep(): ConversionStep {
 /** The conversion function of @mixprec/amp as this harness calls it (the report is not used). */
 type CastTo16 = (model: Model, options?: { keepIoTypes?: boolean }) => unknown;
 
-/** Finds `castTo16BitPrecision` in @mixprec/amp (undefined while that package does not export it). */
+/**
+ * Finds `castTo16BitPrecision` in @mixprec/amp (undefined while that package does not export
+ * it). A static namespace import, not `import()`: under mocha + tsx a dynamic import loads a
+ * second copy of the packages, and tensors of one copy fail `instanceof` checks of the other.
+ */
 export async function findConversion(): Promise<CastTo16 | undefined> {
-  try {
-    const amp = (await import('@mixprec/amp')) as Record<string, unknown>;
-    const f = amp['castTo16BitPrecision'];
-    return typeof f === 'function' ? (f as CastTo16) : undefined;
-  } catch {
-    return undefined;
-  }
+  const f = (amp as Record<string, unknown>)['castTo16BitPrecision'];
+  return typeof f === 'function' ? (f as CastTo16) : undefined;
 }
 
 /**
