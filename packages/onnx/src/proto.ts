@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type * as Generated from '../generated/onnx.cjs';
 import type { onnx as O } from '../generated/onnx.cjs';
+import { checkWireTypes } from './wire-check.js';
 
 // Loaded with require, not import: an ESM import of a CommonJS file makes Node scan the whole
 // file (370 KB) for export names first, which costs 60-100 ms at every start of the CLI.
@@ -72,12 +73,19 @@ export function toProtoInt64(v: number | bigint, unsigned = false): PbInt64 {
   return { low: Number(b & 0xffffffffn) | 0, high: Number(b >> 32n) | 0, unsigned } as unknown as PbInt64;
 }
 
-/** Decodes a ModelProto; throws on malformed input (callers turn that into a typed error). */
+/**
+ * Decodes a ModelProto; throws on malformed input (callers turn that into a typed error),
+ * including fields whose wire type their declared type cannot have (see wire-check.ts).
+ */
 export function decodeModelProto(bytes: Uint8Array): ModelProto {
+  const problem = checkWireTypes(bytes, 'ModelProto');
+  if (problem !== undefined) throw new Error(problem);
   return onnx.ModelProto.decode(bytes);
 }
 
-/** Decodes a TensorProto (e.g. a `test_data_set_N/input_N.pb` file). */
+/** Decodes a TensorProto (e.g. a `test_data_set_N/input_N.pb` file), checked like a model. */
 export function decodeTensorProto(bytes: Uint8Array): TensorProto {
+  const problem = checkWireTypes(bytes, 'TensorProto');
+  if (problem !== undefined) throw new Error(problem);
   return onnx.TensorProto.decode(bytes);
 }
