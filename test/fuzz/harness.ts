@@ -79,9 +79,11 @@ export function runCase(bytes: Uint8Array, sandbox: Sandbox, step: ConversionSte
       return bad === undefined ? done('typed-error', `${loaded.left._tag}: ${line.slice(file.length + 2)}`) : done('crash', `${bad}: ${JSON.stringify(line.slice(0, 200))}`);
     }
     const model = loaded.right;
-    // Like `mixprec convert`: a file without a graph (empty, or cut before it) has nothing to convert.
+    // Like `mixprec convert`: a file without a graph (empty, or cut before it) or without graph
+    // outputs has nothing to convert.
     const absent = model.extras?.[EXTRAS.absent];
     if (Array.isArray(absent) && absent.includes('graph')) return done('typed-error', 'the model has no graph');
+    if (model.graph.outputs.length === 0) return done('typed-error', "the model's graph has no outputs");
     stage = 'verify-input';
     // Like the CLI: an input that does not verify still goes through the conversion (which may
     // repair it), but any failure on it is the input's fault, a typed error.

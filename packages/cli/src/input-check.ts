@@ -3,13 +3,17 @@ import { EXTRAS } from '@mixprec/onnx';
 import { CliError, ExitCode } from './errors.js';
 
 /**
- * Refuses a model file without a graph (an empty file, or one cut off before its graph): it
- * decodes as a valid but empty message, and converting it would "succeed" with an empty model.
+ * Refuses a model file without a graph (an empty file, or one cut off before its graph) or
+ * whose graph has no outputs: it decodes as a valid but empty message, and converting it would
+ * "succeed" with a model that computes nothing (which onnxruntime then fails to load).
  */
 export function requireGraph(model: Model, label: string): void {
   const absent = model.extras?.[EXTRAS.absent];
   if (Array.isArray(absent) && absent.includes('graph')) {
     throw new CliError(`${label}: the model has no graph (an empty or truncated file?); nothing to convert`);
+  }
+  if (model.graph.outputs.length === 0) {
+    throw new CliError(`${label}: the model's graph has no outputs (a truncated or damaged file?); nothing to convert`);
   }
 }
 

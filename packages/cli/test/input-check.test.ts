@@ -54,7 +54,7 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
     expect(fs.existsSync(out)).to.equal(true);
   });
 
-  it('convert refuses a file without a graph: empty, or cut off before its graph (exit 2, nothing written)', async () => {
+  it('convert refuses a file without a graph (empty, or cut off before it) or without outputs (exit 2, nothing written)', async () => {
     const cls = fs.readFileSync(CLS);
     // ir_version and producer fields come before the graph (field 7) in the file.
     const graphAt = cls.indexOf(0x3a);
@@ -67,6 +67,16 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
       expect(r.stderr.trim()).to.equal(`mixprec: ${input}: the model has no graph (an empty or truncated file?); nothing to convert`);
       expect(fs.existsSync(out)).to.equal(false);
     }
+    // A graph without outputs computes nothing (onnxruntime cannot even load it once dce ran).
+    const m = broken('unsorted');
+    m.graph.sortTopologically();
+    m.graph.outputs.length = 0;
+    const input = path.join(dir, 'no-outputs.onnx');
+    const s = saveModel(m, input);
+    if (s._tag === 'Left') throw new Error(s.left.message);
+    const r = await cli('convert', input, '-o', path.join(dir, 'no-outputs-out.onnx'));
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr.trim()).to.equal(`mixprec: ${input}: the model's graph has no outputs (a truncated or damaged file?); nothing to convert`);
   });
 
   it('convert: a graph output of element type UNDEFINED is bad input, not an internal error (found by fuzzing)', async () => {
