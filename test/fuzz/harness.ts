@@ -17,13 +17,14 @@ import { contractViolation, ioSignature, type ConversionStep } from './steps.js'
  * Everything else is a failure of the converter: `crash` (an exception escaped, or an error
  * message is not one line / does not name the file, or the result is invalid), `contract`
  * (input/output names or dtypes changed), `unstable` (save → load → save changes bytes),
- * `oom` (memory the file does not justify), `hang` (set by the supervisor).
+ * `oom` (memory the file does not justify), `hang` (set by the supervisor), `ort` (with the
+ * optional onnxruntime judge: the runtime loads the input but not the output).
  */
-export type Outcome = 'typed-error' | 'valid' | 'crash' | 'contract' | 'unstable' | 'oom' | 'hang';
+export type Outcome = 'typed-error' | 'valid' | 'crash' | 'contract' | 'unstable' | 'oom' | 'hang' | 'ort';
 
-export const FAILURES: ReadonlySet<Outcome> = new Set(['crash', 'contract', 'unstable', 'oom', 'hang']);
+export const FAILURES: ReadonlySet<Outcome> = new Set(['crash', 'contract', 'unstable', 'oom', 'hang', 'ort']);
 
-export type Stage = 'load' | 'verify-input' | 'convert' | 'verify-output' | 'save' | 'reload' | 'cli';
+export type Stage = 'load' | 'verify-input' | 'convert' | 'verify-output' | 'save' | 'reload' | 'cli' | 'ort';
 
 export interface CaseResult {
   readonly outcome: Outcome;
@@ -44,7 +45,7 @@ export function memoryBudget(size: number): number {
 }
 
 export interface CaseOptions {
-  /** Save with external data (threshold 64 bytes) instead of inline. */
+  /** Save with external data (what `--external-data` does: 1024 bytes and up, Constant values too) instead of inline. */
   readonly externalData?: boolean;
 }
 
@@ -134,7 +135,7 @@ function saveAndReload(
   done: (o: Outcome, m: string, at?: Stage | 'done') => CaseResult, sample: () => void,
 ): CaseResult {
   const out = path.join(sandbox.outDir, 'out.onnx');
-  const saveOptions: SaveOptions = options.externalData === true ? { externalData: { threshold: 64, location: 'out.data' } } : { externalData: false };
+  const saveOptions: SaveOptions = options.externalData === true ? { externalData: { threshold: 1024, attributes: true, location: 'out.data' } } : { externalData: false };
   const saved = saveModel(model, out, saveOptions);
   sample();
   if (saved._tag === 'Left') {

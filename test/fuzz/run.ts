@@ -7,6 +7,7 @@
  *   npm run fuzz -- --replay 7:1234           run one case in process and print everything
  *   npm run fuzz -- --replay 7:1234 --write-case case.onnx   also write its bytes
  *   npm run fuzz -- --json report.json        write the summary as JSON
+ *   npm run fuzz -- --ort                     also require: onnxruntime loads the input ⇒ it loads the output
  *
  * Prints the case count, crashes, hangs and per-outcome counts; exits 1 on any failure
  * (crash, hang, oom, contract, unstable), 2 on bad arguments.
@@ -15,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkCli, cliHasConvert } from './cli-check.js';
+import { ortRegression } from './ort-check.js';
 import { Corpus } from './corpus.js';
 import { runCase } from './harness.js';
 import { createSandbox, removeSandbox } from './sandbox.js';
@@ -30,10 +32,11 @@ interface Args {
   replay?: [number, number];
   writeCase?: string;
   json?: string;
+  ort: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { cases: 10_000, seed: 1, jobs: Math.max(1, os.availableParallelism()), step: 'auto', timeoutMs: 10_000 };
+  const a: Args = { cases: 10_000, seed: 1, jobs: Math.max(1, os.availableParallelism()), step: 'auto', timeoutMs: 10_000, ort: false };
   const int = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isSafeInteger(n) || n < 0) usage(`${flag} needs a non-negative integer, got '${v ?? ''}'`);
@@ -57,6 +60,7 @@ function parseArgs(argv: readonly string[]): Args {
       }
       case '--write-case': a.writeCase = v; i++; break;
       case '--json': a.json = v; i++; break;
+      case '--ort': a.ort = true; break;
       case '--help': case '-h': usage();
       // falls through (usage exits)
       default: usage(`unknown argument '${flag}'`);
@@ -66,7 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 function usage(problem?: string): never {
-  const text = 'usage: npm run fuzz -- [--cases N] [--seed S] [--jobs J] [--step auto|cleanup|convert] [--timeout MS] [--replay SEED:INDEX [--write-case FILE]] [--json FILE]';
+  const text = 'usage: npm run fuzz -- [--cases N] [--seed S] [--jobs J] [--step auto|cleanup|convert] [--timeout MS] [--replay SEED:INDEX [--write-case FILE]] [--json FILE] [--ort]';
   if (problem !== undefined) {
     process.stderr.write(`fuzz: ${problem}\n${text}\n`);
     process.exit(2);
@@ -85,6 +89,9 @@ async function replay(a: Args): Promise<number> {
     process.stdout.write(`case ${seed}:${index}: ${c.source}${c.mutators.length > 0 ? ` + ${c.mutators.join(',')}` : ''} (${c.bytes.length} B, external data ${c.externalData}), step ${step.name}\n`);
     const r = runCase(c.bytes, sandbox, step, { externalData: c.externalData });
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+    if (a.ort && r.outcome === 'valid') {
+      process.stdout.write(`onnxruntime: ${(await ortRegression(sandbox.caseFile, path.join(sandbox.outDir, 'out.onnx'))) ?? 'input and output load (or the input does not)'}\n`);
+    }
     const check = await checkCli(sandbox.caseFile, path.join(sandbox.outDir, 'cli'), cliHasConvert());
     process.stdout.write(`CLI: exit ${check.code}${check.failure === undefined ? ', contract kept' : `; FAILURE: ${check.failure}`}\n`);
     return (r.outcome === 'valid' || r.outcome === 'typed-error') && check.failure === undefined ? 0 : 1;
@@ -106,7 +113,7 @@ function report(s: FuzzSummary): string {
   const o = s.byOutcome;
   const out = [
     `fuzz: ${s.cases} cases (${s.cliChecked} also through the CLI), seed ${s.seed}, step ${s.step} (${s.stepDescription}), ${(s.ms / 1000).toFixed(1)} s, ${s.workerRestarts} worker restarts${s.fifoTested ? '' : ' (no FIFO: mkfifo missing)'}`,
-    `outcomes: typed-error ${o['typed-error']}, valid ${o.valid}, crash ${o.crash}, hang ${o.hang}, oom ${o.oom}, contract ${o.contract}, unstable ${o.unstable}`,
+    `outcomes: typed-error ${o['typed-error']}, valid ${o.valid}, crash ${o.crash}, hang ${o.hang}, oom ${o.oom}, contract ${o.contract}, unstable ${o.unstable}, ort ${o.ort}`,
     table('by seed:', s.bySource),
     table('by mutator:', s.byMutator),
     `slowest: ${s.slowest.map((r) => `${s.seed}:${r.index} ${r.ms} ms (${r.source})`).join('; ')}`,
@@ -115,7 +122,7 @@ function report(s: FuzzSummary): string {
     out.push(`failures (${s.failures.length}; replay one with npm run fuzz -- --replay SEED:INDEX):`);
     for (const f of s.failures.slice(0, 50)) out.push(`  ${formatFailure(f, s.seed)}`);
   }
-  out.push(`crashes ${o.crash}, hangs ${o.hang}, oom ${o.oom}, contract ${o.contract}, unstable ${o.unstable} — ${s.failures.length === 0 ? 'PASS' : 'FAIL'}`);
+  out.push(`crashes ${o.crash}, hangs ${o.hang}, oom ${o.oom}, contract ${o.contract}, unstable ${o.unstable}, ort ${o.ort} — ${s.failures.length === 0 ? 'PASS' : 'FAIL'}`);
   return out.join('\n');
 }
 
@@ -124,7 +131,7 @@ async function main(): Promise<number> {
   if (a.replay !== undefined) return replay(a);
   let last = 0;
   const summary = await runFuzz({
-    seed: a.seed, cases: a.cases, jobs: a.jobs, step: a.step, timeoutMs: a.timeoutMs,
+    seed: a.seed, cases: a.cases, jobs: a.jobs, step: a.step, timeoutMs: a.timeoutMs, ort: a.ort,
     onCase: (r, n) => {
       if (r.outcome !== 'valid' && r.outcome !== 'typed-error') process.stderr.write(`  ${formatFailure(r, a.seed)}\n`);
       if (n - last >= 1000 || n === a.cases) {

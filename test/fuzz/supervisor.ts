@@ -32,6 +32,8 @@ export interface FuzzOptions {
   readonly includeReal?: boolean;
   /** Also check the CLI contract on every n-th case (default 5; 0: never). */
   readonly cliEvery?: number;
+  /** Judge valid cases with onnxruntime-node too (default false). */
+  readonly ort?: boolean;
   /** Called after every case (progress). */
   readonly onCase?: (r: CaseRecord, doneCount: number) => void;
 }
@@ -68,7 +70,7 @@ export interface FuzzSummary {
   readonly cliChecked: number;
 }
 
-const OUTCOMES: readonly Outcome[] = ['typed-error', 'valid', 'crash', 'contract', 'unstable', 'oom', 'hang'];
+const OUTCOMES: readonly Outcome[] = ['typed-error', 'valid', 'crash', 'contract', 'unstable', 'oom', 'hang', 'ort'];
 
 export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
   const t0 = performance.now();
@@ -95,7 +97,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
       let next = a;
       while (next < b) {
         const res = await runWorker({
-          seed: o.seed, from: next, to: b, step: o.step ?? 'auto', sandbox, cliEvery: o.cliEvery ?? 5,
+          seed: o.seed, from: next, to: b, step: o.step ?? 'auto', sandbox, cliEvery: o.cliEvery ?? 5, ort: o.ort === true,
           ...(o.testdataDir === undefined ? {} : { testdataDir: o.testdataDir }),
           ...(o.includeReal === undefined ? {} : { includeReal: o.includeReal }),
         }, o.timeoutMs ?? 10_000, o.heapMiB ?? 2048, record);

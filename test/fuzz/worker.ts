@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { checkCli, cliHasConvert } from './cli-check.js';
 import { Corpus } from './corpus.js';
+import { ortRegression } from './ort-check.js';
 import { runCase } from './harness.js';
 import type { Sandbox } from './sandbox.js';
 import { selectStep, type StepName } from './steps.js';
@@ -21,6 +22,8 @@ export interface WorkerArgs {
   readonly includeReal?: boolean;
   /** Also run the CLI contract check on every n-th case (0: never). */
   readonly cliEvery?: number;
+  /** Judge valid cases with onnxruntime-node too (see ort-check.ts). */
+  readonly ort?: boolean;
   /** The folder to work in (created and removed by the supervisor, reused across restarts). */
   readonly sandbox: Sandbox;
 }
@@ -61,6 +64,12 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const check = await checkCli(sandbox.caseFile, path.join(sandbox.outDir, 'cli'), convert);
       if (check.failure !== undefined) r = { ...r, outcome: 'crash', stage: 'cli', message: check.failure };
+      r = { ...r, ms: r.ms + performance.now() - t0 };
+    }
+    if (args.ort === true && r.outcome === 'valid' && c.bytes.length <= 4 << 20) {
+      const t0 = performance.now();
+      const why = await ortRegression(sandbox.caseFile, path.join(sandbox.outDir, 'out.onnx'));
+      if (why !== undefined) r = { ...r, outcome: 'ort', stage: 'ort', message: why };
       r = { ...r, ms: r.ms + performance.now() - t0 };
     }
     send({ t: 'done', i, outcome: r.outcome, stage: r.stage, message: r.message, ms: Math.round(r.ms), memory: r.memory, cli });
