@@ -97,17 +97,23 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
   let overflow = 0;
   let sentinels = 0;
   let underflow = 0;
+  // Values in (tiny, ordinaryEnd) need no counting: tested first, as nearly all weights are there.
+  const ordinaryEnd = fp16 ? 0x477ff000 : SENTINEL_BITS;
   forEachFloat32Chunk(t, (bits) => {
     for (let i = 0; i < bits.length; i++) {
       const a = bits[i]! & 0x7fffffff;
+      if (a > tinyBits && a < ordinaryEnd) {
+        if (a > absMaxBits) absMaxBits = a;
+        continue;
+      }
       if (a >= 0x7f800000) continue;
       if (a >= SENTINEL_BITS) {
         if (a > maxBits) sentinels++;
         continue;
       }
       if (a > absMaxBits) absMaxBits = a;
-      if (fp16 && a >= 0x477ff000) overflow++;
-      else if (a !== 0 && a <= tinyBits) underflow++;
+      if (a >= ordinaryEnd) overflow++; // fp16 only: for bf16 every such value is a sentinel
+      else if (a !== 0) underflow++;
     }
   });
   const absMax = new Float32Array(new Uint32Array([absMaxBits]).buffer)[0]!;
