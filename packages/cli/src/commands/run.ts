@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { encodeTensor } from '@mixprec/onnx';
-import { createRequire } from 'node:module';
-import type * as Executor from '@mixprec/executor-tfjs';
 import type { BackendName } from '@mixprec/executor-tfjs';
 import type { Tensor } from '@mixprec/ir';
 import { adaptFeeds, loadFeedSets } from '../data/feeds.js';
@@ -42,9 +40,10 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--dim <name=value>', 'size of a symbolic dimension for generated inputs (repeatable)', collect)
     .action(async (modelFile: string, flags: RunFlags) => {
       // Loaded here, not at the top: loading tfjs costs about 0.3 s, which every other command
-      // would pay at start-up. `require` (not `import()`) so that it shares the module
-      // instances (e.g. of @mixprec/ir) of the static imports under any loader.
-      const { generateInputs, initBackend, runModel } = createRequire(import.meta.url)('@mixprec/executor-tfjs') as typeof Executor;
+      // would pay at start-up. `import()` (as amp's validation does): it shares the module
+      // instances (e.g. of @mixprec/ir) with the static imports, under tsx and in the bundle
+      // (where the executor is a chunk loaded on demand).
+      const { generateInputs, initBackend, runModel } = await import('@mixprec/executor-tfjs');
       const model = loadOrFail(modelFile);
       const seed = Number(flags.seed ?? '0');
       if (!Number.isSafeInteger(seed)) throw new CliError(`--seed: expected an integer, got '${flags.seed}'`);
