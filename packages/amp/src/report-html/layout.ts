@@ -12,6 +12,7 @@
  *    order and the minimum spacing hold exactly; y by layer.
  * Everything is linear or E·log V per sweep: a 5,000-node graph lays out in well under a second.
  */
+import { MinHeap } from '@mixprec/ir';
 
 /** What to lay out: node boxes and directed edges between node indices. */
 export interface LayoutInput {
@@ -253,42 +254,6 @@ function topoOrder(n: number, edges: readonly (readonly [number, number])[]): nu
   }
   for (let v = 0; v < n; v++) if (done[v] === 0) order.push(v);
   return order;
-}
-
-class MinHeap {
-  readonly #a: number[] = [];
-  get size(): number { return this.#a.length; }
-  push(v: number): void {
-    const a = this.#a;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= v) break;
-      a[i] = a[p]!;
-      i = p;
-    }
-    a[i] = v;
-  }
-  pop(): number {
-    const a = this.#a;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const r = l + 1;
-        const c = r < a.length && a[r]! < a[l]! ? r : l;
-        if (a[c]! >= last) break;
-        a[i] = a[c]!;
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
 }
 
 function adjacency(n: number, from: readonly number[], to: readonly number[]): number[][] {
