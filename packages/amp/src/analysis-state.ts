@@ -1,5 +1,6 @@
 import {
-  DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type Node, type Tensor, type Value,
+  DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type NarrowCounts, type Node, type Tensor,
+  type Value,
 } from '@mixprec/ir';
 import { isPlannableConstant, rangeStats, type RangeStats } from './constants.js';
 import { DTypeResolver } from './dtypes.js';
@@ -98,6 +99,13 @@ export class Analysis {
       this.#stats.set(t, s);
     }
     return s;
+  }
+
+  /** The conversion counts of the FLOAT weights measured so far (see {@link stats}). */
+  narrowingCounts(): Map<Tensor, NarrowCounts> {
+    const out = new Map<Tensor, NarrowCounts>();
+    for (const [t, s] of this.#stats) if (s.narrowing !== undefined) out.set(t, s.narrowing);
+    return out;
   }
 
   path(g: Graph): string {

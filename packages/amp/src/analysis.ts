@@ -268,6 +268,7 @@ export function analyse(model: Model, opts: ResolvedAmpOptions): Plan {
     keptForRange: [...a.kept],
     graphPaths: new Map(a.paths),
     diagnostics: [...a.notes],
+    narrowing: a.narrowingCounts(),
   } satisfies Plan);
 }
 

@@ -1,6 +1,7 @@
 import {
   BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, dataTypeName, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
-  forEachFloat32Chunk, narrowFloat32, tensorToFloat32, type LowPrecisionFloat, type Node, type TensorMeta, type Value,
+  forEachFloat32Chunk, narrowFloat32, tensorToFloat32, type LowPrecisionFloat, type NarrowCounts, type Node, type TensorMeta,
+  type Value,
 } from '@mixprec/ir';
 
 /** |v| at or above this is a mask sentinel (−1e30, float32 lowest/max), not a weight. */
@@ -29,6 +30,12 @@ export interface RangeStats {
   readonly sentinels: number;
   /** Nonzero finite values that round to zero. */
   readonly underflow: number;
+  /**
+   * FLOAT tensors: what `narrowFloat32` counts when converting the tensor (finite values that
+   * round to ±Inf, nonzero values that round to 0), so a lazy weight's conversion need not read
+   * it once more just to count.
+   */
+  readonly narrowing?: NarrowCounts;
 }
 
 /** Value-preserving ops the weight-range rule looks through to find a weight. */
@@ -93,10 +100,13 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
   // |v| > max, 65520 (rounds to Inf in fp16), 2^-25 (rounds to 0 in fp16), bf16: rounds to 0.
   const maxBits = fp16 ? 0x477fe000 : 0x7f7f0000;
   const tinyBits = fp16 ? 0x33000000 : 0x8000;
+  // The first bit pattern that rounds to Inf (bf16: above 0x7f7f0000, which is a sentinel).
+  const infBits = fp16 ? 0x477ff000 : 0x7f7f8000;
   let absMaxBits = 0;
   let overflow = 0;
   let sentinels = 0;
   let underflow = 0;
+  let rounded = 0; // sentinels that round to ±Inf
   // Values in (tiny, ordinaryEnd) need no counting: tested first, as nearly all weights are there.
   const ordinaryEnd = fp16 ? 0x477ff000 : SENTINEL_BITS;
   forEachFloat32Chunk(t, (bits) => {
@@ -109,6 +119,7 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
       if (a >= 0x7f800000) continue;
       if (a >= SENTINEL_BITS) {
         if (a > maxBits) sentinels++;
+        if (a >= infBits) rounded++;
         continue;
       }
       if (a > absMaxBits) absMaxBits = a;
@@ -117,7 +128,8 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
     }
   });
   const absMax = new Float32Array(new Uint32Array([absMaxBits]).buffer)[0]!;
-  return { elements: t.size, absMax, overflow, sentinels, underflow };
+  // Overflowing values: below the sentinels (fp16 only) and the sentinels that round to Inf.
+  return { elements: t.size, absMax, overflow, sentinels, underflow, narrowing: { overflowed: overflow + rounded, underflowed: underflow } };
 }
 
 /** Range statistics of a FLOAT tensor against a 16-bit target. */
@@ -174,9 +186,11 @@ function keptMeta(m: TensorMeta): TensorMeta {
  * Converts a FLOAT tensor to `target`: round to nearest even; finite values that would become
  * ±Inf saturate to ±max; nonzero values that round to zero are counted and, in tensors of
  * fewer than {@link UNDERFLOW_FIX_LIMIT} elements, replaced by ±(smallest subnormal).
+ * `known`: the counts of the tensor's {@link rangeStats} for this target (`narrowing`), when
+ * known: a lazy FLOAT tensor is then not read to count them again.
  */
-export function convertTensor(t: Tensor, target: LowPrecisionFloat): Converted {
-  if (t.dtype === DataType.FLOAT) return convertFloat32(t, target);
+export function convertTensor(t: Tensor, target: LowPrecisionFloat, known?: NarrowCounts): Converted {
+  if (t.dtype === DataType.FLOAT) return convertFloat32(t, target, known);
   const x = tensorToFloat32(t);
   const bits = target === DataType.FLOAT16 ? float32ToFloat16Bits(x) : float32ToBFloat16Bits(x);
   const inf = target === DataType.FLOAT16 ? 0x7c00 : 0x7f80;
@@ -205,17 +219,17 @@ export function convertTensor(t: Tensor, target: LowPrecisionFloat): Converted {
 
 /**
  * {@link convertTensor} of a FLOAT tensor, in one pass over its raw bytes. A lazy tensor (e.g.
- * external data, or a view into the model file) is counted now and converted again when its
- * bytes are read (by the saver, one tensor at a time), so the converted weights are never all
- * in memory together.
+ * external data, or a view into the model file) is counted now (unless `known` has the counts
+ * from its range statistics) and converted when its bytes are read (by the saver, one tensor at
+ * a time), so the converted weights are never all in memory together.
  */
-function convertFloat32(t: Tensor, target: LowPrecisionFloat): Converted {
+function convertFloat32(t: Tensor, target: LowPrecisionFloat, known: NarrowCounts | undefined): Converted {
   const options = { saturate: true, keepTiny: t.size < UNDERFLOW_FIX_LIMIT };
   const n = t.size;
   let tensor: Tensor;
   let counts;
   if (t.isLazy) {
-    counts = narrowFloat32(t, target);
+    counts = known ?? narrowFloat32(t, target);
     tensor = Tensor.lazy(target, t.dims, {
       byteLength: n * 2,
       description: `${t.source!.description}, converted to ${dataTypeName(target)}`,

@@ -1,5 +1,6 @@
 import {
-  dataTypeText, type DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type Node, type Value,
+  dataTypeText, type DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type NarrowCounts, type Node, type Tensor,
+  type Value,
 } from '@mixprec/ir';
 import type { Color } from './policy.js';
 
@@ -73,6 +74,12 @@ export interface Plan {
   readonly graphPaths: ReadonlyMap<Graph, string>;
   /** Notes about exceptions to the IO rules and the like. */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * What converting a FLOAT weight to the target counts (overflowing and underflowing values),
+   * for the weights whose range the analysis measured: the rewrite reuses the counts instead of
+   * reading each (lazy) weight once more.
+   */
+  readonly narrowing?: ReadonlyMap<Tensor, NarrowCounts>;
 }
 
 function dt(d: DataType | undefined): string {

@@ -1,5 +1,6 @@
 import {
-  DataType, Node, Value, attr, dataTypeText, elementDType, tensorType, type Graph, type LowPrecisionFloat,
+  DataType, Node, Value, attr, dataTypeText, elementDType, tensorType, type Graph, type LowPrecisionFloat, type NarrowCounts,
+  type Tensor,
 } from '@mixprec/ir';
 import { constantNodeTensor, convertTensor, type Converted } from './constants.js';
 import type { CastInserter } from './rewrite-casts.js';
@@ -15,9 +16,11 @@ function logConversion(log: RewriteLog, graph: string, name: string, c: Converte
  * Stores a FLOAT constant (initializer, also one that is a graph input, or Constant output) in
  * `target`, in place: sentinels saturate, underflow is reported (see `convertTensor`).
  */
-export function convertConstantInPlace(v: Value, target: LowPrecisionFloat, log: RewriteLog, graph: string): void {
+export function convertConstantInPlace(
+  v: Value, target: LowPrecisionFloat, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>,
+): void {
   if (v.isInitializer()) {
-    const c = convertTensor(v.constValue!, target);
+    const c = convertTensor(v.constValue!, target, known?.get(v.constValue!));
     v.constValue = c.tensor;
     v.type = v.type === undefined ? tensorType(target, c.tensor.dims) : retype(v, target);
     logConversion(log, graph, v.name, c);
@@ -27,7 +30,7 @@ export function convertConstantInPlace(v: Value, target: LowPrecisionFloat, log:
   }
   const p = v.producer()!;
   const t = constantNodeTensor(p)!;
-  const c = convertTensor(t, target);
+  const c = convertTensor(t, target, known?.get(t));
   p.removeAttr('value_float');
   p.removeAttr('value_floats');
   p.setAttr('value', attr.tensor(c.tensor));
@@ -48,11 +51,13 @@ function retype(v: Value, d: DataType): Value['type'] {
  * initializer `<name>_fp16` (or a new Constant node right after the original one), registered
  * as the constant's (value, target) Cast so that consumers wanting `target` read it.
  */
-export function copyConstant(v: Value, target: LowPrecisionFloat, casts: CastInserter, log: RewriteLog, graph: string): Value {
+export function copyConstant(
+  v: Value, target: LowPrecisionFloat, casts: CastInserter, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>,
+): Value {
   const g: Graph = v.graph()!;
   const sfx = target === DataType.FLOAT16 ? 'fp16' : 'bf16';
   const src = v.isInitializer() ? v.constValue! : constantNodeTensor(v.producer()!)!;
-  const c = convertTensor(src, target);
+  const c = convertTensor(src, target, known?.get(src));
   const tensor = c.tensor.withMeta({});
   const name = g.names.freshValueName(`${v.name}_${sfx}`);
   let copy: Value;
@@ -78,8 +83,10 @@ export function copyConstant(v: Value, target: LowPrecisionFloat, casts: CastIns
  * weightsOnly: stores the constant 16-bit and decodes it with one `Cast(to=FLOAT)` (metadata
  * `mixprec.role=weight-decode`) that every former consumer now reads.
  */
-export function decodeWeight(v: Value, target: LowPrecisionFloat, casts: CastInserter, log: RewriteLog, graph: string): void {
-  convertConstantInPlace(v, target, log, graph);
+export function decodeWeight(
+  v: Value, target: LowPrecisionFloat, casts: CastInserter, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>,
+): void {
+  convertConstantInPlace(v, target, log, graph, known);
   const g = v.graph()!;
   const n = casts.makeCast(g, undefined, v.name, v.type, DataType.FLOAT);
   n.metadataProps.set('mixprec.role', 'weight-decode');

@@ -66,15 +66,15 @@ class Rewriter {
     const p = this.plan;
     const T = p.target;
     if (p.weightsOnly) {
-      for (const v of p.decodedWeights) decodeWeight(v, T, this.casts, this.log, this.path(v.graph()!));
+      for (const v of p.decodedWeights) decodeWeight(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing);
       return this.log;
     }
     // 1. Constants: in place, or a 16-bit copy next to the FLOAT original.
     for (const [v, d] of p.values) {
       if (d !== T || this.dt.dtype(v) !== DataType.FLOAT) continue;
-      if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) convertConstantInPlace(v, T, this.log, this.path(v.graph()!));
+      if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
     }
-    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!)), T);
+    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing), T);
     // 2. Types of node outputs (computed dtype) and graph inputs (planned dtype).
     for (const np of p.nodes) {
       np.outputs.forEach((d, o) => {

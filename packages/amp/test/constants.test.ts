@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DataType, Tensor, floatTensor, fromBFloat16Bits, fromFloat16Bits } from '@mixprec/ir';
+import { DataType, Tensor, floatTensor, fromBFloat16Bits, fromFloat16Bits, narrowFloat32 } from '@mixprec/ir';
 import { convertTensor, rangeStats } from '../src/constants.js';
 
 const F32_MAX = 3.4028234663852886e38;
@@ -11,7 +11,7 @@ function halves(t: Tensor): number[] {
 describe('constants: range statistics and 16-bit storage', () => {
   it('tells overflow from mask sentinels, and counts underflow (float16)', () => {
     const s = rangeStats(floatTensor([7], [1, -70000, 65504, -1e30, -F32_MAX, 1e-9, Infinity]), DataType.FLOAT16);
-    expect(s).to.deep.equal({ elements: 7, absMax: 70000, overflow: 1, sentinels: 2, underflow: 1 });
+    expect(s).to.deep.equal({ elements: 7, absMax: 70000, overflow: 1, sentinels: 2, underflow: 1, narrowing: { overflowed: 3, underflowed: 1 } });
   });
 
   it('has no overflow in bfloat16; only float32 max saturates there', () => {
@@ -44,6 +44,35 @@ describe('constants: range statistics and 16-bit storage', () => {
     expect(halves(c.tensor)[0]).to.equal(3.3895313892515355e38);
     expect(halves(c.tensor)[1]).to.equal(99840);
     expect(c.saturated).to.equal(1);
+  });
+
+  it('counts in its statistics exactly what the conversion counts, so a lazy weight is read once less', () => {
+    // Random bit patterns plus every threshold and its neighbours, for both targets.
+    let seed = 12345;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    const edges = [0, 0x8000, 0x8001, 0x7fff, 0x33000000, 0x33000001, 0x477fe000, 0x477ff000, 0x477fefff, 0x7f7f0000, 0x7f7f0001,
+      0x7f7f7fff, 0x7f7f8000, 0x7f7fffff, 0x7f800000, 0x7fc00000, 0x7149f2ca, 0x7149f2c9, 0x3f800000];
+    const bits = new Uint32Array(20000);
+    for (let i = 0; i < bits.length; i++) {
+      const e = edges[i % edges.length]!;
+      // Thirds: the edges (both signs), any bit pattern, and magnitudes spread over the exponents.
+      bits[i] = i % 3 === 0 ? e | (i & 4 ? 0x80000000 : 0) : i % 3 === 1 ? next() : (next() & 0x807fffff) | ((next() % 255) << 23);
+    }
+    const bytes = new Uint8Array(bits.buffer);
+    for (const target of [DataType.FLOAT16, DataType.BFLOAT16] as const) {
+      const eager = Tensor.of(DataType.FLOAT, [bits.length], new Float32Array(bits.buffer));
+      const s = rangeStats(eager, target);
+      const dst = new Uint16Array(bits.length);
+      expect(s.narrowing, String(target)).to.deep.equal(narrowFloat32(bytes, target, dst, { saturate: true }));
+      expect(s.narrowing!.overflowed).to.be.greaterThan(0);
+      expect(s.narrowing!.underflowed).to.be.greaterThan(0);
+      const lazy = (): Tensor => Tensor.lazy(DataType.FLOAT, [bits.length], { byteLength: bytes.length, description: 'test bytes', read: () => bytes.slice() });
+      const counted = convertTensor(lazy(), target);
+      const reused = convertTensor(lazy(), target, rangeStats(lazy(), target).narrowing);
+      expect([reused.saturated, reused.underflowed, reused.replaced]).to.deep.equal([counted.saturated, counted.underflowed, counted.replaced]);
+      expect([reused.saturated, reused.underflowed]).to.deep.equal([s.narrowing!.overflowed, s.narrowing!.underflowed]);
+      expect(Buffer.from(reused.tensor.rawBytes()).equals(Buffer.from(convertTensor(eager, target).tensor.rawBytes()))).to.equal(true);
+    }
   });
 
   it('keeps the tensor name and doc string but not its external location', () => {
