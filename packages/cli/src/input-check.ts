@@ -41,13 +41,23 @@ export function inputProblems(model: Model): Diagnostic[] {
  * the failure becomes a one-line {@link CliError} with exit code 2 naming the input's first
  * problem, instead of an internal error. Steps that succeed anyway (a pipeline that repairs the
  * input) are not affected.
+ *
+ * `problemsOfInput` is called only when the step fails, typically {@link inputProblems} of the
+ * input loaded afresh (the step may have changed the model it worked on): a valid input is
+ * verified once, as the output, not also before.
  */
-export function blameInvalidInput<T>(label: string, problems: readonly Diagnostic[], step: () => T): T {
+export function blameInvalidInput<T>(label: string, problemsOfInput: () => readonly Diagnostic[], step: () => T): T {
   try {
     return step();
   } catch (e) {
-    if (problems.length === 0) throw e;
     if (e instanceof CliError && e.code !== ExitCode.internal) throw e;
+    let problems: readonly Diagnostic[];
+    try {
+      problems = problemsOfInput();
+    } catch {
+      throw e; // the input cannot be read again: report the step's own failure
+    }
+    if (problems.length === 0) throw e;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
     throw new CliError(`${label}: the input model is invalid, nothing written: ${formatDiagnostics(problems.slice(0, 1))}${more}`, ExitCode.badInput);
   }

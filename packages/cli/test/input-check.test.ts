@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataType, GraphBuilder, floatTensor, tensorType, type Model } from '@mixprec/ir';
 import { saveModel } from '@mixprec/onnx';
+import { CliError, ExitCode } from '../src/errors.js';
+import { blameInvalidInput } from '../src/input-check.js';
 import { CLS, cli, tempDir } from './helpers.js';
 
 /** Y = Relu(X + W), with the two nodes in reverse order (`unsorted`) or reading each other (`cycle`). */
@@ -45,6 +47,32 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
       expect(fs.existsSync(out)).to.equal(false);
     });
   }
+
+  it('verifies the input only when the conversion failed (a valid input is verified once, as the output)', () => {
+    let calls = 0;
+    const problem = { severity: 'error' as const, code: 'use-before-def', message: 'x' };
+    const problems = () => {
+      calls++;
+      return [problem];
+    };
+    expect(blameInvalidInput('m.onnx', problems, () => 7)).to.equal(7);
+    expect(calls).to.equal(0);
+    // A user error of the step stands as it is; a failure on an invalid input blames the input.
+    expect(() => blameInvalidInput('m.onnx', problems, () => { throw new CliError('bad flag'); })).to.throw('bad flag');
+    expect(calls).to.equal(0);
+    try {
+      blameInvalidInput('m.onnx', problems, () => { throw new Error('boom'); });
+      expect.fail('no error');
+    } catch (e) {
+      expect(e).to.be.instanceOf(CliError);
+      expect((e as CliError).code).to.equal(ExitCode.badInput);
+      expect((e as CliError).message).to.match(/^m\.onnx: the input model is invalid, nothing written: error \[use-before-def\] x/);
+    }
+    expect(calls).to.equal(1);
+    // A valid input, or one that cannot be read again: the step's own failure.
+    expect(() => blameInvalidInput('m.onnx', () => [], () => { throw new Error('boom'); })).to.throw('boom');
+    expect(() => blameInvalidInput('m.onnx', () => { throw new CliError('gone'); }, () => { throw new Error('boom'); })).to.throw('boom');
+  });
 
   it('a pipeline that repairs the input still runs (opt -p topo-sort on an unsorted graph)', async () => {
     const input = write('unsorted');

@@ -154,7 +154,7 @@ async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: Cl
     let integers: Int16Report | undefined;
     const calibration = flags.calibrationData === undefined ? undefined : await calibrate(model, job.input, flags, io);
     // A conversion failing on an input that does not verify is bad input (exit 2), not a bug.
-    blameInvalidInput(job.input, inputProblems(model), () => {
+    blameInvalidInput(job.input, () => inputProblems(loadOrFail(job.input)), () => {
       try {
         if (runFloat) {
           float = castFp32ToFp16(model, {
@@ -167,7 +167,8 @@ async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: Cl
             ...(accumulation === undefined ? {} : { accumulation }),
             weightsOnly: flags.weightsOnly === true,
             ...(calibration === undefined ? {} : { calibration }),
-            dimValues,
+            // Only with --dim: the FLOP count then infers shapes again, on a copy.
+            ...(flags.dim === undefined ? {} : { dimValues }),
             onDiagnostic: (d) => warnings.push(d),
           });
         }

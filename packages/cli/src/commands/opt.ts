@@ -54,7 +54,7 @@ export function registerOpt(program: Command, io: CliIO): void {
       for (const job of jobs) {
         const model = loadOrFail(job.input);
         if (pass !== undefined) {
-          const ds = blameInvalidInput(job.input, inputProblems(model), () => {
+          const ds = blameInvalidInput(job.input, () => inputProblems(loadOrFail(job.input)), () => {
             const found = runPassWithFlags(model, pass, registry, flags, io, job.input);
             verifyOrFail(model, job.input);
             return found;
