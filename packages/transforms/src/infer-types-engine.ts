@@ -1,5 +1,5 @@
 import {
-  DataType, topologicalOrder, typesEqual, type Diagnostic, type Graph, type Model, type Node, type Tensor, type Value,
+  DataType, topologicalOrder, typesEqual, type Diagnostic, type Dim, type Graph, type Model, type Node, type Tensor, type Value,
   type ValueType,
 } from '@mixprec/ir';
 import { constantValue } from './constant-value.js';
@@ -30,6 +30,9 @@ export class TypeInferencer {
   readonly #consts = new Map<Value, Tensor>();
   readonly #data = new Map<Value, SymData>();
   readonly #inputInitializersAreConstant: boolean;
+  // Made once: the shape rules of every node read constants and data through them.
+  readonly #constOf = (v: Value): Tensor | undefined => this.#consts.get(v);
+  readonly #dataOf = (v: Value): SymData | undefined => this.#data.get(v);
 
   constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
     // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
@@ -69,35 +72,28 @@ export class TypeInferencer {
       inferred = inferControlFlow(n, opset, this);
       if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
-      for (const sg of n.subgraphs()) this.inferGraph(sg);
-      inferred = trainingOutputTypes(n) ?? this.#inferPlain(n, opset);
+      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.inferGraph(sg);
+      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf);
     }
-    n.outputs.forEach((o, i) => {
-      if (o.name === '') return;
+    const outs = n.outputs;
+    for (let i = 0; i < outs.length; i++) {
+      const o = outs[i]!;
       const inf = inferred[i];
-      if (inf !== undefined) this.assign(o, inf, n, g);
-    });
+      if (o.name !== '' && inf !== undefined) this.assign(o, inf, n, g);
+    }
     if (opset !== undefined && n.domain === '' && this.options.shapes) {
       const rule = dataRules.get(n.opType);
-      const out = n.outputs[0];
+      const out = outs[0];
       if (rule !== undefined && out !== undefined && isIntTensor(out.type)) {
-        const d = rule(this.#context(n, opset));
+        const d = rule(new NodeShapeContext(n, opset, this.#constOf, this.#dataOf));
         if (d !== undefined) this.#data.set(out, d);
       }
     }
   }
 
-  #inferPlain(n: Node, opset: number | undefined): Inferred[] {
-    return inferPlainNode(n, opset, this.options.shapes, (v) => this.#consts.get(v), (v) => this.#data.get(v));
-  }
-
   /** A constant known for `v` (initializer, Constant output). */
   constant(v: Value | undefined): Tensor | undefined {
     return v === undefined ? undefined : this.#consts.get(v);
-  }
-
-  #context(n: Node, opset: number): ShapeContext {
-    return shapeContext(n, opset, (v) => this.#consts.get(v), (v) => this.#data.get(v));
   }
 
   /**
@@ -130,32 +126,48 @@ function isIntTensor(t: ValueType | undefined): boolean {
     || d === DataType.UINT64 || d === DataType.UINT32 || d === DataType.UINT16 || d === DataType.UINT8;
 }
 
-/** What shape rules see of `n`: input types, constants and propagated integer data. */
-function shapeContext(n: Node, opset: number, constOf: (v: Value) => Tensor | undefined, dataOf: (v: Value) => SymData | undefined): ShapeContext {
-  const ins = n.inputs;
-  return {
-    node: n,
-    opset,
-    inputCount: ins.length,
-    has: (i) => ins[i] !== undefined,
-    shape: (i) => {
-      const t = ins[i]?.type;
-      return t?.kind === 'tensor' ? t.shape : undefined;
-    },
-    dtype: (i) => ins[i]?.dtype,
-    tensor: (i) => {
-      const v = ins[i];
-      return v === undefined ? undefined : constOf(v);
-    },
-    data: (i) => {
-      const v = ins[i];
-      if (v === undefined) return undefined;
-      const known = dataOf(v);
-      if (known !== undefined) return known;
-      const t = constOf(v);
-      return t === undefined ? undefined : tensorData(t);
-    },
-  };
+/**
+ * What shape rules see of a node: input types, constants and propagated integer data (one
+ * object per node, its methods on the prototype).
+ */
+class NodeShapeContext implements ShapeContext {
+  readonly inputCount: number;
+  readonly #ins: readonly (Value | undefined)[];
+
+  constructor(
+    readonly node: Node, readonly opset: number,
+    private readonly constOf: (v: Value) => Tensor | undefined, private readonly dataOf: (v: Value) => SymData | undefined,
+  ) {
+    this.#ins = node.inputs;
+    this.inputCount = this.#ins.length;
+  }
+
+  has(i: number): boolean {
+    return this.#ins[i] !== undefined;
+  }
+
+  shape(i: number): readonly Dim[] | undefined {
+    const t = this.#ins[i]?.type;
+    return t?.kind === 'tensor' ? t.shape : undefined;
+  }
+
+  dtype(i: number): DataType | undefined {
+    return this.#ins[i]?.dtype;
+  }
+
+  tensor(i: number): Tensor | undefined {
+    const v = this.#ins[i];
+    return v === undefined ? undefined : this.constOf(v);
+  }
+
+  data(i: number): SymData | undefined {
+    const v = this.#ins[i];
+    if (v === undefined) return undefined;
+    const known = this.dataOf(v);
+    if (known !== undefined) return known;
+    const t = this.constOf(v);
+    return t === undefined ? undefined : tensorData(t);
+  }
 }
 
 /** Types (and, with `shapes`, shapes) of a node without subgraphs, from the schema and shape rules. */
@@ -166,7 +178,7 @@ function inferPlainNode(n: Node, opset: number | undefined, shapes: boolean, con
     const rule = shapeRules.get(n.opType);
     if (rule !== undefined) {
       try {
-        out = rule(shapeContext(n, opset, constOf, dataOf));
+        out = rule(new NodeShapeContext(n, opset, constOf, dataOf));
       } catch {
         out = undefined; // a malformed node (bad attribute types): no shape rather than a failed pass
       }
