@@ -2,6 +2,7 @@ import {
   DataType, dataTypeText, getOpSchema, maxKnownOpset, type Node, type Value,
 } from '@mixprec/ir';
 import { calibrationReason } from './analysis-calibration.js';
+import { hostileReason } from './analysis-sanity.js';
 import type { Analysis } from './analysis-state.js';
 import { constantBehind, isPlannableConstant } from './constants.js';
 import { nodeSlots, type NodeSlots, type SlotGroup } from './node-slots.js';
@@ -93,7 +94,11 @@ function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly
   if (!hasSchema && !claimed) {
     return red('no-schema', `no ONNX schema for ${opKey(n)} at opset ${opset} (custom, unknown or newer than the table): left in float32`);
   }
+  const hostile = hostileReason(n);
+  if (hostile !== undefined) return red('inconsistent', `${hostile}: left in float32`);
   if (convertible.length === 0) {
+    const unsound = slots.groups.find((g) => g.float && g.admits && g.unsound !== undefined);
+    if (unsound !== undefined) return red('inconsistent', `${unsound.unsound}: the types contradict each other or the schema, left in float32`);
     const forcedOut = slots.groups.some((g) => g.float && g.admits);
     if (forcedOut) return red('cluster', 'a sequence/optional value it shares a type with stays float32');
     return red('schema', `${opKey(n)}-${opset} admits no ${dataTypeText(a.target)} for its float inputs/outputs`);
@@ -174,7 +179,7 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
   const touchesForced = (g: SlotGroup): boolean =>
     g.inputs.some((i) => { const v = n.inputs[i]; return v !== undefined && a.forced.has(v); })
     || g.outputs.some((o) => a.forced.has(n.outputs[o]!));
-  const convertible = slots.groups.filter((g) => g.float && g.admits && !touchesForced(g));
+  const convertible = slots.groups.filter((g) => g.float && g.admits && g.unsound === undefined && !touchesForced(g));
   const v = verdictOf(n, a, slots, convertible, schema !== undefined, claimed);
   const T = a.target;
   const acc = v.lowPrecision ? v.decision?.accumulation : undefined;

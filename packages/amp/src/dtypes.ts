@@ -171,7 +171,13 @@ export class DTypeResolver {
   }
 }
 
+/**
+ * The dtype of a Constant's value. ONNX requires exactly one attribute; onnxruntime reads the
+ * first one whatever its name. A Constant with none, several, or a misnamed one is ambiguous:
+ * its dtype is unknown here, so no type group it feeds is converted (found by fuzzing).
+ */
 function constantInfo(n: Node): Info {
+  if (n.attributes.size !== 1) return NONE;
   const t = n.getTensor('value');
   if (t !== undefined) return { dtype: t.dtype, kind: 'tensor' };
   if (n.attributes.has('sparse_value')) {

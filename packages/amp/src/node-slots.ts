@@ -17,6 +17,13 @@ export interface SlotGroup {
   readonly float: boolean;
   /** Every present position admits the target type at the model's opset. */
   readonly admits: boolean;
+  /**
+   * Why the group's dtypes cannot be trusted, when they cannot: a float group with a position of
+   * unknown dtype (e.g. a Constant whose value attribute is missing or misnamed), or of another
+   * dtype than float (which its type parameter forbids, or which contradicts the float positions).
+   * Converting such a group would bind the parameter to two types; it stays as it is.
+   */
+  readonly unsound?: string;
 }
 
 /** A node's type groups and float positions. */
@@ -58,6 +65,16 @@ function present(vs: readonly (Value | undefined)[], i: number): Value | undefin
   return v === undefined || v.name === '' ? undefined : v;
 }
 
+/** Why a float group with a position of unknown (`unknown`) or non-float (`other`) dtype is not trusted. */
+function unsoundReason(param: string, allowed: readonly string[], unknown: Value | undefined, other: Value | undefined, dt: DTypeResolver): string | undefined {
+  if (unknown !== undefined) return `'${unknown.name}' (type ${param}) has no known dtype`;
+  if (other === undefined) return undefined;
+  const d = dataTypeText(dt.dtype(other)!);
+  const shown = other.type === undefined ? undefined : typeStringOf(other.type);
+  const allowedHere = shown !== undefined && allowed.includes(shown);
+  return `'${other.name}' (type ${param}) is ${d}, ${allowedHere ? 'while other positions of' : 'which'} ${param} ${allowedHere ? 'are float' : 'does not admit'}`;
+}
+
 /**
  * Groups the positions of `node` by the schema's type parameters (`schema` undefined and
  * `claimed` true: one group of every float position, for a custom op a policy claims).
@@ -94,18 +111,24 @@ export function nodeSlots(
   const groups: SlotGroup[] = merged.map((m) => {
     let float = false;
     let admits = true;
+    let unknown: Value | undefined;
+    let other: Value | undefined;
     const check = (vs: readonly (Value | undefined)[], idx: readonly number[], tag: string): void => {
       for (const i of idx) {
         grouped.add(`${tag}${i}`);
         const v = present(vs, i);
         if (v === undefined) continue;
-        if (isFloat(v)) float = true;
+        const d = dt.dtype(v);
+        if (d === DataType.FLOAT) float = true;
+        else if (d === undefined) unknown ??= v;
+        else other ??= v;
         if (!positionAdmits(m.allowed, v, target)) admits = false;
       }
     };
     check(node.inputs, m.inputs, 'i');
     check(node.outputs, m.outputs, 'o');
-    return { param: m.param, inputs: m.inputs, outputs: m.outputs, float, admits };
+    const unsound = !float ? undefined : unsoundReason(m.param, m.allowed, unknown, other, dt);
+    return { param: m.param, inputs: m.inputs, outputs: m.outputs, float, admits, ...(unsound === undefined ? {} : { unsound }) };
   });
   return {
     groups,

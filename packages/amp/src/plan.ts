@@ -6,13 +6,14 @@ import type { Color } from './policy.js';
 
 /**
  * The rule that decided a node (first match wins, in this order):
- * `quantized`, `no-schema`, `schema`, `runtime`, `cast-intent`, `cast-boundary`, `materialized`, `user-block`,
+ * `quantized`, `no-schema`, `inconsistent` (types that contradict each other or the schema, or
+ * attributes/shapes no runtime accepts), `schema`, `runtime`, `cast-intent`, `cast-boundary`, `materialized`, `user-block`,
  * `user-force`, `weight-range`, `calibration`, `policy`, `gray-follow`, `cluster`; and for nodes
  * outside the colouring: `no-float` (no fp32 position), `constant` (follows its consumers),
  * `control-flow` (If/Loop/Scan follow their bodies), `unsupported-subgraph`, `weights-only`.
  */
 export type PlanRule =
-  | 'quantized' | 'no-schema' | 'schema' | 'runtime' | 'cast-intent' | 'cast-boundary' | 'materialized' | 'user-block'
+  | 'quantized' | 'no-schema' | 'inconsistent' | 'schema' | 'runtime' | 'cast-intent' | 'cast-boundary' | 'materialized' | 'user-block'
   | 'user-force' | 'weight-range' | 'calibration' | 'policy' | 'gray-follow' | 'cluster' | 'no-float' | 'constant'
   | 'control-flow' | 'unsupported-subgraph' | 'weights-only';
 

@@ -1,6 +1,6 @@
 import {
-  DataType, Node, Value, attr, dataTypeName, dataTypeText, parseDataType, tensorType, withElementDType, type Attr, type Graph,
-  type ValueType,
+  DataType, Node, Value, attr, dataTypeName, dataTypeText, parseDataType, tensorType, withElementDType, type Attr, type Dim,
+  type Graph, type ValueType,
 } from '@mixprec/ir';
 import type { CastReason, RewriteLog } from './rewrite-log.js';
 
@@ -15,9 +15,22 @@ export function dtypeSuffix(d: DataType): string {
   }
 }
 
-/** The type of a value converted to `d` (shape kept; a tensor of unknown rank when untyped). */
+/** A dimension no tensor can have: negative, or beyond 2^53 (where a double stops counting exactly). */
+function hostileDim(d: Dim): boolean {
+  return typeof d === 'number' && !(d >= 0 && d <= Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * The type of a value converted to `d` (shape kept; a tensor of unknown rank when untyped).
+ * Hostile dims of the source type (negative or beyond 2^53) become unknown: a runtime that
+ * builds tensors of the annotated size while loading fails on them (found by fuzzing).
+ */
 export function typeAs(t: ValueType | undefined, d: DataType): ValueType {
-  return t === undefined ? tensorType(d) : withElementDType(t, d);
+  if (t === undefined) return tensorType(d);
+  const out = withElementDType(t, d);
+  return out.kind === 'tensor' && out.shape !== undefined && out.shape.some(hostileDim)
+    ? { ...out, shape: out.shape.map((x) => (hostileDim(x) ? undefined : x)) }
+    : out;
 }
 
 /** Cast's `to`: the enum, or (Cast-1, ai.onnx opsets 1–5) the type's name as a string. */

@@ -35,4 +35,18 @@ main (float[2] X, int64[2] I, bool C) => (float[2] Y)
     expect(of('seq')).to.deep.equal([DataType.FLOAT, 'sequence']);
     expect(of('at')).to.deep.equal([DataType.FLOAT, 'tensor']);
   });
+
+  it('a Constant with no, several or a misnamed value attribute has no known dtype (onnxruntime reads its first attribute)', () => {
+    const m = parse(`<ir_version: 8, opset_import: ["" : 17]>
+main (float[2] X) => (float[2] Y)
+{
+  a = Constant <value_floats = [1.0, 2.0]> ()
+  b = Constant <value_floats = [1.0, 2.0], value_int = 7> ()
+  c = Constant <dilations = float[2] {1, 2}> ()
+  Y = Identity (X)
+}`);
+    const dt = new DTypeResolver(m);
+    expect([...m.graph].slice(0, 3).map((n) => dt.dtype(n.outputs[0]))).to.deep.equal([DataType.FLOAT, undefined, undefined]);
+  });
 });
+

@@ -56,4 +56,27 @@ describe('node-slots: schema-driven eligibility per (node, input)', () => {
     const s = slotsOf(m(17, 'float[2] X, float a, float b, float c', '  r = Range (a, b, c)'), 'Range');
     expect(s.groups.map((g) => [g.float, g.admits])).to.deep.equal([[true, false]]);
   });
+
+  describe('groups whose dtypes cannot be trusted are unsound (found by fuzzing against onnxruntime)', () => {
+    const unsound = (decls: string, body: string, op: string): (string | undefined)[] =>
+      slotsOf(m(17, decls, body), op).groups.filter((g) => g.float).map((g) => g.unsound);
+
+    it('a position of unknown dtype (a Constant with a misnamed or second value attribute)', () => {
+      expect(unsound('float[2] X', '  k = Constant <dilations = float[2] {1, 2}> ()\n  y = Add (X, k)', 'Add')).to.deep.equal(["'k' (type T) has no known dtype"]);
+      expect(unsound('float[2] X', '  k = Constant <value_floats = [1.0, 2.0], value_int = 7> ()\n  y = Add (X, k)', 'Add')).to.deep.equal(["'k' (type T) has no known dtype"]);
+    });
+
+    it('a position whose dtype the type parameter does not admit, or that differs from the float ones', () => {
+      expect(unsound('float[2] X, string[2] B', '  y = Add (X, B)', 'Add')).to.deep.equal(["'B' (type T) is string, which T does not admit"]);
+      expect(unsound('float[2] X, int8[2] B', '  y = Add (X, B)', 'Add')).to.deep.equal(["'B' (type T) is int8, while other positions of T are float"]);
+      expect(unsound('float[2] X, float16[2] B', '  y = Add (X, B)', 'Add')).to.deep.equal(["'B' (type T) is float16, while other positions of T are float"]);
+      expect(unsound('float[2] X', '  y = Sqrt (X)', 'Sqrt')).to.deep.equal([undefined]);
+    });
+
+    it('an unknown or other dtype in a group without float positions is not this analysis\'s business', () => {
+      const s = slotsOf(m(17, 'float[2] X, int64[2] I', '  k = Constant <dilations = int64[2] {1, 2}> ()\n  y = Add (I, k)'), 'Add');
+      expect(s.groups.map((g) => [g.float, g.unsound])).to.deep.equal([[false, undefined]]);
+    });
+  });
 });
+
