@@ -1,8 +1,9 @@
-/** Content checks of the verifier: tensor sizes, initializer types, Cast/CastLike, opsets, I/O types. */
+/** Content checks of the verifier: tensor sizes, initializer types, Cast/CastLike, opsets, attributes, I/O types. */
 import { dataTypeName, DataType, parseDataType } from './data-type.js';
 import { formatType } from './printer-values.js';
 import { storageArrayType, storageLength, type Tensor } from './tensor.js';
 import { elementDType, tensorType, type ValueType } from './value-type.js';
+import { checkAttributes } from './verifier-attributes.js';
 import type { GraphInfo, Tree, VerifyOptions } from './verifier-context.js';
 import type { Node } from './node.js';
 
@@ -51,6 +52,7 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
           t.report('const-value-type-mismatch', `Value '${o.name}' (output of node ${t.label(n)} in graph '${info.path}') is typed ${formatType(o.type!)} but its known constant is ${formatType(tensorType(o.constValue.dtype, o.constValue.dims))}`, { graph: info, node: n, value: o });
         }
       }
+      if (domain === '') checkAttributes(t, info, n, imports.get(''));
       if (domain === '' && n.opType === 'Cast') checkCast(t, info, n);
       if (domain === '' && n.opType === 'CastLike') checkCastLike(t, info, n);
     }

@@ -23,6 +23,8 @@
  * | `const-value-type-mismatch` | likewise for a node output that carries a known constant (`constValue`) |
  * | `cast-missing-to` / `cast-to-mismatch` / `cast-like-mismatch` | Cast `to` ≠ output dtype; CastLike output dtype ≠ its second input's |
  * | `missing-opset` | a node's domain is not imported |
+ * | `missing-required-attribute` | an ai.onnx node lacks an attribute its schema requires (If `then_branch`, Cast `to`, …) |
+ * | `attribute-type-mismatch` | an ai.onnx node's attribute has another type than its schema declares |
  * | `missing-io-type` | a main-graph input or output has no type |
  */
 import type { Diagnostic } from './diagnostic.js';

@@ -187,8 +187,11 @@ export class ModelGen {
       const out0 = outputs[0];
       if (cast && out0 !== undefined && out0.name !== '' && out0.type === undefined) out0.type = tensorType(DataType.FLOAT16, ['N']);
       if (cast && out0 !== undefined) attrs.push(['to', attr.int(elementDType(out0.type) ?? DataType.FLOAT16)]);
+      const op = cast && out0 !== undefined ? 'Cast' : r.pick(OPS);
+      // If of ai.onnx requires its branches (the verifier checks schemas): random ones get another domain.
+      const domain = op === 'If' ? r.pick(this.domains.slice(1)) : cast ? '' : r.pick(this.domains);
       const n = new Node({
-        opType: cast && out0 !== undefined ? 'Cast' : r.pick(OPS), domain: cast ? '' : r.pick(this.domains), name: this.fresh('n'),
+        opType: op, domain, name: this.fresh('n'),
         overload: r.bool(0.05) ? 'ov1' : '', inputs, outputs, attributes: new Map(attrs),
       });
       if (r.bool(0.15)) n.docString = r.pick(STRINGS);
@@ -213,7 +216,7 @@ export class ModelGen {
 
   model(): Model {
     const r = this.r;
-    const m = new Model(this.graph([], 0, true), { irVersion: r.int(3, 10), opsetImports: this.domains.map((d, i) => [d, 1 + i * 5]) });
+    const m = new Model(this.graph([], 0, true), { irVersion: r.int(3, 10), opsetImports: this.domains.map((d, i) => [d, d === '' ? 13 : 1 + i * 5]) });
     if (r.bool()) m.producerName = 'gen "x"';
     if (r.bool(0.3)) m.producerVersion = '1.0';
     if (r.bool(0.2)) m.domain = 'ai.test';

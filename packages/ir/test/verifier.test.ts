@@ -236,6 +236,7 @@ describe('verifier', () => {
 
   it('accepts the STRING `to` of Cast-1 (opsets 1-5) and checks it like the enum', () => {
     const t = base();
+    t.m.opsetImports.set('', 5);
     const good = new Node({ opType: 'Cast', name: 'old1', inputs: [t.y], outputs: [new Value('s1', tensorType(DataType.FLOAT16, [2]))], attributes: { to: attr.string('FLOAT16') } });
     const bad = new Node({ opType: 'Cast', name: 'old2', inputs: [t.y], outputs: [new Value('s2', tensorType(DataType.INT32, [2]))], attributes: { to: attr.string('FLOAT') } });
     const junk = new Node({ opType: 'Cast', name: 'old3', inputs: [t.y], outputs: [new Value('s3')], attributes: { to: attr.string('QUATERNION') } });
@@ -323,4 +324,54 @@ describe('verifier', () => {
     const ds: Diagnostic[] = verify(t.m);
     expect(formatDiagnostics(ds)).to.equal("error [dangling-input] Node 'neg' (Neg) in graph 'main' reads 'ghost' (input 0), which no graph of the model defines; connect it to an input, initializer or node output");
   });
+
+  describe('attributes against the op schema at the imported opset', () => {
+    /** `base()` plus one node built by `make` from Y. */
+    const withNode = (make: (y: Value) => Node, opset = 17): Base => {
+      const t = base();
+      t.m.opsetImports.set('', opset);
+      t.g.append(make(t.y));
+      return t;
+    };
+
+    it('missing-required-attribute: an If without then_branch (onnxruntime refuses it; found by fuzzing)', () => {
+      const t = base();
+      const n = withIf(t, (g) => g.addOutput(t.x));
+      n.removeAttr('then_branch');
+      const ds = verify(t.m);
+      expect(ds.map((d) => d.code)).to.deep.equal(['missing-required-attribute']);
+      expect(ds[0]!.message).to.equal("Node 'if' (If) in graph 'main' lacks the attribute 'then_branch' (GRAPH), which If-16 requires; add it");
+      expect(ds[0]!.node).to.equal('if');
+    });
+
+    it('missing-required-attribute follows the opset: Gather-1 needs nothing, TopK-1 needs k, TopK-10 not', () => {
+      const topk = (y: Value): Node => new Node({ opType: 'TopK', name: 'topk', inputs: [y], outputs: ['vals', 'idx'] });
+      expect(codes(withNode(topk, 1).m)).to.deep.equal(['missing-required-attribute']);
+      expect(codes(withNode(topk, 10).m)).to.deep.equal([]);
+    });
+
+    it('attribute-type-mismatch: LeakyRelu alpha as an INT, Cast-13 to as a STRING', () => {
+      const t = withNode((y) => new Node({ opType: 'Relu', name: 'ok', inputs: [y], outputs: ['r'], attributes: { unknown_attr: attr.float(1) } }));
+      expect(codes(t.m), 'attributes the schema does not know are not judged here').to.deep.equal([]);
+      const c = withNode((y) => new Node({ opType: 'LeakyRelu', name: 'lr', inputs: [y], outputs: ['l'], attributes: { alpha: attr.int(1) } }));
+      const ds = verify(c.m);
+      expect(ds.map((d) => d.code)).to.deep.equal(['attribute-type-mismatch']);
+      expect(ds[0]!.message).to.equal("Node 'lr' (LeakyRelu) in graph 'main' has attribute 'alpha' of type INT, but LeakyRelu-16 declares it FLOAT; fix its type");
+      const cast = withNode((y) => new Node({ opType: 'Cast', name: 'c', inputs: [y], outputs: [new Value('h', tensorType(DataType.FLOAT16, [2]))], attributes: { to: attr.string('FLOAT16') } }));
+      expect(codes(cast.m)).to.deep.equal(['attribute-type-mismatch']);
+    });
+
+    it('skips other domains, unknown ops, opsets beyond the table, Constant, and function attribute references', () => {
+      const custom = withNode((y) => new Node({ opType: 'If', domain: 'com.example', name: 'x', inputs: [y], outputs: ['o'] }));
+      custom.m.opsetImports.set('com.example', 1);
+      expect(codes(custom.m)).to.deep.equal([]);
+      expect(codes(withNode((y) => new Node({ opType: 'NoSuchOp', name: 'x', inputs: [y], outputs: ['o'] })).m)).to.deep.equal([]);
+      expect(codes(withNode((y) => new Node({ opType: 'TopK', name: 'x', inputs: [y], outputs: ['o'], attributes: { axis: attr.float(1) } }), 99).m)).to.deep.equal([]);
+      // onnxruntime reads a Constant's first attribute whatever its name or type (it never checks Constant).
+      expect(codes(withNode(() => new Node({ opType: 'Constant', name: 'k', outputs: ['k'], attributes: { value: attr.floats([1]) } })).m)).to.deep.equal([]);
+      const ref = withNode((y) => new Node({ opType: 'LeakyRelu', name: 'lr', inputs: [y], outputs: ['l'], attributes: { alpha: { type: 'INT', value: 0, refAttrName: 'a' } } }));
+      expect(codes(ref.m)).to.deep.equal([]);
+    });
+  });
 });
+
