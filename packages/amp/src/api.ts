@@ -1,6 +1,6 @@
 import {
   InvariantError, cloneModel, elementDType, formatDiagnostics, graphValues, verify, walkGraphs, walkNodes,
-  withElementDType, type Diagnostic, type Model, type Node, type Value, type ValueType,
+  withElementDType, type DataType, type Diagnostic, type Model, type Node, type Value, type ValueType,
 } from '@mixprec/ir';
 import {
   createPassContext, formatPassFailure, runPipeline, sequential, type Pass, type PassContext,
@@ -55,16 +55,26 @@ function snapshotTypes(model: Model): Map<Value, ValueType | undefined> {
   return out;
 }
 
+/** The element dtypes the values of a snapshot have now, in the snapshot's order. */
+function elementDTypes(snapshot: ReadonlyMap<Value, unknown>): (DataType | undefined)[] {
+  const out: (DataType | undefined)[] = [];
+  for (const v of snapshot.keys()) out.push(elementDType(v.type));
+  return out;
+}
+
 /**
  * Gives values their declared types back after `infer-types`: a value whose element type the
  * conversion changed keeps the new element type on its declared shape (no type when it had
  * none: runtimes infer it); values the conversion created keep a type only when they face a
  * graph interface (so the file gains no value_info beyond what the model declared).
+ * `inferred`: the element dtypes after `infer-types`, in the order of `declared`.
  */
-function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | undefined>, inferred: ReadonlyMap<Value, ValueType | undefined>): void {
+function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | undefined>, inferred: readonly (DataType | undefined)[]): void {
+  let i = 0;
   for (const [v, before] of declared) {
+    const afterInference = inferred[i++];
     const now = elementDType(v.type);
-    const next = now === undefined || now === elementDType(inferred.get(v)) ? before
+    const next = now === undefined || now === afterInference ? before
       : before === undefined ? undefined : withElementDType(before, now);
     // Graph inputs/outputs must stay typed (cleanup may have made an untyped value an output).
     if (next !== undefined || !(v.isGraphInput() || v.isGraphOutput())) v.type = next;
@@ -154,7 +164,7 @@ export function castFp32ToFp16(model: Model, options: ConvertOptions = {}): AmpR
     const infer = transform('infer-types');
     if (infer !== undefined) runPasses(model, [infer], ctx);
   }
-  const inferred = restore ? snapshotTypes(model) : undefined;
+  const inferred = declared !== undefined ? elementDTypes(declared) : undefined;
   const flopsOf = options.dimValues === undefined && options.inputShapes === undefined
     ? undefined : concreteFlops(model, options.dimValues ?? {}, options.inputShapes ?? {});
   const run: AmpRun = runAmp(model, opts, flopsOf);

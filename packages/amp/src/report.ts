@@ -1,5 +1,5 @@
 import {
-  dataTypeText, walkNodes, type DataType, type Diagnostic, type Graph, type Model, type Node,
+  dataTypeText, walkNodes, type Diagnostic, type Graph, type Model, type Node,
 } from '@mixprec/ir';
 import type { WeightCensus } from './census.js';
 import { nodeFlops } from './flops.js';
@@ -152,30 +152,31 @@ export interface ReportInput {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-function accName(d: DataType | undefined): string | undefined {
-  return d === undefined ? undefined : dataTypeText(d);
-}
-
 /** Builds the report. */
 export function buildReport(r: ReportInput): AmpReport {
+  const colors = { green: 0, gray: 0, red: 0, none: 0 };
+  let converted = 0;
+  // One object per node, keys always in this order (no spreads: this runs for every node).
   const nodes: ReportNode[] = r.plan.nodes.map((p) => {
     const n = p.node;
-    const acc = accName(p.accumulation);
-    const out = accName(p.output);
-    return {
-      graph: p.graph, name: n.name, outputNames: n.outputs.map((o) => o.name), opType: n.opType, domain: n.domain, color: p.color, rule: p.rule,
-      ...(p.reason === undefined ? {} : { reason: p.reason }),
-      ...(acc === undefined ? {} : { accumulation: acc }),
-      ...(out === undefined ? {} : { output: out }),
-      converted: p.converted,
-      ...(p.materialized ? { materialized: true } : {}),
+    const outputNames: string[] = [];
+    for (const o of n.outputs) outputNames.push(o.name);
+    const x: Partial<{ -readonly [K in keyof ReportNode]: ReportNode[K] }> = {
+      graph: p.graph, name: n.name, outputNames, opType: n.opType, domain: n.domain, color: p.color, rule: p.rule,
     };
+    if (p.reason !== undefined) x.reason = p.reason;
+    if (p.accumulation !== undefined) x.accumulation = dataTypeText(p.accumulation);
+    if (p.output !== undefined) x.output = dataTypeText(p.output);
+    x.converted = p.converted;
+    if (p.materialized) x.materialized = true;
+    colors[p.color]++;
+    if (p.converted) converted++;
+    return x as ReportNode;
   });
   const inserted = new Set(r.log.castNodes);
   const removed: RemovedCast[] = r.castsAfterAmp
     .filter((c) => c.node.graph === undefined)
     .map((c) => ({ graph: c.graph, node: c.node.name, input: c.input, output: c.output, inserted: inserted.has(c.node) }));
-  const count = (c: PlanColor): number => nodes.filter((n) => n.color === c).length;
   const pair = (b: { name: string; dtype: string }[], a: { name: string; dtype: string }[]): IoChange[] =>
     b.map((x, i) => ({ name: x.name, before: x.dtype, after: a[i]?.dtype ?? '?' }));
   return {
@@ -191,8 +192,8 @@ export function buildReport(r: ReportInput): AmpReport {
       converted: r.log.constants.filter((c) => !c.copy).length, copies: r.log.constants.filter((c) => c.copy).length,
     },
     counts: {
-      nodes: nodes.length, green: count('green'), gray: count('gray'), red: count('red'), none: count('none'),
-      converted: nodes.filter((n) => n.converted).length,
+      nodes: nodes.length, green: colors.green, gray: colors.gray, red: colors.red, none: colors.none,
+      converted,
       castsInserted: r.log.inserted.length, castsRemoved: removed.length, castsRetargeted: r.log.retargeted.length,
       castsBefore: r.before.casts, castsAfter: r.after.casts,
     },
