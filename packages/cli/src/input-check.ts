@@ -1,4 +1,7 @@
-import { DataType, formatDiagnostics, verify, type Diagnostic, type Model, type Value } from '@mixprec/ir';
+import {
+  DataType, GraphCycleError, formatDiagnostics, topologicalOrder, verify, walkGraphs, type Diagnostic, type Graph, type Model,
+  type Node, type Value,
+} from '@mixprec/ir';
 import { EXTRAS } from '@mixprec/onnx';
 import { CliError, ExitCode } from './errors.js';
 
@@ -15,6 +18,37 @@ export function requireGraph(model: Model, label: string): void {
   if (model.graph.outputs.length === 0) {
     throw new CliError(`${label}: the model's graph has no outputs (a truncated or damaged file?); nothing to convert`);
   }
+}
+
+/**
+ * Puts the graphs of an input model (subgraphs and functions too) in topological order when
+ * that is all that is wrong with their order: nodes listed before the nodes whose outputs they
+ * read, without a cycle (ONNX requires sorted graphs; some exporters and hand edits do not keep
+ * them). Returns a one-line note naming the input and what moved, or undefined when every graph
+ * was sorted already. When any graph has a cycle, nothing is changed: the input stays invalid
+ * (exit 2 once the conversion fails on it).
+ */
+export function sortInputGraphs(model: Model, label: string): string | undefined {
+  const moves: [Graph, Node[]][] = [];
+  let moved = 0;
+  for (const g of walkGraphs(model, { functions: true })) {
+    let order: Node[];
+    try {
+      order = topologicalOrder(g);
+    } catch (e) {
+      if (e instanceof GraphCycleError) return undefined;
+      throw e;
+    }
+    let i = 0;
+    let out = 0;
+    for (const n of g) if (order[i++] !== n) out++;
+    if (out === 0) continue;
+    moves.push([g, order]);
+    moved += out;
+  }
+  if (moves.length === 0) return undefined;
+  for (const [g] of moves) g.sortTopologically();
+  return `${label}: the nodes were not in topological order; sorted them (topo-sort: ${moved} node(s) moved in ${moves.length} graph(s))`;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataType, GraphBuilder, floatTensor, tensorType, type Model } from '@mixprec/ir';
-import { saveModel } from '@mixprec/onnx';
+import { DataType, Graph, GraphBuilder, Node, Value, attr, floatTensor, printModel, tensorType, verify, type Model } from '@mixprec/ir';
+import { loadModel, saveModel } from '@mixprec/onnx';
+import { sortInputGraphs } from '../src/input-check.js';
 import { CliError, ExitCode } from '../src/errors.js';
 import { blameInvalidInput } from '../src/input-check.js';
 import { CLS, cli, tempDir } from './helpers.js';
@@ -19,8 +20,10 @@ function broken(kind: 'unsorted' | 'cycle'): Model {
   const add = s.producer()!;
   const relu = y.producer()!;
   if (kind === 'unsorted') {
-    m.graph.remove(add);
+    const inputs = [...add.inputs];
+    m.graph.remove(add); // detaches its inputs
     m.graph.insertAfter(relu, add);
+    inputs.forEach((v, i) => add.replaceInput(i, v));
   } else {
     add.replaceInput(0, y); // Y = Relu(Y + W)
   }
@@ -82,6 +85,21 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
     expect(fs.existsSync(out)).to.equal(true);
   });
 
+  for (const args of [['convert', '--keep-io-types'], ['opt', '-p', 'cleanup'], ['auto', '--tolerance', '0.05']]) {
+    it(`${args[0]}: an unsorted but acyclic graph is sorted, with a note on stderr, instead of refused (found by fuzzing)`, async () => {
+      const input = write('unsorted');
+      const out = path.join(dir, `unsorted-${args[0]}.onnx`);
+      const r = await cli(args[0]!, input, '-o', out, ...args.slice(1));
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stderr).to.include(`note: ${input}: the nodes were not in topological order; sorted them (topo-sort: 2 node(s) moved in 1 graph(s))\n`);
+      const saved = loadModel(out);
+      if (saved._tag === 'Left') throw new Error(saved.left.message);
+      expect(verify(saved.right)).to.deep.equal([]);
+      const quiet = await cli(args[0]!, input, '-o', out, ...args.slice(1), '--quiet', '--in-place');
+      expect([quiet.code, quiet.stderr]).to.deep.equal([0, '']);
+    });
+  }
+
   it('convert refuses a file without a graph (empty, or cut off before it) or without outputs (exit 2, nothing written)', async () => {
     const cls = fs.readFileSync(CLS);
     // ir_version and producer fields come before the graph (field 7) in the file.
@@ -98,7 +116,7 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
     // A graph without outputs computes nothing (onnxruntime cannot even load it once dce ran).
     const m = broken('unsorted');
     m.graph.sortTopologically();
-    m.graph.outputs.length = 0;
+    (m.graph.outputs as Value[]).length = 0;
     const input = path.join(dir, 'no-outputs.onnx');
     const s = saveModel(m, input);
     if (s._tag === 'Left') throw new Error(s.left.message);
@@ -120,4 +138,37 @@ describe('CLI: conversions of invalid inputs are bad input (found by fuzzing)', 
     if (r.code === 2) expect(r.stderr.trim()).to.match(/the input model is invalid, nothing written: error \[undefined-io-dtype\] Output 0 'Y' of the main graph has element type UNDEFINED/);
     expect(fs.existsSync(out)).to.equal(r.code === 0);
   });
+
+  describe('sortInputGraphs', () => {
+    it('sorts every graph that needs it (a branch reading a value defined after its If) and says what moved', () => {
+      const m = broken('unsorted');
+      const relu = [...m.graph].find((n) => n.name === 'relu')!;
+      // An If placed first whose branches capture 's', which the Add defines after it.
+      const branch = (name: string): Graph => {
+        const g = new Graph(name);
+        const neg = new Node({ opType: 'Neg', name: `neg_${name}`, inputs: [relu.inputs[0]!], outputs: [new Value(`n_${name}`, tensorType(DataType.FLOAT, [4]))] });
+        g.append(neg);
+        g.addOutput(neg.outputs[0]!);
+        return g;
+      };
+      const c = new Value('c', tensorType(DataType.BOOL, []));
+      m.graph.addInput(c);
+      const iff = new Node({ opType: 'If', name: 'if', inputs: [c], outputs: [new Value('I', tensorType(DataType.FLOAT, [4]))], attributes: { then_branch: attr.graph(branch('then')), else_branch: attr.graph(branch('else')) } });
+      m.graph.prepend(iff);
+      m.graph.addOutput(iff.outputs[0]!);
+      expect(verify(m).map((d) => d.code)).to.include('use-before-def');
+      expect(sortInputGraphs(m, 'in.onnx')).to.equal('in.onnx: the nodes were not in topological order; sorted them (topo-sort: 3 node(s) moved in 1 graph(s))');
+      expect(verify(m)).to.deep.equal([]);
+      expect([...m.graph].map((n) => n.name), 'the original order where the dependencies allow').to.deep.equal(['add', 'if', 'relu']);
+      expect(sortInputGraphs(m, 'in.onnx'), 'sorted already: nothing to say').to.equal(undefined);
+    });
+
+    it('leaves a model with a cycle exactly as it is', () => {
+      const m = broken('cycle');
+      const before = printModel(m);
+      expect(sortInputGraphs(m, 'in.onnx')).to.equal(undefined);
+      expect(printModel(m)).to.equal(before);
+    });
+  });
 });
+

@@ -6,6 +6,7 @@ import {
 import type { BackendName } from '@mixprec/executor-tfjs';
 import { defaultedDims, samplesFor } from '../data/samples.js';
 import { CliError, ExitCode } from '../errors.js';
+import { sortInputGraphs } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
@@ -145,6 +146,8 @@ export function registerAuto(program: Command, io: CliIO): void {
       const [job] = planJobs([input], flags.output, 'auto');
       checkNotOverwritingInput(job!, flags.inPlace === true);
       const model = loadOrFail(input);
+      const sorted = sortInputGraphs(model, input);
+      if (sorted !== undefined && flags.json !== true && flags.quiet !== true) io.stderr(`note: ${sorted}\n`);
       const bytesBefore = fs.statSync(input).size;
       const sets = await samplesFor(model, flags, 1);
       const defaulted = defaultedDims(model, flags);

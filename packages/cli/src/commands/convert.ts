@@ -5,7 +5,7 @@ import {
 } from '@mixprec/amp';
 import { InvariantError, type Diagnostic } from '@mixprec/ir';
 import { CliError, ExitCode } from '../errors.js';
-import { blameInvalidInput, inputProblems, requireGraph } from '../input-check.js';
+import { blameInvalidInput, inputProblems, requireGraph, sortInputGraphs } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
@@ -148,6 +148,8 @@ async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: Cl
     progress.bar?.update(outcomes.length, undefined, job.input);
     const model = loadOrFail(job.input);
     requireGraph(model, job.input);
+    const sorted = sortInputGraphs(model, job.input);
+    if (sorted !== undefined && flags.quiet !== true && flags.json !== true) io.stderr(`note: ${sorted}\n`);
     const bytesBefore = fs.statSync(job.input).size;
     const warnings: Diagnostic[] = [];
     let float: AmpReport | undefined;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIO } from '../io.js';
-import { blameInvalidInput, inputProblems } from '../input-check.js';
+import { blameInvalidInput, inputProblems, sortInputGraphs } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
 import { parsePipelineOrFail, printPipeline, runPassWithFlags, verifyOrFail, type PipelineFlags } from '../pipeline-run.js';
@@ -54,6 +54,8 @@ export function registerOpt(program: Command, io: CliIO): void {
       for (const job of jobs) {
         const model = loadOrFail(job.input);
         if (pass !== undefined) {
+          const sorted = sortInputGraphs(model, job.input);
+          if (sorted !== undefined && flags.quiet !== true) io.stderr(`note: ${sorted}\n`);
           const ds = blameInvalidInput(job.input, () => inputProblems(loadOrFail(job.input)), () => {
             const found = runPassWithFlags(model, pass, registry, flags, io, job.input);
             verifyOrFail(model, job.input);
