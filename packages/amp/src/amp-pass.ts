@@ -1,6 +1,6 @@
 import { dataTypeText, type Diagnostic, type Model, type Node } from '@mixprec/ir';
 import { definePass, type PassFactory } from '@mixprec/passes';
-import { analyse } from './analysis.js';
+import { analyseWithDTypes } from './analysis.js';
 import {
   AMP_PASS_DEFAULTS, AmpError, AmpPassOptionsC, fromPassOptions, resolveAmpOptions, type AmpPassOptions,
   type ResolvedAmpOptions,
@@ -8,7 +8,7 @@ import {
 import type { Plan } from './plan.js';
 import type { PolicyRegistry } from './policy-registry.js';
 import { planFlops } from './report.js';
-import { applyPlan } from './rewrite.js';
+import { applyPlanWith } from './rewrite.js';
 import type { RewriteLog } from './rewrite-log.js';
 
 /** What one run of the conversion (analysis + rewrite) produced. */
@@ -44,9 +44,9 @@ export function runDiagnostics(run: AmpRun): Diagnostic[] {
  * model (e.g. a keepIoTypes name that is not an IO name).
  */
 export function runAmp(model: Model, opts: ResolvedAmpOptions, flopsOf?: (n: Node) => number | undefined): AmpRun {
-  const plan = analyse(model, opts);
+  const { plan, dtypes } = analyseWithDTypes(model, opts);
   const flops = planFlops(plan, flopsOf);
-  const log = applyPlan(model, plan);
+  const log = applyPlanWith(model, plan, dtypes);
   return { plan, log, flops, modified: log.edits > 0 };
 }
 

@@ -40,6 +40,10 @@ function isQuantized(n: Node, opset: number): boolean {
   return false;
 }
 
+// What a policy query reads of values (one function each, not two closures per node).
+const shapeOf: PolicyQuery['shapeOf'] = (v) => v.shape;
+const constantOf: PolicyQuery['constantOf'] = (v) => constantBehind(v)?.tensor;
+
 function opKey(n: Node): string {
   return n.domain === '' ? n.opType : `${n.domain}.${n.opType}`;
 }
@@ -116,11 +120,7 @@ function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly
   if (o.blockOps.has(opKey(n)) || o.blockNodes.matches(n.name)) return red('user-block', 'blocked by the user');
   const forced = n.name !== '' && o.forceNodes.matches(n.name);
   if (!forced && inIsland(n, a)) return red('cast-intent', 'computes only on values the model author upcast to float32: the island stays float32');
-  const q: PolicyQuery = {
-    node: n, model: a.model, target: a.target, opset,
-    shapeOf: (v: Value) => v.shape,
-    constantOf: (v: Value) => constantBehind(v)?.tensor,
-  };
+  const q: PolicyQuery = { node: n, model: a.model, target: a.target, opset, shapeOf, constantOf };
   if (!forced && a.target === DataType.FLOAT16) {
     for (const v of n.inputs) {
       const why = v === undefined ? undefined : a.large.get(v);
@@ -176,9 +176,9 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
     const why = n.getInt('to') === undefined ? 'Cast with a string `to` (opset 1) is left alone' : `Cast to ${dataTypeText(n.getInt('to')!)} reads its input as planned`;
     return { node: n, graph: graphPath, color: 'gray', rule: 'cast-boundary', reason: why, converted: false, materialized: false, inputs: new Array(nIn).fill(undefined), outputs: new Array(nOut).fill(undefined) };
   }
-  const touchesForced = (g: SlotGroup): boolean =>
+  const touchesForced = (g: SlotGroup): boolean => a.forced.size > 0 && (
     g.inputs.some((i) => { const v = n.inputs[i]; return v !== undefined && a.forced.has(v); })
-    || g.outputs.some((o) => a.forced.has(n.outputs[o]!));
+    || g.outputs.some((o) => a.forced.has(n.outputs[o]!)));
   const convertible = slots.groups.filter((g) => g.float && g.admits && g.unsound === undefined && !touchesForced(g));
   const v = verdictOf(n, a, slots, convertible, schema !== undefined, claimed);
   const T = a.target;
@@ -188,14 +188,14 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
   const outputOverride = materialized ? (v.decision?.output ?? T) : v.decision?.output;
   const inputs: (DataType | undefined)[] = new Array(nIn).fill(undefined);
   const outputs: (DataType | undefined)[] = new Array(nOut).fill(undefined);
-  const conv = new Set(v.lowPrecision ? convertible : []);
+  const conv: readonly SlotGroup[] = v.lowPrecision ? convertible : [];
   for (const g of slots.groups) {
-    for (const i of g.inputs) if (a.isFloat(n.inputs[i])) inputs[i] = conv.has(g) ? groupDType : DataType.FLOAT;
+    for (const i of g.inputs) if (a.isFloat(n.inputs[i])) inputs[i] = conv.includes(g) ? groupDType : DataType.FLOAT;
     for (const o of g.outputs) {
       const val = n.outputs[o];
       if (!a.isFloat(val)) continue;
-      outputs[o] = conv.has(g) ? groupDType : DataType.FLOAT;
-      const seen = conv.has(g) && v.lowPrecision && outputOverride !== undefined && outputOverride !== groupDType ? outputOverride : outputs[o]!;
+      outputs[o] = conv.includes(g) ? groupDType : DataType.FLOAT;
+      const seen = conv.includes(g) && v.lowPrecision && outputOverride !== undefined && outputOverride !== groupDType ? outputOverride : outputs[o]!;
       a.planned.set(val!, seen);
     }
   }

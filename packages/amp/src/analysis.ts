@@ -4,6 +4,7 @@ import {
 import { decideControlFlow, isControlFlow } from './analysis-control-flow.js';
 import { decideNode } from './analysis-node.js';
 import { Analysis } from './analysis-state.js';
+import type { DTypeResolver } from './dtypes.js';
 import { constantBehind, constantNodeTensor, isPlannableConstant } from './constants.js';
 import { AmpError, resolveAmpOptions, type AmpOptions, type ResolvedAmpOptions } from './options.js';
 import type { NodePlan, Plan } from './plan.js';
@@ -236,6 +237,14 @@ function checkKeepNames(a: Analysis): void {
 
 /** Runs the analysis with resolved options. */
 export function analyse(model: Model, opts: ResolvedAmpOptions): Plan {
+  return analyseWithDTypes(model, opts).plan;
+}
+
+/**
+ * {@link analyse}, also returning the dtype resolver it built: the rewrite that follows on the
+ * unchanged model reuses it instead of resolving every value again.
+ */
+export function analyseWithDTypes(model: Model, opts: ResolvedAmpOptions): { plan: Plan; dtypes: DTypeResolver } {
   const a = new Analysis(model, opts);
   checkKeepNames(a);
   const copies = new Set<Value>();
@@ -253,15 +262,16 @@ export function analyse(model: Model, opts: ResolvedAmpOptions): Plan {
     }
     planConstants(a, copies);
   }
-  return Object.freeze({
+  const plan = Object.freeze({
     target: opts.target,
     policy: opts.policy.name,
     ioMode: opts.keepAllIo ? 'keep' : opts.keepIoNames.size > 0 ? 'keep-some' : 'convert',
     accumulation: opts.accumulation,
     weightsOnly: opts.weightsOnly,
     nodes: [...a.plans.values()],
-    byNode: new Map(a.plans),
-    values: new Map(a.planned),
+    // The analysis state ends here: its maps are handed over, not copied.
+    byNode: a.plans,
+    values: a.planned,
     graphOutputs: new Map(a.graphOutputs),
     constantCopies: copies,
     decodedWeights: decoded,
@@ -270,6 +280,7 @@ export function analyse(model: Model, opts: ResolvedAmpOptions): Plan {
     diagnostics: [...a.notes],
     narrowing: a.narrowingCounts(),
   } satisfies Plan);
+  return { plan, dtypes: a.dt };
 }
 
 /**

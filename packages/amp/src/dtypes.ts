@@ -28,9 +28,20 @@ const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>
   MelWeightMatrix: ['output_datatype', DataType.FLOAT],
 });
 
+/** Interned infos of declared types, by kind and dtype (slot 0: unknown dtype), built once. */
+const INTERNED_DTYPES = 32;
+const INTERNED: Readonly<Record<ValueKind, readonly Info[]>> = Object.freeze(Object.fromEntries(
+  (['tensor', 'sequence', 'optional', 'map', 'sparse_tensor', 'opaque'] as const).map((kind) => [kind, Object.freeze(
+    Array.from({ length: INTERNED_DTYPES + 1 }, (_, d) => Object.freeze({ dtype: d === 0 ? undefined : (d - 1) as DataType, kind })),
+  )]),
+) as Record<ValueKind, readonly Info[]>);
+
 function infoOfType(t: ValueType | undefined): Info {
   if (t === undefined) return NONE;
-  return { dtype: elementDType(t), kind: t.kind };
+  const dtype = elementDType(t);
+  // One shared object per (kind, dtype): a model's values need no Info object each.
+  const slot = dtype === undefined ? 0 : dtype + 1;
+  return slot <= INTERNED_DTYPES ? INTERNED[t.kind][slot]! : { dtype, kind: t.kind };
 }
 
 /**

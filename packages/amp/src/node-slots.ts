@@ -107,33 +107,44 @@ export function nodeSlots(
       merged.push({ param: g.param, inputs: [...g.inputs], outputs: [...g.outputs], allowed: [...g.allowed] });
     }
   }
-  const grouped = new Set<string>();
+  const groupedIn: boolean[] = [];
+  const groupedOut: boolean[] = [];
   const groups: SlotGroup[] = merged.map((m) => {
     let float = false;
     let admits = true;
     let unknown: Value | undefined;
     let other: Value | undefined;
-    const check = (vs: readonly (Value | undefined)[], idx: readonly number[], tag: string): void => {
+    // For plain tensor positions the answer depends only on whether the type is tensor(float):
+    // computed once per group, not for every position.
+    let floatTensorAdmits: boolean | undefined;
+    let otherTensorAdmits: boolean | undefined;
+    const admitted = (v: Value): boolean => {
+      const t = v.type;
+      if (t !== undefined && t.kind !== 'tensor') return positionAdmits(m.allowed, v, target);
+      if (t !== undefined && t.dtype === DataType.FLOAT) return (floatTensorAdmits ??= positionAdmits(m.allowed, v, target));
+      return (otherTensorAdmits ??= positionAdmits(m.allowed, v, target));
+    };
+    const check = (vs: readonly (Value | undefined)[], idx: readonly number[], grouped: boolean[]): void => {
       for (const i of idx) {
-        grouped.add(`${tag}${i}`);
+        grouped[i] = true;
         const v = present(vs, i);
         if (v === undefined) continue;
         const d = dt.dtype(v);
         if (d === DataType.FLOAT) float = true;
         else if (d === undefined) unknown ??= v;
         else other ??= v;
-        if (!positionAdmits(m.allowed, v, target)) admits = false;
+        if (admits && !admitted(v)) admits = false;
       }
     };
-    check(node.inputs, m.inputs, 'i');
-    check(node.outputs, m.outputs, 'o');
+    check(node.inputs, m.inputs, groupedIn);
+    check(node.outputs, m.outputs, groupedOut);
     const unsound = !float ? undefined : unsoundReason(m.param, m.allowed, unknown, other, dt);
     return { param: m.param, inputs: m.inputs, outputs: m.outputs, float, admits, ...(unsound === undefined ? {} : { unsound }) };
   });
   return {
     groups,
-    fixedInputs: floatIns.filter((i) => !grouped.has(`i${i}`)),
-    fixedOutputs: floatOuts.filter((o) => !grouped.has(`o${o}`)),
+    fixedInputs: floatIns.filter((i) => groupedIn[i] !== true),
+    fixedOutputs: floatOuts.filter((o) => groupedOut[o] !== true),
     hasFloat,
   };
 }

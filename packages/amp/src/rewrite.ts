@@ -35,8 +35,8 @@ class Rewriter {
   readonly cur: Map<Value, DataType>;
   readonly casts: CastInserter;
 
-  constructor(readonly model: Model, readonly plan: Plan) {
-    this.dt = new DTypeResolver(model);
+  constructor(readonly model: Model, readonly plan: Plan, dtypes: DTypeResolver) {
+    this.dt = dtypes;
     this.cur = new Map(plan.values);
     this.casts = new CastInserter(this.log, (g) => this.path(g), (v) => this.dtypeOf(v), (model.opset('') ?? 1) < CAST_STRING_TO_BELOW);
   }
@@ -236,5 +236,10 @@ function zero(d: DataType): Tensor {
 
 /** Applies a plan to its model, in place; returns what it did. */
 export function applyPlan(model: Model, plan: Plan): RewriteLog {
-  return new Rewriter(model, plan).run();
+  return applyPlanWith(model, plan, new DTypeResolver(model));
+}
+
+/** {@link applyPlan} with the original dtypes already resolved (by the analysis, on the unchanged model). */
+export function applyPlanWith(model: Model, plan: Plan, dtypes: DTypeResolver): RewriteLog {
+  return new Rewriter(model, plan, dtypes).run();
 }
