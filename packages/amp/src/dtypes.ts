@@ -40,8 +40,9 @@ function infoOfType(t: ValueType | undefined): Info {
   if (t === undefined) return NONE;
   const dtype = elementDType(t);
   // One shared object per (kind, dtype): a model's values need no Info object each.
-  const slot = dtype === undefined ? 0 : dtype + 1;
-  return slot <= INTERNED_DTYPES ? INTERNED[t.kind][slot]! : { dtype, kind: t.kind };
+  // A hostile file may declare any int32 as elem_type (negative ones too): those are not interned.
+  const slot = dtype === undefined ? 0 : dtype >= 0 && dtype < INTERNED_DTYPES ? dtype + 1 : -1;
+  return slot >= 0 ? INTERNED[t.kind][slot]! : { dtype, kind: t.kind };
 }
 
 /**

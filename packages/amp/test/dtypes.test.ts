@@ -48,5 +48,20 @@ main (float[2] X) => (float[2] Y)
     const dt = new DTypeResolver(m);
     expect([...m.graph].slice(0, 3).map((n) => dt.dtype(n.outputs[0]))).to.deep.equal([DataType.FLOAT, undefined, undefined]);
   });
+
+  it('keeps any declared elem_type, also negative or huge ones a hostile file holds (found by fuzzing)', () => {
+    const m = parse(`<ir_version: 8, opset_import: ["" : 17]>
+main (float[2] X) => (float[2] Y)
+{
+  a = Relu (X)
+  b = Neg (X)
+  Y = Identity (X)
+}`);
+    const [a, b] = [...m.graph].map((n) => n.outputs[0]!);
+    a!.type = { kind: 'tensor', dtype: -2147483648 as DataType };
+    b!.type = { kind: 'sequence', elem: { kind: 'tensor', dtype: 2147483647 as DataType } };
+    const dt = new DTypeResolver(m);
+    expect([dt.dtype(a), dt.kind(a), dt.dtype(b), dt.kind(b)]).to.deep.equal([-2147483648, 'tensor', 2147483647, 'sequence']);
+  });
 });
 
