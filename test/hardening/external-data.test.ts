@@ -7,7 +7,10 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { walkGraphs, type Tensor } from '@mixprec/ir';
 import { formatLoadError, loadModel } from '@mixprec/onnx';
+import { REAL_MODELS, realModelPath } from '@mixprec/testing';
 import { FLOAT, baseGraph, encode, model } from '../fuzz/proto-build.js';
 import { cli, cliProcess, conversionArgs, listFiles, oneLine, snapshot, tempDir } from './helpers.js';
 
@@ -139,3 +142,44 @@ describe('hardening: external data attacks are rejected (library and CLI)', () =
     expect(listFiles(modelDir)).to.deep.equal(['model.onnx', 'w.bin']);
   });
 });
+
+describe('hardening: models saved with --external-data 0 load in onnxruntime', () => {
+  const dir = tempDir('mixprec-ext0-');
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Counts tensors of the saved model by where they are (initializers and Constant values, every graph). */
+  function placement(file: string): { external: number; inlineShapeOperands: number } {
+    const m = loadModel(file);
+    if (m._tag === 'Left') throw new Error(formatLoadError(m.left));
+    let external = 0;
+    let inlineShapeOperands = 0;
+    const count = (t: Tensor): void => {
+      if (t.meta.external !== undefined) external++;
+      else if (t.dims.length <= 1 && t.size <= 64) inlineShapeOperands++;
+    };
+    for (const g of walkGraphs(m.right)) {
+      for (const v of g.initializers.values()) if (v.constValue !== undefined) count(v.constValue);
+      for (const n of g) for (const a of n.attributes.values()) if (a.type === 'TENSOR') count(a.value);
+    }
+    return { external, inlineShapeOperands };
+  }
+
+  // Shape operands (Resize scales, Squeeze axes, ConstantOfShape shapes) in Constant nodes and
+  // in If branches went to the data file, and onnxruntime could not load Silero and PaddleOCR
+  // det: "Cannot parse data from external tensors" (found by the hardening sweep).
+  for (const m of REAL_MODELS) {
+    for (const command of ['opt', 'convert'] as const) {
+      it(`${m.name}: mixprec ${command} IN -o OUT --external-data 0`, async () => {
+        const out = path.join(dir, `${m.name}-${command}.onnx`);
+        const r = await cli([command, realModelPath(m), '-o', out, '--external-data', '0', '--quiet']);
+        expect(r.code, r.stderr).to.equal(0);
+        const where = placement(out);
+        expect(where.external, 'weights went to the data file').to.be.greaterThan(0);
+        expect(where.inlineShapeOperands, 'small vectors stayed inline').to.be.greaterThan(0);
+        const session = await ort.InferenceSession.create(out, { logSeverityLevel: 4 });
+        await session.release();
+      });
+    }
+  }
+});
+

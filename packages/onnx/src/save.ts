@@ -14,9 +14,13 @@ export const PROTOBUF_LIMIT = 2 ** 31 - 1;
 export interface ExternalDataOptions {
   /** File name of the data file, relative to the model's folder; default `<model basename>.data`. */
   readonly location?: string;
-  /** Initializers of at least this many bytes go external (default 1024). */
+  /**
+   * Initializers of at least this many bytes go external (default 1024), except scalars and
+   * short vectors that may be shape operands (see {@link isShapeOperand}): those stay inline,
+   * also with threshold 0, so that runtimes can load the model.
+   */
   readonly threshold?: number;
-  /** Every initializer (except strings) goes external, whatever its size. */
+  /** Every initializer (except strings) goes external, whatever its size and shape (for tests and tools: runtimes may then fail to load the model). */
   readonly all?: boolean;
   /**
    * Tensor-valued attributes (Constant nodes' `value`, in every graph) follow the same rule as
@@ -68,6 +72,22 @@ export function encodeModel(model: Model, options: EncodeOptions = {}): Uint8Arr
   return concat(seq);
 }
 
+/** Most elements of a tensor that may be a shape operand and so stays inline (see {@link isShapeOperand}). */
+export const SHAPE_OPERAND_MAX_ELEMENTS = 64;
+
+/**
+ * Scalars and short vectors (rank ≤ 1, at most {@link SHAPE_OPERAND_MAX_ELEMENTS} elements) may
+ * be shape operands — Reshape shapes, Resize scales, Squeeze axes, Pad pads, ConstantOfShape
+ * shapes — which runtimes read while loading the model: ONNX shape inference parses them, and
+ * cannot read external data. onnxruntime-node 1.30 resolves external main-graph initializers
+ * there but not Constant values or initializers inside subgraphs ("Cannot parse data from
+ * external tensors": Silero and PaddleOCR det did not load after `--external-data 0`). So they
+ * stay in the model file whatever the threshold; they weigh at most 512 bytes each.
+ */
+export function isShapeOperand(t: Tensor): boolean {
+  return t.dims.length <= 1 && t.size <= SHAPE_OPERAND_MAX_ELEMENTS;
+}
+
 /** Lays out initializer bytes in the data file: 4096-aligned for big tensors, 64 for small. */
 class DataFilePlan implements ExternalSink {
   readonly seq = new Seq();
@@ -77,7 +97,7 @@ class DataFilePlan implements ExternalSink {
   place(t: Tensor): ExternalPlacement | undefined {
     if (t.dtype === DataType.STRING || !isKnownDataType(t.dtype) || t.dtype === DataType.UNDEFINED) return undefined;
     const n = t.byteLength;
-    const wanted = this.all || n >= this.threshold || (this.keepExternal && t.meta.external !== undefined);
+    const wanted = this.all || (n >= this.threshold && !isShapeOperand(t)) || (this.keepExternal && t.meta.external !== undefined);
     if (!wanted) return undefined;
     const align = n >= 4096 ? 4096 : 64;
     const pad = (align - (this.seq.size % align)) % align;

@@ -83,6 +83,34 @@ describe('external-data: write, read, lazy', () => {
     expect(offsets).to.deep.equal([0, 4096]);
   });
 
+  it('threshold 0 keeps scalars and short vectors inline: they may be shape operands runtimes read while loading (Silero, PaddleOCR det)', () => {
+    const m = mustDecode(protoBytes({
+      irVersion: 8, opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'g',
+        node: [{ input: ['X', 'shape'], output: ['r'], opType: 'Reshape' }, { input: ['r', 'W'], output: ['Y'], opType: 'Add' }],
+        initializer: [
+          { name: 'shape', dims: [2], dataType: 7, int64Data: [2, 2] },
+          { name: 'W', dims: [2, 2], dataType: 1, floatData: [1, 2, 3, 4] },
+          { name: 'v64', dims: [64], dataType: 1, rawData: f32Bytes(new Array<number>(64).fill(1)) },
+          { name: 'v65', dims: [65], dataType: 1, rawData: f32Bytes(new Array<number>(65).fill(1)) },
+          { name: 's', dims: [], dataType: 1, floatData: [1] },
+        ],
+        input: [vi('X', 1, [4])], output: [vi('Y', 1, [2, 2])],
+      },
+    }));
+    const file = path.join(dir, 'm.onnx');
+    const r = saveModel(m, file, { externalData: { threshold: 0 } });
+    if (r._tag === 'Left') expect.fail(r.left.message);
+    const lm = loadModel(file, { externalData: 'lazy' });
+    if (lm._tag === 'Left') expect.fail(formatLoadError(lm.left));
+    const where = [...lm.right.graph.initializers].map(([name, v]) => [name, v.constValue!.meta.external !== undefined]);
+    expect(where).to.deep.equal([['shape', false], ['W', true], ['v64', false], ['v65', true], ['s', false]]);
+    // all: true still means every tensor.
+    const r2 = saveModel(m, path.join(dir, 'all.onnx'), { externalData: { all: true } });
+    expect(r2._tag === 'Right' && r2.right.externalTensors).to.equal(5);
+  });
+
   it('keeps external tensors external by default when re-saving a model loaded with external data', () => {
     saveModel(mustDecode(weightsModel()), path.join(dir, 'm.onnx'), { externalData: {} });
     const lm = loadModel(path.join(dir, 'm.onnx'), { externalData: 'lazy' });
