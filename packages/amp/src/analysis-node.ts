@@ -218,10 +218,14 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
   }
   const converted = v.lowPrecision && !materialized;
   const out = v.decision?.output;
-  return {
-    node: n, graph: graphPath, color: v.color, rule: v.rule, ...(v.reason === undefined ? {} : { reason: v.reason }),
-    ...(v.lowPrecision && acc !== undefined ? { accumulation: acc } : {}),
-    ...(v.lowPrecision && out !== undefined && out !== T ? { output: out } : {}),
-    converted, materialized, inputs, outputs,
-  };
+  // Built key by key (no spreads: one plan per node), in the order of NodePlan.
+  const plan: { -readonly [K in keyof NodePlan]?: NodePlan[K] } = { node: n, graph: graphPath, color: v.color, rule: v.rule };
+  if (v.reason !== undefined) plan.reason = v.reason;
+  if (v.lowPrecision && acc !== undefined) plan.accumulation = acc;
+  if (v.lowPrecision && out !== undefined && out !== T) plan.output = out;
+  plan.converted = converted;
+  plan.materialized = materialized;
+  plan.inputs = inputs;
+  plan.outputs = outputs;
+  return plan as NodePlan;
 }
