@@ -31,13 +31,15 @@ const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>
 class Rewriter {
   readonly log: RewriteLog = emptyLog();
   readonly dt: DTypeResolver;
-  /** Current dtype of values whose dtype the plan sets (grows with new values). */
-  readonly cur: Map<Value, DataType>;
+  /**
+   * Current dtype of values the rewrite created or retyped, over the plan's dtypes (an overlay:
+   * the plan's map of every value is not copied).
+   */
+  readonly cur = new Map<Value, DataType>();
   readonly casts: CastInserter;
 
   constructor(readonly model: Model, readonly plan: Plan, dtypes: DTypeResolver) {
     this.dt = dtypes;
-    this.cur = new Map(plan.values);
     this.casts = new CastInserter(this.log, (g) => this.path(g), (v) => this.dtypeOf(v), (model.opset('') ?? 1) < CAST_STRING_TO_BELOW);
   }
 
@@ -46,7 +48,7 @@ class Rewriter {
   }
 
   dtypeOf(v: Value): DataType | undefined {
-    return this.cur.get(v) ?? this.dt.dtype(v);
+    return this.cur.get(v) ?? this.plan.values.get(v) ?? this.dt.dtype(v);
   }
 
   /** Gives a value a new element dtype (types it when it had none only if `force`). */
