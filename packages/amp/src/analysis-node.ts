@@ -165,7 +165,7 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
   const beyond = known !== undefined && opset! > (maxKnownOpset(n.domain) ?? 0);
   const schema = beyond ? undefined : known;
   const claimed = schema === undefined && (a.policy.claimsOp?.(n.domain, n.opType) ?? false);
-  const slots = nodeSlots(n, schema, a.dt, a.target, claimed);
+  const slots = nodeSlots(n, schema, a.dt, a.target, claimed, a.slotGroups);
   const nIn = n.inputs.length;
   const nOut = n.outputs.length;
   if (!slots.hasFloat) {

@@ -4,6 +4,7 @@ import {
 } from '@mixprec/ir';
 import { isPlannableConstant, rangeStats, type RangeStats } from './constants.js';
 import { DTypeResolver } from './dtypes.js';
+import { SlotGroupCache } from './node-slots.js';
 import type { ResolvedAmpOptions } from './options.js';
 import type { KeptForRange, NodePlan } from './plan.js';
 import type { Policy } from './policy.js';
@@ -38,6 +39,8 @@ export class Analysis {
   readonly kept: KeptForRange[] = [];
   readonly notes: Diagnostic[] = [];
   readonly #stats = new Map<Tensor, RangeStats>();
+  /** Type groups per schema and arity, shared by the nodes (see `nodeSlots`). */
+  readonly slotGroups = new SlotGroupCache();
 
   constructor(readonly model: Model, readonly opts: ResolvedAmpOptions) {
     this.target = opts.target;

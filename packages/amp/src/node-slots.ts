@@ -75,26 +75,36 @@ function unsoundReason(param: string, allowed: readonly string[], unknown: Value
   return `'${other.name}' (type ${param}) is ${d}, ${allowedHere ? 'while other positions of' : 'which'} ${param} ${allowedHere ? 'are float' : 'does not admit'}`;
 }
 
+/** A schema's type parameters with their positions, linked parameters merged. */
+interface MergedGroup {
+  readonly param: string;
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+  readonly allowed: readonly string[];
+}
+
 /**
- * Groups the positions of `node` by the schema's type parameters (`schema` undefined and
- * `claimed` true: one group of every float position, for a custom op a policy claims).
+ * The merged type groups of a schema by input and output count, computed once per schema and
+ * arity instead of for every node (one per analysis run: the analysis keeps no global state).
  */
-export function nodeSlots(
-  node: Node, schema: OpSchema | undefined, dt: DTypeResolver, target: LowPrecisionFloat, claimed: boolean,
-): NodeSlots {
-  const isFloat = (v: Value | undefined): boolean => v !== undefined && dt.dtype(v) === DataType.FLOAT;
-  const floatIns: number[] = [];
-  const floatOuts: number[] = [];
-  node.inputs.forEach((_, i) => { if (isFloat(present(node.inputs, i))) floatIns.push(i); });
-  node.outputs.forEach((_, o) => { if (isFloat(present(node.outputs, o))) floatOuts.push(o); });
-  const hasFloat = floatIns.length + floatOuts.length > 0;
-  if (schema === undefined) {
-    if (!claimed || !hasFloat) return { groups: [], fixedInputs: floatIns, fixedOutputs: floatOuts, hasFloat };
-    return { groups: [{ param: '*', inputs: floatIns, outputs: floatOuts, float: true, admits: true }], fixedInputs: [], fixedOutputs: [], hasFloat };
+export class SlotGroupCache {
+  readonly #bySchema = new Map<OpSchema, Map<number, readonly MergedGroup[]>>();
+
+  /** `defaultDomain`: the node's domain is written `''` (only then are parameters linked). */
+  get(schema: OpSchema, inputs: number, outputs: number, defaultDomain: boolean): readonly MergedGroup[] {
+    let byArity = this.#bySchema.get(schema);
+    if (byArity === undefined) this.#bySchema.set(schema, (byArity = new Map()));
+    const key = (inputs * 65536 + outputs) * 2 + (defaultDomain ? 1 : 0);
+    let groups = byArity.get(key);
+    if (groups === undefined) byArity.set(key, (groups = mergedGroups(schema, inputs, outputs, defaultDomain)));
+    return groups;
   }
-  const raw = typeParamGroups(schema, node.inputs.length, node.outputs.length);
+}
+
+function mergedGroups(schema: OpSchema, inputCount: number, outputCount: number, defaultDomain: boolean): readonly MergedGroup[] {
+  const raw = typeParamGroups(schema, inputCount, outputCount);
   // Merge linked parameters (sequence element ↔ tensor) into one group.
-  const linked = node.domain === '' && Object.hasOwn(LINKED_PARAMS, node.opType) ? LINKED_PARAMS[node.opType] : undefined;
+  const linked = defaultDomain && Object.hasOwn(LINKED_PARAMS, schema.opType) ? LINKED_PARAMS[schema.opType] : undefined;
   const merged: { param: string; inputs: number[]; outputs: number[]; allowed: string[] }[] = [];
   for (const g of raw) {
     const target0 = linked !== undefined && linked.includes(g.param) ? merged.find((m) => linked.some((p) => m.param.split('+').includes(p))) : undefined;
@@ -107,6 +117,31 @@ export function nodeSlots(
       merged.push({ param: g.param, inputs: [...g.inputs], outputs: [...g.outputs], allowed: [...g.allowed] });
     }
   }
+  return Object.freeze(merged.map((m) => Object.freeze({
+    param: m.param, inputs: Object.freeze(m.inputs), outputs: Object.freeze(m.outputs), allowed: Object.freeze(m.allowed),
+  })));
+}
+
+/**
+ * Groups the positions of `node` by the schema's type parameters (`schema` undefined and
+ * `claimed` true: one group of every float position, for a custom op a policy claims).
+ * `cache`: merged groups shared by the nodes of one analysis.
+ */
+export function nodeSlots(
+  node: Node, schema: OpSchema | undefined, dt: DTypeResolver, target: LowPrecisionFloat, claimed: boolean,
+  cache: SlotGroupCache = new SlotGroupCache(),
+): NodeSlots {
+  const isFloat = (v: Value | undefined): boolean => v !== undefined && dt.dtype(v) === DataType.FLOAT;
+  const floatIns: number[] = [];
+  const floatOuts: number[] = [];
+  node.inputs.forEach((_, i) => { if (isFloat(present(node.inputs, i))) floatIns.push(i); });
+  node.outputs.forEach((_, o) => { if (isFloat(present(node.outputs, o))) floatOuts.push(o); });
+  const hasFloat = floatIns.length + floatOuts.length > 0;
+  if (schema === undefined) {
+    if (!claimed || !hasFloat) return { groups: [], fixedInputs: floatIns, fixedOutputs: floatOuts, hasFloat };
+    return { groups: [{ param: '*', inputs: floatIns, outputs: floatOuts, float: true, admits: true }], fixedInputs: [], fixedOutputs: [], hasFloat };
+  }
+  const merged = cache.get(schema, node.inputs.length, node.outputs.length, node.domain === '');
   const groupedIn: boolean[] = [];
   const groupedOut: boolean[] = [];
   const groups: SlotGroup[] = merged.map((m) => {
