@@ -71,14 +71,14 @@ function elementDTypes(snapshot: ReadonlyMap<Value, unknown>): (DataType | undef
  */
 function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | undefined>, inferred: readonly (DataType | undefined)[]): void {
   let i = 0;
-  for (const [v, before] of declared) {
+  declared.forEach((before, v) => {
     const afterInference = inferred[i++];
     const now = elementDType(v.type);
     const next = now === undefined || now === afterInference ? before
       : before === undefined ? undefined : withElementDType(before, now);
     // Graph inputs/outputs must stay typed (cleanup may have made an untyped value an output).
     if (next !== undefined || !(v.isGraphInput() || v.isGraphOutput())) v.type = next;
-  }
+  });
   for (const g of walkGraphs(model)) {
     for (const v of graphValues(g)) {
       if (declared.has(v) || v.isInitializer() || v.isGraphInput() || v.isGraphOutput()) continue;

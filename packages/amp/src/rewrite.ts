@@ -71,11 +71,12 @@ class Rewriter {
       for (const v of p.decodedWeights) decodeWeight(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing);
       return this.log;
     }
-    // 1. Constants: in place, or a 16-bit copy next to the FLOAT original.
-    for (const [v, d] of p.values) {
-      if (d !== T || this.dt.dtype(v) !== DataType.FLOAT) continue;
+    // 1. Constants: in place, or a 16-bit copy next to the FLOAT original. (`forEach`, not
+    // `for…of` over entries, on the maps of every value: no entry array per value.)
+    p.values.forEach((d, v) => {
+      if (d !== T || this.dt.dtype(v) !== DataType.FLOAT) return;
       if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
-    }
+    });
     for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing), T);
     // 2. Types of node outputs (computed dtype) and graph inputs (planned dtype).
     for (const np of p.nodes) {
@@ -84,7 +85,9 @@ class Rewriter {
         if (d !== undefined && d !== this.dt.dtype(v)) this.setDType(v, d);
       });
     }
-    for (const [v, d] of p.values) if (v.isGraphInput() && d !== this.dt.dtype(v)) this.setDType(v, d);
+    p.values.forEach((d, v) => {
+      if (v.isGraphInput() && d !== this.dt.dtype(v)) this.setDType(v, d);
+    });
     // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's name.
     for (const np of p.nodes) this.#outputCasts(np);
     // 4. One shared Cast per (value, dtype) for every use that wants another dtype.
