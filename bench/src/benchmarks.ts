@@ -3,6 +3,7 @@
  * and the acceptance goals each is judged against.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EXTERNAL_3GIB, EXTERNAL_SMOKE, externalModel } from './gen-external.js';
@@ -14,6 +15,28 @@ import { cachedModel, type ModelFiles } from './model-cache.js';
 export function cliScript(): string {
   const require = createRequire(import.meta.url);
   return path.join(path.dirname(require.resolve('@mixprec/cli')), '..', 'bin', 'mixprec.js');
+}
+
+/** Which code `bin/mixprec.js` runs: the bundle (`npm run build`) or, when it is missing or stale, dist. */
+export interface CliEntry {
+  readonly entry: 'bundle' | 'dist';
+  readonly why?: string;
+}
+
+/** The bin's own check (bin/mixprec.js): the bundle runs while every stamp of its manifest matches. */
+export function cliEntry(): CliEntry {
+  const dir = path.join(path.dirname(cliScript()), '..', 'dist', 'bundle');
+  let manifest: { stamps: { file: string; mtimeMs: number; size: number }[] };
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return { entry: 'dist', why: 'no bundle (npm run build makes it)' };
+  }
+  for (const s of manifest.stamps) {
+    const st = fs.statSync(path.join(dir, s.file), { throwIfNoEntry: false });
+    if (st === undefined || st.mtimeMs !== s.mtimeMs || st.size !== s.size) return { entry: 'dist', why: `the bundle is older than ${path.normalize(path.join('packages/cli/dist/bundle', s.file))}` };
+  }
+  return { entry: 'bundle' };
 }
 
 /** What the CLI in this checkout offers (the benchmarks adapt to it). */

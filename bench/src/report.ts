@@ -68,6 +68,10 @@ export function formatReport(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(`### ${r.smoke ? 'Smoke run' : 'Run'} of ${m.date.slice(0, 10)}`, '');
   lines.push(`Machine: ${m.cpu}, ${m.nproc} CPUs, ${m.memGiB} GiB RAM, ${m.os}, Node ${m.node}. Date ${m.date}; load average ${r.loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ${r.loadAfter.map((x) => x.toFixed(1)).join(' ')} after.`);
+  const entry = (e: BenchReport['entryBefore']): string => (e.entry === 'bundle' ? 'the bundle (packages/cli/dist/bundle)' : `dist (${e.why ?? 'bundle not used'})`);
+  lines.push(r.entryBefore.entry === r.entryAfter.entry && r.entryBefore.why === r.entryAfter.why
+    ? `\`bin/mixprec.js\` ran ${entry(r.entryBefore)} throughout.`
+    : `\`bin/mixprec.js\` ran ${entry(r.entryBefore)} at the start and ${entry(r.entryAfter)} at the end (rebuilt during the run: the rows mix both).`);
   const runs = [...new Set(r.results.flatMap((b) => measured(b).map((c) => c.summary.runs)))].join('/');
   const rssFrom = r.results[0]?.floor.rssFrom === 'hook' ? '`VmHWM` read by the process at exit (GNU time missing)' : 'GNU time (`/usr/bin/time -v`, "Maximum resident set size")';
   lines.push(`Each row: ${runs} whole-process runs (${r.smoke ? 'no warm-up' : 'after one warm-up run'}), wall time = median, peak RSS = largest over the runs from ${rssFrom}.`);

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchmarks, cliScript, detectCli, type BenchDef, type CliFeatures } from './benchmarks.js';
+import { benchmarks, cliEntry, cliScript, detectCli, type BenchDef, type CliEntry, type CliFeatures } from './benchmarks.js';
 import { describeMachine, type Machine } from './machine.js';
 import { ProcessFailed, measureNode, median, type Measurement } from './measure.js';
 import type { ModelFiles } from './model-cache.js';
@@ -85,6 +85,9 @@ export interface BenchReport {
   readonly loadAfter: readonly number[];
   readonly smoke: boolean;
   readonly cli: CliFeatures;
+  /** What bin/mixprec.js ran when the run started and ended (another build in between makes the bundle stale). */
+  readonly entryBefore: CliEntry;
+  readonly entryAfter: CliEntry;
   readonly results: BenchResult[];
   /** Executor latency on PaddleOCR rec (absent when not selected with --only). */
   readonly executor?: ExecutorResult;
@@ -284,6 +287,8 @@ async function main(): Promise<void> {
   const cli = detectCli();
   const machine = describeMachine();
   const loadBefore = os.loadavg();
+  const entryBefore = cliEntry();
+  log(`CLI entry: ${entryBefore.entry}${entryBefore.why === undefined ? '' : ` (${entryBefore.why})`}`);
   log(`mixprec benchmarks${opts.smoke ? ' (smoke)' : ''} on ${machine.cpu}, ${machine.nproc} CPUs, ${machine.memGiB} GiB, Node ${machine.node}`);
   log(`CLI: convert ${cli.convert ? 'available' : 'not available yet (conversion rows use opt)'}; common pipeline '${cli.commonPipeline}'`);
   const defs = benchmarks(opts.smoke, cli, opts.runs).filter((d) => opts.only === undefined || opts.only.has(d.id) || [...opts.only].some((o) => d.id.startsWith(o)));
@@ -298,7 +303,7 @@ async function main(): Promise<void> {
   const startup = opts.only === undefined || opts.only.has('startup') ? runStartup(opts) : undefined;
   const executor = opts.only === undefined || opts.only.has('executor') ? runExecutor(opts) : undefined;
   const report: BenchReport = {
-    machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, results,
+    machine, loadBefore, loadAfter: os.loadavg(), smoke: opts.smoke, cli, entryBefore, entryAfter: cliEntry(), results,
     ...(startup === undefined ? {} : { startup }), ...(executor === undefined ? {} : { executor }),
   };
   if (opts.json !== undefined) fs.writeFileSync(opts.json, `${JSON.stringify(report, null, 2)}\n`);
