@@ -81,7 +81,7 @@ describe('hardening: atomic output, the input never modified', function () {
     expect.fail('could not catch the conversion mid-write in three attempts');
   }
 
-  it('killed mid-write with no previous output: no output, only a hidden .tmp that batch runs ignore', async () => {
+  it('killed mid-write with no previous output: no output, only a hidden .tmp that batch runs ignore and the next write removes', async () => {
     const outDir = path.join(dir, 'kill-fresh');
     fs.mkdirSync(outDir);
     await interrupted(conversionArgs(big, path.join(outDir, 'out.onnx')), outDir, 'out.onnx');
@@ -92,6 +92,10 @@ describe('hardening: atomic output, the input never modified', function () {
     const r = await cli(conversionArgs(outDir, path.join(dir, 'kill-fresh-batch')));
     expect(r.code).to.equal(2);
     expect(oneLine(r.stderr)).to.match(/holds no \.onnx file/);
+    // The next run writing that output removes the killed process's leftover (its pid is gone).
+    const next = await cli(conversionArgs(realModelPath('ppocr-cls'), path.join(outDir, 'out.onnx')));
+    expect(next.code, next.stderr).to.equal(0);
+    expect(listFiles(outDir)).to.deep.equal(['out.onnx']);
   });
 
   it('killed mid-write over a previous output: the previous output is intact', async () => {

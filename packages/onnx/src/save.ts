@@ -52,6 +52,8 @@ export interface SaveInfo {
   readonly dataBytes?: number;
   /** Number of tensors written to the data file. */
   readonly externalTensors: number;
+  /** Temporary files of this target (and its data file) left by saving processes that no longer exist, removed before writing. */
+  readonly removedTemps?: readonly string[];
 }
 
 /** Options of {@link encodeModel}. */
@@ -117,7 +119,8 @@ function hasExternalTensors(model: Model): boolean {
 /**
  * Saves a model atomically: the bytes go to temporary files in the target folder, are synced,
  * then renamed over the target (data file first). On any failure the temporaries are removed
- * and nothing is left behind. Lazily loaded tensors are streamed one at a time.
+ * and nothing is left behind; temporaries of the same target left by killed processes are
+ * removed first (see `removedTemps`). Lazily loaded tensors are streamed one at a time.
  */
 export function saveModel(model: Model, file: string, options: SaveOptions = {}): Result<SaveError, SaveInfo> {
   const target = path.resolve(file);
@@ -179,6 +182,7 @@ export function saveModel(model: Model, file: string, options: SaveOptions = {})
   }
   if (dataTarget !== undefined && dataTarget === target) return fail('Refused', 'the external data file cannot be the model file itself');
 
+  const removedTemps = [...removeStaleTemps(target), ...(dataTarget === undefined ? [] : removeStaleTemps(dataTarget))];
   const temps: string[] = [];
   try {
     let dataBytes: number | undefined;
@@ -199,6 +203,7 @@ export function saveModel(model: Model, file: string, options: SaveOptions = {})
       file: target, bytes,
       ...(dataTarget !== undefined ? { dataFile: dataTarget, dataBytes } : {}),
       externalTensors: plan?.count ?? 0,
+      ...(removedTemps.length > 0 ? { removedTemps } : {}),
     });
   } catch (e) {
     for (const t of temps) {
@@ -223,6 +228,55 @@ function real(p: string): string {
 
 function tempName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** The pid in a temporary file name `tempName(target)` makes, or undefined when `name` is not one. */
+function tempOwner(name: string, target: string): number | undefined {
+  const prefix = `.${path.basename(target)}.`;
+  if (!name.startsWith(prefix)) return undefined;
+  const m = /^([1-9]\d{0,9})\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+  return m === null ? undefined : Number(m[1]);
+}
+
+/** Whether a process exists (EPERM: it does, owned by someone else). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * Removes temporary files of `target` left by saving processes that were killed (their pid is in
+ * the name and no such process exists any more): they are never taken for models, but nothing
+ * else would ever delete them. Only regular files named exactly like this saver's temporaries
+ * of this target are touched; those of live processes (a concurrent save) are left alone, and
+ * so is anything that cannot be checked. Returns the paths removed.
+ */
+function removeStaleTemps(target: string): string[] {
+  const dir = path.dirname(target);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = tempOwner(name, target);
+    if (pid === undefined || pid === process.pid || processExists(pid)) continue;
+    const p = path.join(dir, name);
+    try {
+      if (!fs.lstatSync(p).isFile()) continue;
+      fs.unlinkSync(p);
+      removed.push(p);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 const BUFFER = 4 * 1024 * 1024;

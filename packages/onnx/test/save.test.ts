@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,4 +133,44 @@ describe('save: streaming, atomic, deterministic', () => {
     if (back._tag === 'Left') throw new Error(back.left.message);
     expect(back.right.graph.nodes()[0]!.outputs[0]!.type).to.deep.equal(tensorType(DataType.BOOL, []));
   });
+
+  it('removes temporaries of the same output left by killed processes, and nothing else (found by the hardening suite)', () => {
+    // A pid that no longer exists: a child process that has exited.
+    const dead = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' }).pid!;
+    const alive = process.ppid;
+    const hex = 'a1b2c3d4e5f6';
+    const names = {
+      stale: `.out.onnx.${dead}.${hex}.tmp`,
+      staleData: `.out.data.${dead}.${hex}.tmp`,
+      live: `.out.onnx.${alive}.${hex}.tmp`,
+      own: `.out.onnx.${process.pid}.${hex}.tmp`,
+      otherOutput: `.other.onnx.${dead}.${hex}.tmp`,
+      notOurs: `.out.onnx.${dead}.xyz.tmp`,
+      folder: `.out.onnx.${dead}.ffffffffffff.tmp`,
+      plain: 'notes.txt',
+    };
+    for (const [k, n] of Object.entries(names)) {
+      if (k === 'folder') fs.mkdirSync(path.join(dir, n));
+      else fs.writeFileSync(path.join(dir, n), 'x');
+    }
+    const m = new Model(new Graph('g'));
+    const x = new Value('X', tensorType(DataType.FLOAT, [100]));
+    m.graph.addInput(x);
+    const w = new Value('W', tensorType(DataType.FLOAT, [100]));
+    w.constValue = floatTensor([100], new Float32Array(100).fill(1));
+    m.graph.addInitializer(w);
+    const add = new Node({ opType: 'Add', inputs: [x, w], outputs: [new Value('Y', tensorType(DataType.FLOAT, [100]))] });
+    m.graph.append(add);
+    m.graph.addOutput(add.outputs[0]!);
+    const r = saveModel(m, path.join(dir, 'out.onnx'), { externalData: { threshold: 0 } });
+    if (r._tag === 'Left') expect.fail(formatSaveError(r.left));
+    expect(r.right.removedTemps).to.deep.equal([path.join(dir, names.stale), path.join(dir, names.staleData)]);
+    const left = fs.readdirSync(dir).sort();
+    const kept = Object.entries(names).filter(([k]) => k !== 'stale' && k !== 'staleData').map(([, n]) => n);
+    expect(left).to.deep.equal([...kept, 'out.data', 'out.onnx'].sort());
+    // Nothing stale: nothing reported.
+    const again = saveModel(m, path.join(dir, 'out.onnx'), { externalData: { threshold: 0 } });
+    expect(again._tag === 'Right' && again.right.removedTemps).to.equal(undefined);
+  });
 });
+
