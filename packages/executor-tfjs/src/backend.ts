@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ExecError } from './errors.js';
+import { registerClipKernel } from './heap-kernels.js';
 import { registerRoundKernels } from './round-kernels.js';
 
 /** The tfjs backends the executor can run on, in default preference order. */
@@ -62,6 +63,7 @@ export async function initBackend(prefer?: BackendName | readonly BackendName[])
       silenceCpuBanner();
       registerRoundKernels(b);
       registerRoundKernels('cpu');
+      if (b === 'wasm') registerClipKernel(tf.backend());
       return b;
     }
   }

@@ -1,10 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataType, roundToBFloat16, roundToFloat16 } from '@mixprec/ir';
+import { heapKernel } from './heap-kernels.js';
 
 /**
  * tfjs kernels `MixprecRoundF16` and `MixprecRoundBF16`: they snap a float32 tensor onto the
  * FLOAT16 / BFLOAT16 grid (nearest, ties to even, overflow to ±Inf, subnormals, NaN and −0
- * kept) with the exact bit loops of `@mixprec/ir`. Registered for the backends in use.
+ * kept) with the exact bit loops of `@mixprec/ir`. Registered for the backends in use; on
+ * the wasm backend they run the same loops as SIMD WebAssembly inside the backend's heap
+ * (see `wasm-module.ts`), elsewhere on a host copy.
  */
 export const ROUND_F16 = 'MixprecRoundF16';
 export const ROUND_BF16 = 'MixprecRoundBF16';
@@ -26,8 +29,15 @@ function kernelFor(round: (src: Float32Array, dst?: Float32Array) => Float32Arra
 
 /** Registers both rounding kernels for `backendName` (idempotent). */
 export function registerRoundKernels(backendName: string): void {
-  for (const [name, fn] of [[ROUND_F16, roundToFloat16], [ROUND_BF16, roundToBFloat16]] as const) {
-    if (tf.getKernel(name, backendName) === undefined) tf.registerKernel({ kernelName: name, backendName, kernelFunc: kernelFor(fn) });
+  const table = [
+    [ROUND_F16, roundToFloat16, 'roundF16'],
+    [ROUND_BF16, roundToBFloat16, 'roundBF16'],
+  ] as const;
+  for (const [name, fn, heapFn] of table) {
+    if (tf.getKernel(name, backendName) !== undefined) continue;
+    const host = kernelFor(fn);
+    const kernelFunc = backendName === 'wasm' ? heapKernel((k, src, dst, n) => k[heapFn](src, dst, n), host) : host;
+    tf.registerKernel({ kernelName: name, backendName, kernelFunc });
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext } from '../context.js';
+import { CLIP } from '../heap-kernels.js';
 import { family, type Kernel } from '../registry.js';
 import type { RValue } from '../values.js';
 import { axisOf, isFloat, out } from './util.js';
@@ -25,6 +26,11 @@ function clip(ctx: KernelContext): RValue[] {
   } else {
     lo = ctx.has(1) ? ctx.scalar(1) : undefined;
     hi = ctx.has(2) ? ctx.scalar(2) : undefined;
+  }
+  if (t.dtype === 'float32' && tf.getKernel(CLIP, tf.getBackend()) !== undefined) {
+    // One pass in the wasm heap (NaN propagates; tfjs' ClipByValue there maps NaN to lo).
+    t = tf.engine().runKernel(CLIP, { x: t }, { lo: lo ?? -Infinity, hi: hi ?? Infinity }) as tf.Tensor;
+    return [out(x.dtype, t)];
   }
   if (lo !== undefined) t = tf.maximum(t, tf.scalar(lo, t.dtype));
   if (hi !== undefined) t = tf.minimum(t, tf.scalar(hi, t.dtype));

@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { instantiateHeapKernels, type HeapKernels } from './wasm-module.js';
+
+/**
+ * tfjs kernels for the wasm backend that run the executor's own WebAssembly module
+ * ({@link instantiateHeapKernels}) on the backend's heap: the input is read and the output
+ * written where the backend keeps them, with no host copy.
+ */
+
+/** What these kernels use of `tfjs-backend-wasm`'s backend object (its public fields). */
+interface WasmBackendLike {
+  readonly wasm: { readonly asm?: Readonly<Record<string, unknown>> } | null;
+  readonly dataIdMap: { get(dataId: object): { readonly memoryOffset: number | null; readonly refCount: number; readonly dtype: string } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+}
+
+/** The WebAssembly.Memory the backend's module exports, if it is reachable. */
+function memoryOf(backend: unknown): WebAssembly.Memory | undefined {
+  const b = backend as Partial<WasmBackendLike> | null;
+  const asm = b?.wasm?.asm;
+  if (asm === undefined || asm === null || b?.dataIdMap === undefined || typeof b.makeOutput !== 'function') return undefined;
+  for (const v of Object.values(asm)) if (v instanceof WebAssembly.Memory) return v;
+  return undefined;
+}
+
+/**
+ * A resolver of the module for a backend: instantiated once per backend memory (a kernel
+ * closure keeps it), undefined when the backend does not expose its memory or the runtime
+ * lacks WebAssembly SIMD.
+ */
+function heapResolver(): (backend: unknown) => HeapKernels | undefined {
+  let memory: WebAssembly.Memory | undefined;
+  let kernels: HeapKernels | undefined;
+  return (backend) => {
+    const m = memoryOf(backend);
+    if (m === undefined) return undefined;
+    if (m !== memory) {
+      memory = m;
+      kernels = instantiateHeapKernels(m);
+    }
+    return kernels;
+  };
+}
+
+/**
+ * The heap kernels of the active backend when it is the wasm backend and exposes its memory;
+ * `previous` is reused while the memory is the same (the module is instantiated once).
+ */
+export function activeHeapKernels(previous?: { readonly memory: WebAssembly.Memory; readonly kernels: HeapKernels }):
+  { readonly memory: WebAssembly.Memory; readonly kernels: HeapKernels } | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const memory = memoryOf(tf.backend());
+  if (memory === undefined) return undefined;
+  if (previous?.memory === memory) return previous;
+  const kernels = instantiateHeapKernels(memory);
+  return kernels === undefined ? undefined : { memory, kernels };
+}
+
+/**
+ * Rounds a float32 tensor onto a 16-bit grid in place, in the wasm heap, when that is safe: the
+ * active backend is wasm, the data lives there, and no other tensor shares it (refCount 1).
+ * Returns false (and changes nothing) otherwise.
+ */
+export function roundInPlace(k: HeapKernels, t: tf.Tensor, grid: 'fp16' | 'bf16'): boolean {
+  if (t.dtype !== 'float32') return false;
+  const b = tf.backend() as unknown as WasmBackendLike;
+  const d = b.dataIdMap.get(t.dataId);
+  if (d === undefined || d.refCount !== 1 || d.memoryOffset === null || d.dtype !== 'float32') return false;
+  if (t.size > 0) (grid === 'fp16' ? k.roundF16 : k.roundBF16)(d.memoryOffset, d.memoryOffset, t.size);
+  return true;
+}
+
+/** True when the wasm backend object exposes what the heap kernels need (and SIMD works). */
+export function heapKernelsAvailable(backend: unknown): boolean {
+  const m = memoryOf(backend);
+  return m !== undefined && instantiateHeapKernels(m) !== undefined;
+}
+
+function offsetOf(b: WasmBackendLike, t: tf.TensorInfo): number {
+  const off = b.dataIdMap.get(t.dataId)?.memoryOffset;
+  if (off === undefined || off === null) throw new Error(`Internal: tensor data is not in the wasm heap`);
+  return off;
+}
+
+/**
+ * A float32 → float32 elementwise kernel on the heap; `fallback` runs when the backend's
+ * memory is not reachable.
+ */
+export function heapKernel(
+  run: (k: HeapKernels, src: number, dst: number, n: number, attrs: tf.NamedAttrMap) => void,
+  fallback: tf.KernelFunc,
+): tf.KernelFunc {
+  const resolve = heapResolver();
+  return (args) => {
+    const k = resolve(args.backend);
+    if (k === undefined) return fallback(args);
+    const b = args.backend as unknown as WasmBackendLike;
+    const x = args.inputs['x'] as tf.TensorInfo;
+    if (x.dtype !== 'float32') return fallback(args);
+    const shape = [...x.shape];
+    const out = b.makeOutput(shape, 'float32');
+    let n = 1;
+    for (const d of shape) n *= d;
+    if (n > 0) run(k, offsetOf(b, x), offsetOf(b, out), n, args.attrs ?? {});
+    return out;
+  };
+}
+
+/** Name of the clamp kernel (`attrs`: lo, hi), registered for the wasm backend only. */
+export const CLIP = 'MixprecClip';
+
+interface HostBackend {
+  readSync(dataId: object): unknown;
+  write(values: Float32Array, shape: number[], dtype: string): object;
+}
+
+/** min(max(x, lo), hi) on a host copy (NaN propagates, as in the heap kernel). */
+const hostClip: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const b = backend as unknown as HostBackend;
+  const src = b.readSync(x.dataId) as Float32Array;
+  const lo = Number(attrs?.['lo']);
+  const hi = Number(attrs?.['hi']);
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = Math.min(Math.max(src[i]!, lo), hi);
+  return { dataId: b.write(out, [...x.shape], 'float32'), shape: [...x.shape], dtype: 'float32' };
+};
+
+/**
+ * Registers {@link CLIP} for the wasm backend when its heap is reachable (idempotent). tfjs'
+ * own ClipByValue on wasm turns NaN into the lower bound, and Maximum/Minimum with a scalar
+ * take a slow broadcasting path there; this kernel is one SIMD pass with ONNX semantics.
+ */
+export function registerClipKernel(backend: unknown): void {
+  if (tf.getKernel(CLIP, 'wasm') !== undefined || !heapKernelsAvailable(backend)) return;
+  tf.registerKernel({
+    kernelName: CLIP, backendName: 'wasm',
+    kernelFunc: heapKernel((k, src, dst, n, attrs) => k.clip(src, dst, n, Number(attrs['lo']), Number(attrs['hi'])), hostClip),
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * A tiny hand-assembled WebAssembly module (SIMD) that works directly on the memory of the
+ * tfjs wasm backend: exact rounding of float32 arrays onto the FLOAT16 / BFLOAT16 grids and a
+ * NaN-propagating clamp. Run inside the backend's heap, these kernels need no copy of their
+ * input out of wasm memory and no copy of their result back into it.
+ *
+ * Every export takes byte addresses in the shared memory: `(src, dst, n, …)` reads n float32
+ * values at src and writes n at dst (src = dst is allowed). Four lanes at a time, then one
+ * lane at a time for the tail (the same instruction sequence on a splatted value).
+ *
+ * The instruction sequences are the bit loops of `@mixprec/ir` written for four lanes:
+ * - FLOAT16: |x| ≥ 65520 → ±Inf (NaN kept); 2^-14 ≤ |x| < 65520 → round the bit pattern to 10
+ *   mantissa bits, ties to even (`(x + 0xfff + ((x >> 13) & 1)) & 0xffffe000`); |x| < 2^-14 →
+ *   the subnormal grid 2^-24 by the float32 sum `(|x| + 0.5) − 0.5` (exact: one rounding at
+ *   the 2^-24 spacing of [0.5, 1)), with the sign put back (−0 kept).
+ * - BFLOAT16: NaN → quiet NaN with its high bits; else `(x + 0x7fff + ((x >> 16) & 1)) &
+ *   0xffff0000` (overflow carries into ±Inf, subnormals are rounded on their bits).
+ * - clamp: `min(max(x, lo), hi)` with WebAssembly's min/max (NaN in, NaN out; −0 < +0).
+ */
+
+type Code = readonly number[];
+
+const I32 = 0x7f;
+const F32 = 0x7d;
+const V128 = 0x7b;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+const MEM4 = [2, 0]; // memarg: align 2^2, offset 0
+
+/** The instructions used here (opcodes of the WebAssembly core and SIMD specifications). */
+const op = {
+  get: (i: number): number[] => [0x20, ...uleb(i)],
+  set: (i: number): number[] => [0x21, ...uleb(i)],
+  i32: (v: number): number[] => [0x41, ...sleb(v)],
+  i32Add: [0x6a], i32And: [0x71], i32Shl: [0x74], i32GeU: [0x4f],
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b],
+  br: (d: number): number[] => [0x0c, ...uleb(d)],
+  brIf: (d: number): number[] => [0x0d, ...uleb(d)],
+  load: [...simd(0x00), ...MEM4], store: [...simd(0x0b), ...MEM4],
+  load32Splat: [...simd(0x09), ...MEM4], store32Lane0: [...simd(0x5a), ...MEM4, 0],
+  i32x4: (v: number): number[] => {
+    const b: number[] = [...simd(0x0c)];
+    for (let k = 0; k < 4; k++) b.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+    return b;
+  },
+  f32x4Splat: simd(0x13),
+  and: simd(0x4e), or: simd(0x50), xor: simd(0x51), bitselect: simd(0x52),
+  ltU: simd(0x3a), gtU: simd(0x3c), geU: simd(0x40),
+  iAdd: simd(0xae), shrU: simd(0xad), fAdd: simd(0xe4), fSub: simd(0xe5), fMin: simd(0xe8), fMax: simd(0xe9),
+} as const;
+
+const HALF = 0x3f000000; // 0.5f
+
+// Parameter and local slots shared by the functions: src, dst, n, then (clip) lo, hi.
+const SRC = 0;
+const DST = 1;
+const N = 2;
+
+/**
+ * Locals after the parameters: p, vend, end (i32); x, a, s (v128); then one v128 local per
+ * distinct constant a body uses (`c(v)` returns its slot: set once before the loops, so the
+ * loop body reads registers instead of materialising constants).
+ */
+interface Slots {
+  readonly p: number; readonly vend: number; readonly end: number; readonly x: number; readonly a: number; readonly s: number;
+  c(v: number): number;
+}
+
+/** FLOAT16 rounding of local x, leaving the result on the stack. */
+function f16Body(l: Slots): Code {
+  const { get, set } = op;
+  const k = (v: number): number[] => get(l.c(v));
+  return [
+    ...get(l.x), ...k(0x7fffffff), ...op.and, ...set(l.a),
+    ...get(l.x), ...get(l.a), ...op.xor, ...set(l.s),
+    // |x| ≥ 65520: NaN stays, else ±Inf
+    ...get(l.x), ...get(l.s), ...k(0x7f800000), ...op.or, ...get(l.a), ...k(0x7f800000), ...op.gtU, ...op.bitselect,
+    // |x| < 2^-14: (|x| + 0.5) − 0.5 with the sign
+    ...get(l.a), ...k(HALF), ...op.fAdd, ...k(HALF), ...op.fSub, ...get(l.s), ...op.or,
+    // normal range: round the bits to 10 mantissa bits, ties to even
+    ...get(l.x), ...k(0xfff), ...op.iAdd, ...get(l.x), ...op.i32(13), ...op.shrU, ...k(1), ...op.and, ...op.iAdd,
+    ...k(0xffffe000), ...op.and,
+    ...get(l.a), ...k(0x38800000), ...op.ltU, ...op.bitselect,
+    ...get(l.a), ...k(0x477ff000), ...op.geU, ...op.bitselect,
+  ];
+}
+
+/** BFLOAT16 rounding of local x, leaving the result on the stack. */
+function bf16Body(l: Slots): Code {
+  const { get } = op;
+  const k = (v: number): number[] => get(l.c(v));
+  return [
+    ...get(l.x), ...k(0x00400000), ...op.or, ...k(0xffff0000), ...op.and,
+    ...get(l.x), ...k(0x7fff), ...op.iAdd, ...get(l.x), ...op.i32(16), ...op.shrU, ...k(1), ...op.and, ...op.iAdd,
+    ...k(0xffff0000), ...op.and,
+    ...get(l.x), ...k(0x7fffffff), ...op.and, ...k(0x7f800000), ...op.gtU, ...op.bitselect,
+  ];
+}
+
+/** Clamp of local x to [lo, hi] (splatted into locals a and s). */
+function clipBody(l: Slots): Code {
+  return [...op.get(l.x), ...op.get(l.a), ...op.fMax, ...op.get(l.s), ...op.fMin];
+}
+
+/** The loop over n elements around a per-vector body (four lanes, then single lanes). */
+function loopFunction(params: number, body: (l: Slots) => Code, prologue: (l: Slots) => Code = () => []): Code {
+  const consts: number[] = [];
+  const first = params + 6;
+  const l: Slots = {
+    p: params, vend: params + 1, end: params + 2, x: params + 3, a: params + 4, s: params + 5,
+    c: (v) => {
+      const u = v >>> 0;
+      let i = consts.indexOf(u);
+      if (i < 0) i = consts.push(u) - 1;
+      return first + i;
+    },
+  };
+  const { get, set } = op;
+  const b = body(l);
+  const code = [
+    ...consts.flatMap((v, i) => [...op.i32x4(v), ...set(first + i)]),
+    ...prologue(l),
+    ...get(N), ...op.i32(2), ...op.i32Shl, ...set(l.end),
+    ...get(l.end), ...op.i32(-16), ...op.i32And, ...set(l.vend),
+    ...op.block, ...op.loop,
+    ...get(l.p), ...get(l.vend), ...op.i32GeU, ...op.brIf(1),
+    ...get(SRC), ...get(l.p), ...op.i32Add, ...op.load, ...set(l.x),
+    ...get(DST), ...get(l.p), ...op.i32Add, ...b, ...op.store,
+    ...get(l.p), ...op.i32(16), ...op.i32Add, ...set(l.p), ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.block, ...op.loop,
+    ...get(l.p), ...get(l.end), ...op.i32GeU, ...op.brIf(1),
+    ...get(SRC), ...get(l.p), ...op.i32Add, ...op.load32Splat, ...set(l.x),
+    ...get(DST), ...get(l.p), ...op.i32Add, ...b, ...op.store32Lane0,
+    ...get(l.p), ...op.i32(4), ...op.i32Add, ...set(l.p), ...op.br(0),
+    ...op.end, ...op.end,
+    ...op.end,
+  ];
+  const locals = [2, ...uleb(3), I32, ...uleb(3 + consts.length), V128];
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+function section(id: number, content: Code): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function vec(items: readonly Code[]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+/** The module's bytes (built once at import; it is a few hundred bytes). */
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const roundType = [0x60, 3, I32, I32, I32, 0];
+  const clipType = [0x60, 5, I32, I32, I32, F32, F32, 0];
+  const exports: [string, number][] = [['round_f16', 0], ['round_bf16', 1], ['clip', 2]];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([roundType, clipType])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
+    ...section(3, vec([[0], [0], [1]])),
+    ...section(7, vec(exports.map(([n, i]) => [...name(n), 0x00, i]))),
+    ...section(10, vec([
+      loopFunction(3, f16Body),
+      loopFunction(3, bf16Body),
+      loopFunction(5, clipBody, (l) => [...op.get(3), ...op.f32x4Splat, ...op.set(l.a), ...op.get(4), ...op.f32x4Splat, ...op.set(l.s)]),
+    ])),
+  ];
+  return new Uint8Array(bytes);
+}
+
+const MODULE_BYTES = moduleBytes();
+
+/** The functions of the module bound to one memory. */
+export interface HeapKernels {
+  /** n float32 values at byte address src rounded onto the FLOAT16 grid, written at dst. */
+  roundF16(src: number, dst: number, n: number): void;
+  /** The same onto the BFLOAT16 grid. */
+  roundBF16(src: number, dst: number, n: number): void;
+  /** min(max(x, lo), hi) elementwise (NaN propagates). */
+  clip(src: number, dst: number, n: number, lo: number, hi: number): void;
+}
+
+/**
+ * Instantiates the module on `memory` (synchronously; the module is tiny). Undefined when the
+ * runtime has no WebAssembly SIMD.
+ */
+export function instantiateHeapKernels(memory: WebAssembly.Memory): HeapKernels | undefined {
+  if (!WebAssembly.validate(MODULE_BYTES)) return undefined;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(MODULE_BYTES), { env: { memory } });
+  const e = instance.exports as Record<string, (...args: number[]) => void>;
+  return {
+    roundF16: (s, d, n) => e['round_f16']!(s, d, n),
+    roundBF16: (s, d, n) => e['round_bf16']!(s, d, n),
+    clip: (s, d, n, lo, hi) => e['clip']!(s, d, n, lo, hi),
+  };
+}
