@@ -3,9 +3,9 @@ import { DataType, elementCount } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { family, type Kernel } from '../registry.js';
-import type { RValue } from '../values.js';
-import { positions, windowOf } from './conv-geometry.js';
-import { out, toF32 } from './util.js';
+import type { RValue, TensorValue } from '../values.js';
+import { positions, windowOf, type Window } from './conv-geometry.js';
+import { isFloat, out, toF32 } from './util.js';
 
 /**
  * Pooling: MaxPool (with Indices), AveragePool, LpPool (exact N-d host loops covering pads,
@@ -15,6 +15,38 @@ import { out, toF32 } from './util.js';
 
 type PoolKind = 'max' | 'avg' | 'lp';
 
+/**
+ * 2-D max/average pooling of a float NCHW input on tfjs (NHWC, explicit padding), or
+ * undefined when the case needs the host loop (dilations, the Indices output). tfjs pools
+ * ignore padded positions, which is MaxPool's rule and AveragePool's without
+ * count_include_pad; with it, the explicit pads are zeros of the input (so they count) and
+ * only ceil_mode's extra end cells stay outside, as ONNX defines.
+ */
+function tfPool2d(ctx: KernelContext, kind: PoolKind, x: TensorValue, win: Window, includePad: boolean): tf.Tensor | undefined {
+  if (x.rank !== 4 || !isFloat(x) || (kind !== 'max' && kind !== 'avg') || win.dilations.some((d) => d !== 1)) return undefined;
+  if (kind === 'max' && ctx.wantsOutput(1)) return undefined;
+  const [oh, ow] = win.output as [number, number];
+  if (oh === 0 || ow === 0 || x.size === 0) return undefined;
+  const [kh, kw] = win.kernel as [number, number];
+  const [sh, sw] = win.strides as [number, number];
+  let t = tf.transpose(toF32(ctx.tf(0)), [0, 2, 3, 1]);
+  let [pt, pl] = win.padBegin as [number, number];
+  let [pb, pr] = win.padEnd as [number, number];
+  if (kind === 'avg' && includePad && pt + pl + pb + pr > 0) {
+    t = tf.pad(t, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+    pt = pl = pb = pr = 0;
+  }
+  // ceil_mode: end cells the last window reaches beyond the pads (ignored like padding).
+  const h = t.shape[1]! + pt + pb;
+  const w = t.shape[2]! + pl + pr;
+  pb += Math.max(0, (oh - 1) * sh + kh - h);
+  pr += Math.max(0, (ow - 1) * sw + kw - w);
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+  const y = kind === 'max' ? tf.maxPool(t as tf.Tensor4D, [kh, kw], [sh, sw], pad) : tf.avgPool(t as tf.Tensor4D, [kh, kw], [sh, sw], pad);
+  if (y.shape[1] !== oh || y.shape[2] !== ow) return undefined;
+  return tf.transpose(y, [0, 3, 1, 2]);
+}
+
 function pool(kind: PoolKind): Kernel {
   return (ctx): RValue[] => {
     const x = ctx.tensor(0);
@@ -23,6 +55,8 @@ function pool(kind: PoolKind): Kernel {
     const kernel = ctx.ints('kernel_shape') ?? ctx.fail('kernel_shape is required');
     const win = windowOf(ctx, sp, kernel, ctx.int('ceil_mode', 0) !== 0);
     const includePad = ctx.int('count_include_pad', 0) !== 0;
+    const fast = tfPool2d(ctx, kind, x, win, includePad);
+    if (fast !== undefined) return [out(x.dtype, fast)];
     const p = ctx.int('p', 2);
     const colMajor = ctx.int('storage_order', 0) !== 0;
     const [n, c] = x.shape as [number, number];
