@@ -17,6 +17,11 @@ export interface KernelHost {
   readonly attrScope: ReadonlyMap<string, Attr> | undefined;
   /** Records a note about the run (e.g. an accumulation annotation not honoured). */
   note(code: string, message: string): void;
+  /**
+   * A tensor derived from an input value, cached for the life of a prepared model when the
+   * value is resident (an initializer or a Constant output); otherwise `make()`.
+   */
+  derived?(x: RValue, key: string, make: () => tf.Tensor): tf.Tensor;
 }
 
 /** Accumulation precision requested by a node (`mixprec.accumulation` metadata). */
@@ -93,6 +98,17 @@ export class KernelContext {
         `${what} (${v.toString()}) holds integers beyond the int32 range this op computes in (e.g. ${firstWide(v.wide)}); keep such values out of arithmetic or use smaller values`);
     }
     return this.fail(`${what} is a STRING tensor, which this op does not take`);
+  }
+
+  /**
+   * `make()` — a tensor computed from input `i` only (e.g. a weight transposed into the layout
+   * tfjs wants) — cached under `key` while the input is a resident constant of a prepared
+   * model, so it is made once per model instead of once per run.
+   */
+  derived(i: number, key: string, make: () => tf.Tensor): tf.Tensor {
+    const x = this.inputs[i];
+    if (x === undefined || this.host.derived === undefined) return make();
+    return this.host.derived(x, key, make);
   }
 
   /** Input `i` read as plain numbers (integers as exact as doubles allow). */

@@ -5,7 +5,7 @@
  */
 export { initBackend, activeBackend, BACKENDS, type BackendName } from './backend.js';
 export { ExecError, type ExecErrorTag } from './errors.js';
-export { runModel, executeModel, liveTensorCount, type RunOptions, type RunResult, type OtherOutput, type Feed, type SequenceData, type OptionalData } from './run-model.js';
+export { runModel, executeModel, prepareModel, PreparedModel, liveTensorCount, type RunOptions, type RunResult, type OtherOutput, type Feed, type SequenceData, type OptionalData } from './run-model.js';
 export { generateInputs, type GenerateOptions } from './generate-inputs.js';
 export { supportedOps, kernels } from './supported.js';
 export { ACCUMULATION_KEY, KernelContext, type Accumulation, type KernelHost } from './context.js';

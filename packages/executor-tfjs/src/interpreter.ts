@@ -4,9 +4,12 @@ import {
 } from '@mixprec/ir';
 import { isMissingKernelError, onCpu } from './backend.js';
 import { ACCUMULATION_KEY, KernelContext, type KernelHost } from './context.js';
-import { valueFromTensor } from './convert.js';
 import { ExecError, nodeError } from './errors.js';
+import { gridInputs, type GridInputs } from './grid.js';
+import { roundInPlace } from './heap-kernels.js';
+import type { HeapKernels } from './wasm-module.js';
 import type { KernelSpec, KernelTable } from './registry.js';
+import type { Resident } from './resident.js';
 import { roundTensor } from './round-kernels.js';
 import { splitWideRun } from './wide.js';
 import { cloneValue, disposeValue, type RValue, storageOf, tensorsOf, TensorValue } from './values.js';
@@ -18,16 +21,31 @@ export interface RunEnv {
   readonly opset: number;
   readonly seed: number;
   readonly notes: Diagnostic[];
-  /** Execution plans, computed once per graph and run. */
+  /** Execution plans, computed once per graph (per prepared model). */
   readonly plans: WeakMap<Graph, GraphPlan>;
+  /** Initializers and Constant outputs kept across runs (owned by the prepared model). */
+  readonly resident: Resident;
   /** Called with every value any graph (main graph and subgraphs, every iteration) defines. */
   readonly observe?: Recorder;
+  /** The executor's WebAssembly kernels on the wasm backend's heap (in-place rounding), if active. */
+  readonly heap?: HeapKernels;
+}
+
+/** One node of a plan: what is looked up once per model instead of once per run. */
+export interface PlanStep {
+  readonly node: Node;
+  /** The kernel (undefined: a model-local function call or an unsupported op). */
+  readonly spec: KernelSpec | undefined;
+  /** A Constant node whose value depends on its attributes only (computed once, resident). */
+  readonly constant: boolean;
+  /** Inputs the outputs are made of when the op keeps the 16-bit grid (see grid.ts). */
+  readonly grid: GridInputs | undefined;
 }
 
 /** Node order and liveness of one graph. */
 export interface GraphPlan {
-  readonly order: readonly Node[];
-  /** Values to free after node i (their last use in this graph, captures included). */
+  readonly steps: readonly PlanStep[];
+  /** Values to free after step i (their last use in this graph, captures included). */
   readonly freeAfter: readonly (readonly Value[])[];
   readonly used: ReadonlySet<Value>;
   readonly outputs: ReadonlySet<Value>;
@@ -35,6 +53,12 @@ export interface GraphPlan {
 
 /** Called with every value a graph defines (inputs excluded), before it can be freed. */
 export type Recorder = (value: Value, v: RValue) => void;
+
+function isStaticConstant(node: Node): boolean {
+  if (node.domain !== '' || node.opType !== 'Constant') return false;
+  for (const a of node.attributes.values()) if (a.refAttrName !== undefined) return false;
+  return true;
+}
 
 function planOf(env: RunEnv, g: Graph): GraphPlan {
   const cached = env.plans.get(g);
@@ -47,19 +71,31 @@ function planOf(env: RunEnv, g: Graph): GraphPlan {
   });
   const freeAfter: Value[][] = order.map(() => []);
   for (const [v, i] of last) freeAfter[i]!.push(v);
-  const plan: GraphPlan = { order, freeAfter, used: new Set(last.keys()), outputs: new Set(g.outputs) };
+  const steps = order.map((node): PlanStep => ({
+    node,
+    spec: env.kernels.get(`${node.domain}::${node.opType}`),
+    constant: isStaticConstant(node),
+    grid: gridInputs(node, env.opset),
+  }));
+  const plan: GraphPlan = { steps, freeAfter, used: new Set(last.keys()), outputs: new Set(g.outputs) };
   env.plans.set(g, plan);
   return plan;
 }
 
-/** Values bound while a graph runs, chained to the enclosing graph's scope. */
+/**
+ * Values bound while a graph runs, chained to the enclosing graph's scope. Borrowed values
+ * (resident initializers and constants) are read like the others but never freed here.
+ */
 class Scope {
   readonly #vals = new Map<Value, RValue>();
   readonly #byName = new Map<string, RValue>();
+  readonly #borrowed = new Set<Value>();
   constructor(readonly parent: Scope | undefined, readonly attrScope: ReadonlyMap<string, Attr> | undefined) {}
 
-  set(v: Value, x: RValue): void {
+  set(v: Value, x: RValue, borrowed = false): void {
     this.#vals.set(v, x);
+    if (borrowed) this.#borrowed.add(v);
+    else this.#borrowed.delete(v);
     if (v.name !== '') this.#byName.set(v.name, x);
   }
 
@@ -67,12 +103,22 @@ class Scope {
     return this.#vals.has(v);
   }
 
-  /** Removes and returns an own value. */
+  /** Unbinds an own value; frees it unless borrowed. */
+  free(v: Value): void {
+    const x = this.#vals.get(v);
+    if (x === undefined) return;
+    this.#vals.delete(v);
+    if (this.#byName.get(v.name) === x) this.#byName.delete(v.name);
+    if (!this.#borrowed.delete(v)) disposeValue(x);
+  }
+
+  /** Removes an own value and returns it owned by the caller (a borrowed one as a fresh handle). */
   take(v: Value): RValue | undefined {
     const x = this.#vals.get(v);
+    if (x === undefined) return undefined;
     this.#vals.delete(v);
-    if (x !== undefined && this.#byName.get(v.name) === x) this.#byName.delete(v.name);
-    return x;
+    if (this.#byName.get(v.name) === x) this.#byName.delete(v.name);
+    return this.#borrowed.delete(v) ? cloneValue(x) : x;
   }
 
   /** Looks a value up by identity through the chain, then by name (captures by name). */
@@ -88,13 +134,12 @@ class Scope {
     return undefined;
   }
 
-  ownValues(): RValue[] {
-    return [...this.#vals.values()];
-  }
-
+  /** Frees every own value that is not borrowed and unbinds everything. */
   clear(): void {
+    for (const [v, x] of this.#vals) if (!this.#borrowed.has(v)) disposeValue(x);
     this.#vals.clear();
     this.#byName.clear();
+    this.#borrowed.clear();
   }
 }
 
@@ -110,7 +155,7 @@ export function runGraph(
   const plan = planOf(env, g);
   const scope = new Scope(parent, attrScope);
   const free = (v: Value): void => {
-    if (scope.has(v) && !plan.outputs.has(v)) disposeValue(scope.take(v));
+    if (!plan.outputs.has(v)) scope.free(v);
   };
   try {
     g.inputs.forEach((v, i) => {
@@ -120,32 +165,39 @@ export function runGraph(
     });
     for (let i = g.inputs.length; i < inputs.length; i++) disposeValue(inputs[i]);
     for (const v of g.initializers.values()) {
-      if (!scope.has(v) && (plan.used.has(v) || plan.outputs.has(v))) scope.set(v, valueFromTensor(v.constValue!, `Initializer '${v.name}'`));
+      if (!scope.has(v) && (plan.used.has(v) || plan.outputs.has(v))) scope.set(v, env.resident.initializer(v), true);
     }
     for (const v of g.inputs) if (!plan.used.has(v)) free(v);
-    plan.order.forEach((node, i) => {
-      const ins = node.inputs.map((v) => {
-        if (v === undefined) return undefined;
+    const steps = plan.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i]!;
+      const node = step.node;
+      const nodeInputs = node.inputs;
+      const ins: (RValue | undefined)[] = new Array(nodeInputs.length);
+      for (let k = 0; k < nodeInputs.length; k++) {
+        const v = nodeInputs[k];
+        if (v === undefined) continue;
         const x = scope.get(v);
         if (x === undefined) throw nodeError('KernelError', node, `input '${v.name}' has no value (not computed before this node)`);
-        return x;
-      });
-      const outs = execNode(env, node, ins, scope);
+        ins[k] = x;
+      }
+      const borrowed = step.constant;
+      const outs = borrowed ? env.resident.constantOutputs(node, () => execNode(env, step, ins, scope)) : execNode(env, step, ins, scope);
       node.outputs.forEach((o, k) => {
         const x = outs[k];
         if (o.name === '') {
-          disposeValue(x);
+          if (!borrowed) disposeValue(x);
           return;
         }
         if (x === undefined) throw nodeError('KernelError', node, `output ${k} ('${o.name}') was not produced`);
-        scope.set(o, x);
+        scope.set(o, x, borrowed);
         record?.(o, x);
         env.observe?.(o, x);
         if (!plan.used.has(o)) free(o);
       });
-      for (let k = node.outputs.length; k < outs.length; k++) disposeValue(outs[k]);
+      if (!borrowed) for (let k = node.outputs.length; k < outs.length; k++) disposeValue(outs[k]);
       for (const v of plan.freeAfter[i]!) free(v);
-    });
+    }
     const returned = new Set<Value>();
     return g.outputs.map((v) => {
       if (scope.has(v) && !returned.has(v)) {
@@ -157,21 +209,22 @@ export function runGraph(
       return cloneValue(x);
     });
   } finally {
-    for (const x of scope.ownValues()) disposeValue(x);
     scope.clear();
   }
 }
 
-/** Runs one node: kernel lookup, tidy scope, missing-kernel fallback, dtype and 16-bit rounding. */
-function execNode(env: RunEnv, node: Node, ins: readonly (RValue | undefined)[], scope: Scope): RValue[] {
-  const spec = env.kernels.get(`${node.domain}::${node.opType}`);
+/** Runs one node: tidy scope, missing-kernel fallback, dtype and 16-bit rounding. */
+function execNode(env: RunEnv, step: PlanStep, ins: readonly (RValue | undefined)[], scope: Scope): RValue[] {
+  const { node, spec } = step;
   if (spec === undefined) return callFunction(env, node, ins, scope);
+  const resident = env.resident;
   const host: KernelHost = {
     opset: env.opset,
     seed: env.seed,
     attrScope: scope.attrScope,
     runSubgraph: (sg, inputs) => runGraph(env, sg, inputs, scope, scope.attrScope),
     note: (code, message) => env.notes.push({ severity: 'info', code, message: `${node.toString()}: ${message}`, node: node.name }),
+    derived: (x, key, make) => resident.derived(x, key, make),
   };
   const ctx = new KernelContext(node, ins, host);
   if (spec.accumulates !== true && ctx.accumulation !== DataType.FLOAT) {
@@ -180,7 +233,7 @@ function execNode(env: RunEnv, node: Node, ins: readonly (RValue | undefined)[],
   let outs: (RValue | undefined)[] = [];
   tf.tidy(() => {
     outs = runKernel(spec, ctx);
-    outs = outs.map((o, i) => finalize(ctx, o, i));
+    outs = outs.map((o, i) => finalize(env, ctx, o, i, step.grid));
     return outs.flatMap((o) => tensorsOf(o));
   });
   return outs as RValue[];
@@ -201,8 +254,31 @@ function runKernel(spec: KernelSpec, ctx: KernelContext): (RValue | undefined)[]
   }
 }
 
-/** Applies the declared output dtype and rounds 16-bit float outputs onto their grid. */
-function finalize(ctx: KernelContext, o: RValue | undefined, i: number): RValue | undefined {
+/** True when `t` is the tfjs tensor of one of the node's inputs. */
+function isInput(ctx: KernelContext, t: tf.Tensor): boolean {
+  for (const x of ctx.inputs) if (x?.kind === 'tensor' && x.tf === t) return true;
+  return false;
+}
+
+/**
+ * True when the node keeps the grid and each input the outputs are made of has the 16-bit
+ * dtype `dtype` (so is on its grid already, see grid.ts).
+ */
+function onGrid(ctx: KernelContext, grid: GridInputs, dtype: DataType): boolean {
+  const n = grid === 'all' ? ctx.inputs.length : grid.length;
+  for (let k = 0; k < n; k++) {
+    const x = ctx.inputs[grid === 'all' ? k : grid[k]!];
+    if (x === undefined) continue;
+    if (x.kind !== 'tensor' || x.dtype !== dtype) return false;
+  }
+  return true;
+}
+
+/**
+ * Applies the declared output dtype and rounds 16-bit float outputs onto their grid (unless
+ * the node provably keeps it).
+ */
+function finalize(env: RunEnv, ctx: KernelContext, o: RValue | undefined, i: number, grid: GridInputs | undefined): RValue | undefined {
   if (o === undefined || o.kind !== 'tensor') return o;
   let v = o;
   const declared = ctx.declaredDType(i);
@@ -212,7 +288,10 @@ function finalize(ctx: KernelContext, o: RValue | undefined, i: number): RValue 
     }
     v = v.relabel(declared);
   }
-  if (v.tf !== undefined && v.tf.dtype === 'float32') {
+  if (v.tf !== undefined && v.tf.dtype === 'float32' && (v.dtype === DataType.FLOAT16 || v.dtype === DataType.BFLOAT16)) {
+    if (grid !== undefined && onGrid(ctx, grid, v.dtype)) return v;
+    // A fresh output the node owns alone is rounded where it lies (no second buffer).
+    if (env.heap !== undefined && !isInput(ctx, v.tf) && roundInPlace(env.heap, v.tf, v.dtype === DataType.FLOAT16 ? 'fp16' : 'bf16')) return v;
     const r = roundTensor(v.tf, v.dtype);
     if (r !== v.tf) v = TensorValue.ofTf(v.dtype, r);
   }

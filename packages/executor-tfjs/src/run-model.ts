@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  dataTypeName, elementDType, err, ok, Tensor, type DataType, type Diagnostic, type Model, type Result, type Value,
+  dataTypeName, elementDType, err, ok, Tensor, type DataType, type Diagnostic, type Graph, type Model, type Result, type Value,
 } from '@mixprec/ir';
 import { initBackend, type BackendName } from './backend.js';
 import { tensorFromValue, valueFromTensor } from './convert.js';
 import { ExecError } from './errors.js';
-import { runGraph, type RunEnv } from './interpreter.js';
+import { runGraph, type GraphPlan, type RunEnv } from './interpreter.js';
+import { activeHeapKernels } from './heap-kernels.js';
 import { KERNELS } from './kernels/index.js';
+import type { HeapKernels } from './wasm-module.js';
+import { Resident } from './resident.js';
 import {
   disposeValue, optionalValue, sequenceValue, type OptionalValue, type RValue, type SequenceValue,
 } from './values.js';
@@ -82,54 +85,95 @@ export async function runModel(
 }
 
 /**
- * The synchronous core of {@link runModel}, for callers that already called `initBackend`.
+ * A model made ready for repeated runs (like an inference session): execution plans are
+ * computed once, and initializers and `Constant` outputs are uploaded to the backend on the
+ * first run and kept (with the weight layouts kernels derive from them) until
+ * {@link PreparedModel.dispose}. The model must not be edited while it is prepared.
+ * Runs are synchronous and need an initialised backend ({@link initBackend}).
+ */
+export class PreparedModel {
+  readonly #plans = new WeakMap<Graph, GraphPlan>();
+  readonly #resident = new Resident();
+  #heap: { readonly memory: WebAssembly.Memory; readonly kernels: HeapKernels } | undefined;
+  #disposed = false;
+
+  constructor(readonly model: Model) {}
+
+  /** Runs the model on `feeds` (see {@link runModel}); never throws for model or input problems. */
+  run(feeds: Readonly<Record<string, Feed>>, options: Omit<RunOptions, 'backend'> = {}): Result<ExecError, Omit<RunResult, 'backend'>> {
+    if (this.#disposed) return err(new ExecError('InvalidInput', 'The prepared model was disposed; prepare it again'));
+    const model = this.model;
+    const g = model.graph;
+    const inputs: (RValue | undefined)[] = [];
+    try {
+      checkFeedNames(model, feeds);
+      for (const v of g.inputs) {
+        const t = feeds[v.name];
+        if (t === undefined) {
+          if (v.isInitializer()) { inputs.push(undefined); continue; }
+          throw new ExecError('InvalidInput', `Missing feed for graph input '${v.name}'${describeType(v)}; pass it in feeds`);
+        }
+        inputs.push(importFeed(v, t, options.checkShapes !== false));
+      }
+      const onValue = options.onValue;
+      this.#heap = activeHeapKernels(this.#heap);
+      const env: RunEnv = {
+        model, kernels: KERNELS, opset: model.opset('') ?? model.opset('ai.onnx') ?? 1,
+        seed: options.seed ?? 0, notes: [], plans: this.#plans, resident: this.#resident, heap: this.#heap?.kernels,
+        ...(onValue === undefined ? {} : {
+          observe: (val: Value, x: RValue): void => {
+            if (x.kind === 'tensor') onValue(val, tensorFromValue(x));
+          },
+        }),
+      };
+      const intermediates = options.keepIntermediates === true ? new Map<string, Tensor>() : undefined;
+      const record = intermediates === undefined ? undefined : (val: Value, x: RValue): void => {
+        if (x.kind === 'tensor') intermediates.set(val.name, tensorFromValue(x));
+      };
+      const outs = runGraph(env, g, inputs, undefined, undefined, record);
+      inputs.length = 0;
+      const outputs: Record<string, Tensor> = {};
+      const otherOutputs: Record<string, OtherOutput> = {};
+      try {
+        g.outputs.forEach((v, i) => {
+          const x = outs[i]!;
+          if (x.kind === 'tensor') outputs[v.name] = tensorFromValue(x);
+          else otherOutputs[v.name] = exportOther(x);
+        });
+      } finally {
+        for (const x of outs) disposeValue(x);
+      }
+      return ok({ outputs, otherOutputs, intermediates, notes: env.notes });
+    } catch (e) {
+      for (const x of inputs) disposeValue(x);
+      return err(asExecError(e));
+    }
+  }
+
+  /** Frees the tensors kept for the model (idempotent); later runs return an error. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#resident.dispose();
+  }
+}
+
+/** Prepares a model for repeated runs; see {@link PreparedModel}. */
+export function prepareModel(model: Model): PreparedModel {
+  return new PreparedModel(model);
+}
+
+/**
+ * The synchronous core of {@link runModel}, for callers that already called `initBackend`:
+ * prepares the model, runs it once and frees everything the run kept.
  */
 export function executeModel(
   model: Model, feeds: Readonly<Record<string, Feed>>, options: Omit<RunOptions, 'backend'> = {},
 ): Result<ExecError, Omit<RunResult, 'backend'>> {
-  const g = model.graph;
-  const inputs: (RValue | undefined)[] = [];
+  const p = new PreparedModel(model);
   try {
-    checkFeedNames(model, feeds);
-    for (const v of g.inputs) {
-      const t = feeds[v.name];
-      if (t === undefined) {
-        if (v.isInitializer()) { inputs.push(undefined); continue; }
-        throw new ExecError('InvalidInput', `Missing feed for graph input '${v.name}'${describeType(v)}; pass it in feeds`);
-      }
-      inputs.push(importFeed(v, t, options.checkShapes !== false));
-    }
-    const onValue = options.onValue;
-    const env: RunEnv = {
-      model, kernels: KERNELS, opset: model.opset('') ?? model.opset('ai.onnx') ?? 1,
-      seed: options.seed ?? 0, notes: [], plans: new WeakMap(),
-      ...(onValue === undefined ? {} : {
-        observe: (val: Value, x: RValue): void => {
-          if (x.kind === 'tensor') onValue(val, tensorFromValue(x));
-        },
-      }),
-    };
-    const intermediates = options.keepIntermediates === true ? new Map<string, Tensor>() : undefined;
-    const record = intermediates === undefined ? undefined : (val: Value, x: RValue): void => {
-      if (x.kind === 'tensor') intermediates.set(val.name, tensorFromValue(x));
-    };
-    const outs = runGraph(env, g, inputs, undefined, undefined, record);
-    inputs.length = 0;
-    const outputs: Record<string, Tensor> = {};
-    const otherOutputs: Record<string, OtherOutput> = {};
-    try {
-      g.outputs.forEach((v, i) => {
-        const x = outs[i]!;
-        if (x.kind === 'tensor') outputs[v.name] = tensorFromValue(x);
-        else otherOutputs[v.name] = exportOther(x);
-      });
-    } finally {
-      for (const x of outs) disposeValue(x);
-    }
-    return ok({ outputs, otherOutputs, intermediates, notes: env.notes });
-  } catch (e) {
-    for (const x of inputs) disposeValue(x);
-    return err(asExecError(e));
+    return p.run(feeds, options);
+  } finally {
+    p.dispose();
   }
 }
 

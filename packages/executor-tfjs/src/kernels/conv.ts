@@ -9,9 +9,10 @@ import { positions, windowOf, type Window } from './conv-geometry.js';
 import { isFloat, out, toF32 } from './util.js';
 
 /**
- * Conv and ConvTranspose. Float 1-D/2-D convolutions with FLOAT accumulation run on tfjs
- * (NHWC, explicit zero padding, dilation materialised into the filter, groups split or
- * depthwise). Every other case runs an exact host loop; with
+ * Conv and ConvTranspose. Float 1-D/2-D convolutions with FLOAT accumulation run on tfjs:
+ * pointwise ones as an NCHW matrix product, others in NHWC with explicit zero padding,
+ * dilation materialised into the filter, groups split or depthwise (filter layouts are made
+ * once per weight in a prepared model). Every other case runs an exact host loop; with
  * `mixprec.accumulation=float16|bfloat16` each output accumulates sequentially over input
  * channels, then kernel positions in row-major order, acc ← round(acc + x·w), and the bias
  * is added last with one more rounding.
@@ -83,38 +84,60 @@ function dilateFilter(w: tf.Tensor, dh: number, dw: number): tf.Tensor {
   return tf.reshape(tf.gather(both, tf.tensor1d(idx, 'int32')), [eh, ew, ci, co]);
 }
 
+/**
+ * A pointwise convolution (1×1 kernel, stride 1, no padding, one group) as a matrix product
+ * in NCHW: y[n] = W[m, c] · x[n][c, h·w]. No layout transposes, and the weight matrix is a
+ * view of the weight.
+ */
+function pointwise(ctx: KernelContext, win: Window, group: number): tf.Tensor | undefined {
+  if (group !== 1 || win.kernel.some((k) => k !== 1) || win.strides.some((s) => s !== 1)) return undefined;
+  if (win.padBegin.some((p) => p !== 0) || win.padEnd.some((p) => p !== 0)) return undefined;
+  const x = ctx.tensor(0);
+  const [n, c] = x.shape as [number, number];
+  const m = ctx.tensor(1).shape[0]!;
+  const hw = x.size / Math.max(1, n * c);
+  const wm = ctx.derived(1, 'conv:pointwise', () => tf.reshape(toF32(ctx.tf(1)), [1, m, c]));
+  let y = tf.matMul(wm, tf.reshape(toF32(ctx.tf(0)), [n, c, hw]));
+  if (ctx.has(2)) y = tf.add(y, ctx.derived(2, 'conv:bias3', () => tf.reshape(toF32(ctx.tf(2)), [1, m, 1])));
+  return tf.reshape(y, [n, m, ...win.output]);
+}
+
 function tfConv(ctx: KernelContext, win: Window, group: number): tf.Tensor {
+  const fast = pointwise(ctx, win, group);
+  if (fast !== undefined) return fast;
   const x = ctx.tensor(0);
   const w = ctx.tensor(1);
   const is1d = x.rank === 3;
   let xt = toF32(ctx.tf(0));
-  let wt = toF32(ctx.tf(1));
-  if (is1d) {
-    xt = tf.expandDims(xt, 2);
-    wt = tf.expandDims(wt, 2);
-  }
+  if (is1d) xt = tf.expandDims(xt, 2);
   const pb = is1d ? [0, ...win.padBegin] : win.padBegin;
   const pe = is1d ? [0, ...win.padEnd] : win.padEnd;
   const st = is1d ? [1, ...win.strides] : win.strides;
   const dl = is1d ? [1, ...win.dilations] : win.dilations;
-  let nhwc = tf.transpose(xt, [0, 2, 3, 1]);
-  nhwc = tf.pad(nhwc, [[0, 0], [pb[0]!, pe[0]!], [pb[1]!, pe[1]!], [0, 0]]);
+  const nhwc = tf.transpose(xt, [0, 2, 3, 1]) as tf.Tensor4D;
+  // tfjs takes explicit [top, bottom] / [left, right] zero padding (no padded copy of x).
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pb[0]!, pe[0]!], [pb[1]!, pe[1]!], [0, 0]];
   const m = w.shape[0]!;
   const c = x.shape[1]!;
   const strides: [number, number] = [st[0]!, st[1]!];
+  const wt4 = (): tf.Tensor => (is1d ? tf.expandDims(toF32(ctx.tf(1)), 2) : toF32(ctx.tf(1)));
+  const dil = `${dl[0]}x${dl[1]}`;
   let y: tf.Tensor4D;
-  const filt = tf.transpose(wt, [2, 3, 1, 0]); // [kh, kw, c/g, m]
   if (group === 1) {
-    y = tf.conv2d(nhwc as tf.Tensor4D, dilateFilter(filt, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid');
+    // [kh, kw, c, m], dilation materialised; made once per weight in a prepared model
+    const filt = ctx.derived(1, `conv:hwio:${dil}`, () => dilateFilter(tf.transpose(wt4(), [2, 3, 1, 0]), dl[0]!, dl[1]!));
+    y = tf.conv2d(nhwc, filt as tf.Tensor4D, strides, pad);
   } else if (group === c && m % c === 0) {
-    const mult = m / c;
-    const kh = wt.shape[2]!;
-    const kw = wt.shape[3]!;
-    const dw = tf.transpose(tf.reshape(wt, [c, mult, kh, kw]), [2, 3, 0, 1]);
-    y = tf.depthwiseConv2d(nhwc as tf.Tensor4D, dilateFilter(dw, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid');
+    const filt = ctx.derived(1, `conv:depthwise:${dil}`, () => {
+      const wt = wt4();
+      const [kh, kw] = [wt.shape[2]!, wt.shape[3]!];
+      return dilateFilter(tf.transpose(tf.reshape(wt, [c, m / c, kh, kw]), [2, 3, 0, 1]), dl[0]!, dl[1]!);
+    });
+    y = tf.depthwiseConv2d(nhwc, filt as tf.Tensor4D, strides, pad);
   } else {
-    const xs = tf.split(nhwc, group, 3);
-    const fs = tf.split(filt, group, 3);
+    const padded = tf.pad(nhwc, pad);
+    const xs = tf.split(padded, group, 3);
+    const fs = tf.split(tf.transpose(wt4(), [2, 3, 1, 0]), group, 3);
     y = tf.concat(xs.map((xg, i) => tf.conv2d(xg as tf.Tensor4D, dilateFilter(fs[i]!, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid')), 3) as tf.Tensor4D;
   }
   if (ctx.has(2)) y = tf.add(y, toF32(ctx.tf(2))) as tf.Tensor4D;
