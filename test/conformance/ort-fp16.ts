@@ -6,8 +6,9 @@
  * then removes every fp32→fp16→fp32 Cast pair between two wrapped nodes, and also forces an
  * "isolated" fp16-capable node between wrapped nodes into fp32. A chain of such ops therefore runs
  * wholly in fp32 and is rounded to fp16 only where the chain ends: the fp16 values the model
- * declares in between are never materialised. ONNX semantics (and the executor) put every fp16
- * value on the fp16 grid. {@link pinFp16Storage} makes onnxruntime honour that.
+ * declares in between are never materialised, a model's own Cast to float16 included (measured
+ * in ort-fp16-storage.test.ts). ONNX semantics (and the executor) put every fp16 value on the
+ * fp16 grid. {@link pinFp16Storage} makes onnxruntime honour that.
  */
 import * as ort from 'onnxruntime-node';
 import {
@@ -65,7 +66,9 @@ export function fp16Ulp(x: number): number {
  * non-Constant node (in every graph) that some node reads goes through Identity → Identity.
  * Identity has native kernels for every type; two adjacent ones are never "isolated", so
  * onnxruntime runs them as they are and the Casts around the producer and the consumers stay.
- * The model's meaning is unchanged. Returns the number of values pinned.
+ * The model's meaning is unchanged. Run it with graph optimisations off, or with
+ * `extra: { optimization: { disable_specified_optimizers: 'EliminateIdentity' } }`: Identity
+ * elimination would remove the pins. Returns the number of values pinned.
  */
 export function pinFp16Storage(model: Model): number {
   let pinned = 0;
