@@ -21,7 +21,10 @@ function kernelFor(round: (src: Float32Array, dst?: Float32Array) => Float32Arra
   return ({ inputs, backend }) => {
     const x = inputs['x'] as tf.TensorInfo;
     const b = backend as unknown as HostBackend;
-    const src = b.readSync(x.dataId) as Float32Array;
+    // The cpu backend may hold a float32 tensor in an Int32Array (a cast from int32 keeps
+    // the values array): round the numbers, not their bit patterns.
+    const data = b.readSync(x.dataId) as Float32Array | Int32Array | Uint8Array;
+    const src = data instanceof Float32Array ? data : Float32Array.from(data);
     const out = round(src, new Float32Array(src.length));
     return { dataId: b.write(out, [...x.shape], 'float32'), shape: [...x.shape], dtype: 'float32' };
   };
@@ -58,5 +61,7 @@ export function roundTensor(x: tf.Tensor, dtype: DataType): tf.Tensor {
     }
   }
   const round = dtype === DataType.FLOAT16 ? roundToFloat16 : roundToBFloat16;
-  return tf.tensor(round(x.dataSync() as Float32Array, new Float32Array(x.size)), x.shape, 'float32');
+  const data = x.dataSync();
+  const src = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+  return tf.tensor(round(src, new Float32Array(x.size)), x.shape, 'float32');
 }
