@@ -12,7 +12,7 @@ import type { KernelSpec, KernelTable } from './registry.js';
 import type { Resident } from './resident.js';
 import { roundTensor } from './round-kernels.js';
 import { splitWideRun } from './wide.js';
-import { cloneValue, disposeValue, type RValue, storageOf, tensorsOf, TensorValue } from './values.js';
+import { cloneValue, describeValue, disposeValue, type RValue, storageOf, tensorsOf, TensorValue } from './values.js';
 
 /** Everything one model run shares. */
 export interface RunEnv {
@@ -250,6 +250,12 @@ function runKernel(spec: KernelSpec, ctx: KernelContext): (RValue | undefined)[]
     }
   } catch (e) {
     if (e instanceof ExecError) throw e;
+    if (e instanceof WebAssembly.RuntimeError) {
+      // A trap inside the backend's WebAssembly: the kernel read or wrote outside its buffers
+      // for inputs no check caught. The backend's heap may be damaged from here on.
+      const shapes = ctx.inputs.map((x) => describeValue(x)).join(', ');
+      throw nodeError('KernelError', ctx.node, `the tfjs wasm backend trapped (${e.message}) on inputs ${shapes}; these shapes are not supported here, and the wasm backend may be unusable in this process (use the cpu backend or restart)`);
+    }
     throw nodeError('KernelError', ctx.node, e instanceof Error ? e.message : String(e));
   }
 }

@@ -52,6 +52,31 @@ export function windowOf(ctx: KernelContext, input: readonly number[], kernel: r
   return { input, kernel, strides, dilations, padBegin, padEnd, output };
 }
 
+/**
+ * Rejects a convolution window that does not fit its input, as onnxruntime does ("Invalid
+ * input shape"): an empty spatial dim, or an input (plus pads) smaller than the dilated
+ * kernel. Without this, tfjs' wasm backend would read outside its buffers.
+ */
+export function checkConvWindow(ctx: KernelContext, xShape: readonly number[], win: Window): void {
+  for (let i = 0; i < win.input.length; i++) {
+    const n = win.input[i]!;
+    const ek = (win.kernel[i]! - 1) * win.dilations[i]! + 1;
+    if (n === 0) ctx.fail(`input [${xShape.join(', ')}] has an empty spatial dim ${i + 2}; a convolution needs at least one element there`);
+    if (n + win.padBegin[i]! + win.padEnd[i]! < ek) {
+      const dil = win.dilations[i] !== 1 ? ` (dilated to ${ek})` : '';
+      ctx.fail(`input [${xShape.join(', ')}] is smaller than the kernel along spatial dim ${i + 2}: ${n} + pads ${win.padBegin[i]}+${win.padEnd[i]} < kernel ${win.kernel[i]}${dil}; give a larger input`);
+    }
+  }
+}
+
+/**
+ * Rejects a pooling input the way onnxruntime does: no elements while the batch is not empty.
+ */
+export function checkPoolInput(ctx: KernelContext, xShape: readonly number[]): void {
+  if (xShape.length < 3) ctx.fail(`input must have rank 3 or more (N, C, spatial…), got [${xShape.join(', ')}]`);
+  if (xShape[0] !== 0 && xShape.some((d) => d === 0)) ctx.fail(`input [${xShape.join(', ')}] is empty; pooling needs at least one element per window row (or an empty batch)`);
+}
+
 /** All positions of an N-d box in row-major order, as flat coordinate lists. */
 export function positions(shape: readonly number[]): number[][] {
   const out: number[][] = [];

@@ -5,8 +5,8 @@ import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { addRound, gridOf, type Grid } from '../low-precision.js';
 import { accumulating, family } from '../registry.js';
 import type { RValue } from '../values.js';
-import { positions, windowOf, type Window } from './conv-geometry.js';
-import { isFloat, out, toF32 } from './util.js';
+import { checkConvWindow, positions, windowOf, type Window } from './conv-geometry.js';
+import { isFloat, out, safeMatMul, toF32 } from './util.js';
 
 /**
  * Conv and ConvTranspose. Float 1-D/2-D convolutions with FLOAT accumulation run on tfjs:
@@ -97,7 +97,7 @@ function pointwise(ctx: KernelContext, win: Window, group: number): tf.Tensor | 
   const m = ctx.tensor(1).shape[0]!;
   const hw = x.size / Math.max(1, n * c);
   const wm = ctx.derived(1, 'conv:pointwise', () => tf.reshape(toF32(ctx.tf(1)), [1, m, c]));
-  let y = tf.matMul(wm, tf.reshape(toF32(ctx.tf(0)), [n, c, hw]));
+  let y = safeMatMul(wm, tf.reshape(toF32(ctx.tf(0)), [n, c, hw]));
   if (ctx.has(2)) y = tf.add(y, ctx.derived(2, 'conv:bias3', () => tf.reshape(toF32(ctx.tf(2)), [1, m, 1])));
   return tf.reshape(y, [n, m, ...win.output]);
 }
@@ -151,12 +151,17 @@ function conv(ctx: KernelContext): RValue[] {
   const w = ctx.tensor(1);
   const group = ctx.int('group', 1);
   if (x.shape[1] !== w.shape[1]! * group) ctx.fail(`input has ${x.shape[1]} channels, the weight expects ${w.shape[1]! * group}`);
+  if (x.rank < 3 || w.rank !== x.rank) ctx.fail(`input ${x.toString()} and weight ${w.toString()} must have the same rank, at least 3`);
   const kernel = ctx.ints('kernel_shape') ?? w.shape.slice(2);
+  if (kernel.length !== x.rank - 2) ctx.fail(`kernel_shape [${kernel.join(', ')}] does not match the ${x.rank - 2} spatial dims of the input`);
   const win = windowOf(ctx, x.shape.slice(2), kernel);
+  const b = ctx.optTensor(2);
+  if (b !== undefined && (b.rank !== 1 || b.shape[0] !== w.shape[0])) ctx.fail(`bias ${b.toString()} must be 1-D with ${w.shape[0]} elements`);
+  if (x.shape[0] === 0 || w.shape[0] === 0) return [makeTensor(x.dtype, [x.shape[0]!, w.shape[0]!, ...win.output], [])];
+  checkConvWindow(ctx, x.shape, win);
   const acc = ctx.accumulation;
   if (isFloat(x) && acc === DataType.FLOAT && (x.rank === 3 || x.rank === 4)) return [out(x.dtype, tfConv(ctx, win, group))];
   const g = isFloat(x) && acc !== DataType.FLOAT ? gridOf(acc) : undefined;
-  const b = ctx.optTensor(2);
   const { shape, data } = hostConv(numbersOf(x), x.shape, numbersOf(w), w.shape, b === undefined ? undefined : numbersOf(b), win, group, g);
   return [makeTensor(x.dtype, shape, data)];
 }
@@ -196,6 +201,8 @@ function convTranspose(ctx: KernelContext): RValue[] {
   const x = ctx.tensor(0);
   const w = ctx.tensor(1);
   const group = ctx.int('group', 1);
+  if (x.rank < 3 || w.rank !== x.rank) ctx.fail(`input ${x.toString()} and weight ${w.toString()} must have the same rank, at least 3`);
+  if (x.shape[1] !== w.shape[0]) ctx.fail(`input has ${x.shape[1]} channels, the weight expects ${w.shape[0]}`);
   const sp = x.shape.slice(2);
   const r = sp.length;
   const kernel = ctx.ints('kernel_shape') ?? w.shape.slice(2);
@@ -222,7 +229,12 @@ function convTranspose(ctx: KernelContext): RValue[] {
       outSp.push(full - pads[i]! - pads[i + r]!);
     }
   }
-  if (isFloat(x) && r === 2 && pb.every((p) => p >= 0)) return [out(x.dtype, tfConvTranspose(ctx, group, strides, dil, pb, outSp))];
+  outSp.forEach((o, i) => {
+    if (o < 0) ctx.fail(`output size ${o} along spatial dim ${i + 2} is negative (input [${x.shape.join(', ')}], pads, strides and output_padding do not fit); check the pads`);
+  });
+  if (isFloat(x) && r === 2 && pb.every((p) => p >= 0) && x.size > 0 && outSp.every((o) => o > 0)) {
+    return [out(x.dtype, tfConvTranspose(ctx, group, strides, dil, pb, outSp))];
+  }
   const [n, c] = x.shape as [number, number];
   const mg = w.shape[1]!;
   const m = mg * group;

@@ -5,7 +5,7 @@ import { broadcastIndex, broadcastShapes, makeTensor, numbersOf } from '../host.
 import { addRound, gridOf, roundTo, type Grid } from '../low-precision.js';
 import { accumulating, family } from '../registry.js';
 import type { RValue, TensorValue } from '../values.js';
-import { isFloat, out, toF32 } from './util.js';
+import { isFloat, out, safeMatMul, toF32 } from './util.js';
 
 /**
  * MatMul, Gemm and Einsum. Floats with FLOAT accumulation run on tfjs; with
@@ -63,7 +63,7 @@ function matMul(ctx: KernelContext): RValue[] {
     let tb = toF32(ctx.tf(1));
     if (a.rank === 1) ta = tf.reshape(ta, [1, a.shape[0]!]);
     if (b.rank === 1) tb = tf.reshape(tb, [b.shape[0]!, 1]);
-    let r = tf.matMul(ta, tb);
+    let r = safeMatMul(ta, tb);
     if (a.rank === 1) r = tf.squeeze(r, [r.rank - 2]);
     if (b.rank === 1) r = tf.squeeze(r, [r.rank - 1]);
     return [out(a.dtype, r)];
@@ -83,7 +83,8 @@ function gemm(ctx: KernelContext): RValue[] {
   const beta = ctx.float('beta', 1);
   const acc = ctx.accumulation;
   if (isFloat(a) && acc === DataType.FLOAT) {
-    let y = tf.matMul(ctx.tf(0), toF32(ctx.tf(1)), ta, tb);
+    if (a.rank !== 2 || b.rank !== 2) ctx.fail(`A ${a.toString()} and B ${b.toString()} must be 2-D`);
+    let y = safeMatMul(ctx.tf(0), toF32(ctx.tf(1)), ta, tb);
     if (alpha !== 1) y = tf.mul(y, alpha);
     if (c !== undefined && beta !== 0) y = tf.add(y, beta === 1 ? toF32(ctx.tfOf(c)) : tf.mul(toF32(ctx.tfOf(c)), beta));
     return [out(a.dtype, y)];

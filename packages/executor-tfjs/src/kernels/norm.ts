@@ -31,6 +31,7 @@ function batchNorm(ctx: KernelContext): RValue[] {
     return [out(x.dtype, tf.add(tf.mul(tf.div(tf.sub(t, mean), tf.sqrt(tf.add(v, eps))), scale), bias))];
   }
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  if (x.size === 0) ctx.fail(`training-mode statistics of an empty input ${x.toString()} are undefined`);
   const { mean, variance } = tf.moments(t, axes, true);
   const y = tf.add(tf.mul(tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, eps))), scale), bias);
   const mom = ctx.float('momentum', 0.9);
@@ -58,6 +59,13 @@ function layerNorm(ctx: KernelContext): RValue[] {
   const axis = axisOf(ctx, ctx.int('axis', -1), x.rank);
   const eps = ctx.float('epsilon', 1e-5);
   const axes = x.shape.map((_, i) => i).filter((i) => i >= axis);
+  if (x.size === 0) {
+    // onnxruntime: "Size of X.shape[axis:] must be at least 1"; an empty leading part gives empty outputs
+    if (axes.some((a) => x.shape[a] === 0)) ctx.fail(`the normalised dims [${x.shape.slice(axis).join(', ')}] of ${x.toString()} hold no element`);
+    const stats = x.shape.map((d, i) => (i >= axis ? 1 : d));
+    const stashT = ctx.int('stash_type', DataType.FLOAT);
+    return [out(x.dtype, tf.zeros(x.shape as number[])), out(stashT, tf.zeros(stats)), out(stashT, tf.zeros(stats))];
+  }
   const { mean, variance } = tf.moments(t, axes, true);
   const inv = tf.rsqrt(tf.add(variance, eps));
   let y = tf.mul(tf.mul(tf.sub(t, mean), inv), toF32(ctx.tf(1)));

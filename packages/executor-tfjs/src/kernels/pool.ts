@@ -4,7 +4,7 @@ import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { family, type Kernel } from '../registry.js';
 import type { RValue, TensorValue } from '../values.js';
-import { positions, windowOf, type Window } from './conv-geometry.js';
+import { checkPoolInput, positions, windowOf, type Window } from './conv-geometry.js';
 import { isFloat, out, toF32 } from './util.js';
 
 /**
@@ -50,9 +50,11 @@ function tfPool2d(ctx: KernelContext, kind: PoolKind, x: TensorValue, win: Windo
 function pool(kind: PoolKind): Kernel {
   return (ctx): RValue[] => {
     const x = ctx.tensor(0);
+    checkPoolInput(ctx, x.shape);
     const sp = x.shape.slice(2);
     const r = sp.length;
     const kernel = ctx.ints('kernel_shape') ?? ctx.fail('kernel_shape is required');
+    if (kernel.length !== r) ctx.fail(`kernel_shape [${kernel.join(', ')}] does not match the ${r} spatial dims of the input`);
     const win = windowOf(ctx, sp, kernel, ctx.int('ceil_mode', 0) !== 0);
     const includePad = ctx.int('count_include_pad', 0) !== 0;
     const fast = tfPool2d(ctx, kind, x, win, includePad);
@@ -126,7 +128,10 @@ function colMajorIndex(ip: readonly number[], sp: readonly number[]): number {
 function globalPool(kind: PoolKind): Kernel {
   return (ctx) => {
     const x = ctx.tensor(0);
+    // onnxruntime rejects empty spatial extents (a mean or max over nothing); an empty batch gives an empty output
+    checkPoolInput(ctx, x.shape);
     const axes = x.shape.slice(2).map((_, i) => i + 2);
+    if (x.size === 0) return [makeTensor(x.dtype, [...x.shape.slice(0, 2), ...axes.map(() => 1)], [])];
     const t = toF32(ctx.tf(0));
     if (kind === 'avg') return [out(x.dtype, tf.mean(t, axes, true))];
     if (kind === 'max') return [out(x.dtype, tf.max(t, axes, true))];

@@ -107,6 +107,7 @@ function argReduce(max: boolean): Kernel {
   return (ctx): RValue[] => {
     const x = ctx.tensor(0);
     const axis = axisOf(ctx, ctx.int('axis', 0), x.rank);
+    if (x.shape[axis] === 0) ctx.fail(`axis ${axis} of ${x.toString()} is empty; there is no ${max ? 'largest' : 'smallest'} element to index`);
     const keep = ctx.int('keepdims', 1) !== 0;
     const last = ctx.int('select_last_index', 0) !== 0;
     let t = ctx.tf(0);

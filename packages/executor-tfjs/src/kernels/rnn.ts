@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext } from '../context.js';
 import { family } from '../registry.js';
 import type { RValue } from '../values.js';
-import { out, toF32 } from './util.js';
+import { out, safeMatMul, toF32 } from './util.js';
 
 /**
  * Recurrent ops RNN, GRU and LSTM on tfjs (float32), one time step at a time: all
@@ -78,7 +78,7 @@ function recurrent(cell: Cell) {
         order.push((reverse && t < len ? len - 1 - t : t) * batch + bi);
       }
       const xs = tf.reshape(tf.gather(tf.reshape(x, [seq * batch, inSize]), tf.tensor1d(order, 'int32')), [seq, batch, inSize]);
-      const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(xs, [seq * batch, inSize]), W, false, true), wb), [seq, batch, G * hidden]);
+      const xw = tf.reshape(tf.add(safeMatMul(tf.reshape(xs, [seq * batch, inSize]), W, false, true), wb), [seq, batch, G * hidden]);
       let H = tf.squeeze(tf.slice(h0, [d, 0, 0], [1, batch, hidden]), [0]);
       let C = tf.squeeze(tf.slice(c0, [d, 0, 0], [1, batch, hidden]), [0]);
       const pd = p === undefined ? undefined : tf.squeeze(tf.slice(p, [d, 0], [1, 3 * hidden]), [0]);
@@ -91,19 +91,19 @@ function recurrent(cell: Cell) {
         let Hn: tf.Tensor;
         let Cn = C;
         if (cell === 'rnn') {
-          Hn = f(cl(tf.add(tf.add(xt, tf.matMul(H, R, false, true)), rb)));
+          Hn = f(cl(tf.add(tf.add(xt, safeMatMul(H, R, false, true)), rb)));
         } else if (cell === 'gru') {
-          const hr = tf.add(tf.matMul(H, R, false, true), rb);
+          const hr = tf.add(safeMatMul(H, R, false, true), rb);
           const z = f(cl(tf.add(part(0, xt), part(0, hr))));
           const r = f(cl(tf.add(part(1, xt), part(1, hr))));
           const Rh = tf.slice(R, [2 * hidden, 0], [hidden, hidden]);
           const rbh = tf.slice(rb, [2 * hidden], [hidden]);
           const hh = lbr
             ? g(cl(tf.add(part(2, xt), tf.mul(r, part(2, hr)))))
-            : g(cl(tf.add(part(2, xt), tf.add(tf.matMul(tf.mul(r, H), Rh, false, true), rbh))));
+            : g(cl(tf.add(part(2, xt), tf.add(safeMatMul(tf.mul(r, H), Rh, false, true), rbh))));
           Hn = tf.add(tf.mul(tf.sub(1, z), hh), tf.mul(z, H));
         } else {
-          const gates = tf.add(tf.add(xt, tf.matMul(H, R, false, true)), rb);
+          const gates = tf.add(tf.add(xt, safeMatMul(H, R, false, true)), rb);
           const peep = (k: number, c: tf.Tensor): tf.Tensor => (pd === undefined ? tf.zerosLike(c) : tf.mul(tf.slice(pd, [k * hidden], [hidden]), c));
           const i = f(cl(tf.add(part(0, gates), peep(0, C))));
           const fg = inputForget ? tf.sub(1, i) : f(cl(tf.add(part(2, gates), peep(2, C))));

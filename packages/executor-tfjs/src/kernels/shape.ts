@@ -188,9 +188,22 @@ function pad(ctx: KernelContext): RValue[] {
   // Negative pads crop first.
   const begin = x.shape.map((_, i) => Math.max(0, -pads[i]!));
   const size = x.shape.map((d, i) => d - begin[i]! - Math.max(0, -pads[i + x.rank]!));
+  size.forEach((n, i) => {
+    if (n < 0) ctx.fail(`negative pads ${pads[i]}, ${pads[i + x.rank]} crop more than the ${x.shape[i]} elements of dim ${i}`);
+  });
   t = tf.slice(t, begin, size);
   const before = x.shape.map((_, i) => Math.max(0, pads[i]!));
   const after = x.shape.map((_, i) => Math.max(0, pads[i + x.rank]!));
+  if (mode !== 'constant') {
+    for (let a = 0; a < x.rank; a++) {
+      const n = size[a]!;
+      if (before[a] === 0 && after[a] === 0) continue;
+      if (n === 0) ctx.fail(`'${mode}' mode cannot pad dim ${a}, which is empty`);
+      if (mode === 'reflect' && Math.max(before[a]!, after[a]!) > n - 1) {
+        ctx.fail(`'reflect' pads ${before[a]}, ${after[a]} on dim ${a} exceed its ${n} element(s) − 1 (as onnxruntime requires); use smaller pads or 'edge'`);
+      }
+    }
+  }
   if (mode === 'constant') {
     t = tf.pad(t, before.map((b, i) => [b, after[i]!]), value);
   } else {
@@ -224,6 +237,7 @@ function depthToSpace(ctx: KernelContext): RValue[] {
   const x = ctx.tensor(0);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const b = ctx.int('blocksize') ?? ctx.fail('blocksize is required');
+  if (x.rank !== 4 || b < 1 || c % (b * b) !== 0) ctx.fail(`input ${x.toString()} must be 4-D with channels divisible by blocksize² = ${b * b}`);
   const crd = ctx.str('mode', 'DCR') === 'CRD';
   const t = ctx.tf(0);
   const r = crd
@@ -236,6 +250,7 @@ function spaceToDepth(ctx: KernelContext): RValue[] {
   const x = ctx.tensor(0);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const b = ctx.int('blocksize') ?? ctx.fail('blocksize is required');
+  if (x.rank !== 4 || b < 1 || h % b !== 0 || w % b !== 0) ctx.fail(`input ${x.toString()} must be 4-D with height and width divisible by blocksize ${b}`);
   const r = tf.transpose(tf.reshape(ctx.tf(0), [n, c, h / b, b, w / b, b]), [0, 3, 5, 1, 2, 4]);
   return [out(x.dtype, tf.reshape(r, [n, c * b * b, h / b, w / b]))];
 }

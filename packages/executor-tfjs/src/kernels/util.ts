@@ -92,3 +92,21 @@ export function castToStorage(t: tf.Tensor, dtype: DataType): tf.Tensor {
   if (st === undefined || st === 'string' || t.dtype === st) return t;
   return tf.cast(t, st);
 }
+
+/**
+ * tf.matMul (batch dims broadcast), except that an empty product — k = 0 or an empty output —
+ * is computed here: zeros of the output shape (tfjs' wasm backend would fail inside XNNPACK
+ * or return uninitialised memory for k = 0).
+ */
+export function safeMatMul(a: tf.Tensor, b: tf.Tensor, transA = false, transB = false): tf.Tensor {
+  const ra = a.rank;
+  const rb = b.rank;
+  const m = a.shape[transA ? ra - 1 : ra - 2]!;
+  const k = a.shape[transA ? ra - 2 : ra - 1]!;
+  const k2 = b.shape[transB ? rb - 1 : rb - 2]!;
+  const n = b.shape[transB ? rb - 2 : rb - 1]!;
+  if (k !== k2) throw new Error(`MatMul inner dims differ: [${a.shape.join(', ')}]${transA ? 'ᵀ' : ''} x [${b.shape.join(', ')}]${transB ? 'ᵀ' : ''}`);
+  const batch = broadcastShapes([a.shape.slice(0, -2), b.shape.slice(0, -2)]);
+  if (k === 0 || m === 0 || n === 0 || batch.some((d) => d === 0)) return tf.zeros([...batch, m, n]);
+  return tf.matMul(a, b, transA, transB);
+}
