@@ -243,6 +243,9 @@ function runKernel(spec: KernelSpec, ctx: KernelContext): (RValue | undefined)[]
   const attempt = (): (RValue | undefined)[] => [...(spec.movesData !== undefined ? splitWideRun(spec, ctx) : spec.run(ctx))];
   try {
     try {
+      // Empty tensors never reach the wasm backend: several of its kernels trap or read
+      // uninitialised memory on them, and the cpu backend handles them in plain JS (cheaply).
+      if (hasEmptyTensor(ctx.inputs) && tf.getBackend() === 'wasm') return onCpu(attempt);
       return attempt();
     } catch (e) {
       if (isMissingKernelError(e)) return onCpu(attempt);
@@ -258,6 +261,15 @@ function runKernel(spec: KernelSpec, ctx: KernelContext): (RValue | undefined)[]
     }
     throw nodeError('KernelError', ctx.node, e instanceof Error ? e.message : String(e));
   }
+}
+
+/** True when an input (or a sequence/optional item) is a tfjs tensor with no elements. */
+function hasEmptyTensor(xs: readonly (RValue | undefined)[]): boolean {
+  for (const x of xs) {
+    if (x === undefined) continue;
+    for (const t of tensorsOf(x)) if (t.size === 0) return true;
+  }
+  return false;
 }
 
 /** True when `t` is the tfjs tensor of one of the node's inputs. */

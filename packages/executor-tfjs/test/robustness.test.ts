@@ -94,6 +94,19 @@ for (const backend of ['wasm', 'cpu'] as const) {
       expectKernelError(op('LayerNormalization', [['X', F, [2, 0]], ['S', F, [0]]]), { X: ramp([2, 0]), S: ramp([0]) }, /hold no element/);
     });
 
+    it('empty tensors run on the cpu backend: ArgMax, Trilu, Unique and Xor of empty inputs give empty outputs', () => {
+      const shapes = (m: Model, feeds: Record<string, Feed>): number[][] => {
+        const r = run(m, feeds);
+        if (r._tag === 'Left') throw new Error(r.left.message);
+        return Object.values(r.right.outputs).map((t) => [...t.dims]);
+      };
+      expect(shapes(op('ArgMax', [['X', F, [0, 3, 4]]], { axis: attr.int(1) }), { X: ramp([0, 3, 4]) })).to.deep.equal([[0, 1, 4]]);
+      expect(shapes(op('Trilu', [['X', F, [4, 0]]]), { X: ramp([4, 0]) })).to.deep.equal([[4, 0]]);
+      expect(shapes(singleOp('Unique', [['X', F, [0]]], { outputs: 4, opset: 18 }), { X: ramp([0]) })).to.deep.equal([[0], [0], [0], [0]]);
+      const bools = Tensor.of(DataType.BOOL, [0, 4, 5], new Uint8Array(0));
+      expect(shapes(op('Xor', [['A', DataType.BOOL, [0, 4, 5]], ['B', DataType.BOOL, [5]]]), { A: bools, B: Tensor.of(DataType.BOOL, [5], new Uint8Array(5)) })).to.deep.equal([[0, 4, 5]]);
+    });
+
     it('MatMul and Gemm with an empty inner dimension give zeros', () => {
       const r = run(op('MatMul', [['A', F, [2, 0]], ['B', F, [0, 3]]]), { A: ramp([2, 0]), B: ramp([0, 3]) });
       if (r._tag === 'Left') throw new Error(r.left.message);
