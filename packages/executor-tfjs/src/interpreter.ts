@@ -164,8 +164,10 @@ export function runGraph(
       else if (!v.isInitializer()) throw new ExecError('InvalidInput', `Graph '${g.name}' input '${v.name}' has no value`);
     });
     for (let i = g.inputs.length; i < inputs.length; i++) disposeValue(inputs[i]);
-    for (const v of g.initializers.values()) {
-      if (!scope.has(v) && (plan.used.has(v) || plan.outputs.has(v))) scope.set(v, env.resident.initializer(v), true);
+    for (const inits of [g.initializers, g.sparseInitializers]) {
+      for (const v of inits.values()) {
+        if (!scope.has(v) && (plan.used.has(v) || plan.outputs.has(v))) scope.set(v, env.resident.initializer(v), true);
+      }
     }
     for (const v of g.inputs) if (!plan.used.has(v)) free(v);
     const steps = plan.steps;

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Node, Value } from '@mixprec/ir';
 import { valueFromTensor } from './convert.js';
+import { ExecError } from './errors.js';
+import { densify } from './sparse.js';
 import { disposeValue, type RValue } from './values.js';
 
 /**
@@ -16,12 +18,15 @@ export class Resident {
   readonly #derived = new Map<RValue, Map<string, tf.Tensor>>();
   #disposed = false;
 
-  /** The value of an initializer, uploaded on first use. */
+  /** The value of an initializer (a sparse one densified), uploaded on first use. */
   initializer(v: Value): RValue {
     this.#check();
     let x = this.#initializers.get(v);
     if (x === undefined) {
-      x = valueFromTensor(v.constValue!, `Initializer '${v.name}'`);
+      const what = `Initializer '${v.name}'`;
+      const t = v.constValue ?? (v.sparseValue !== undefined ? densify(v.sparseValue, `Sparse initializer '${v.name}'`) : undefined);
+      if (t === undefined) throw new ExecError('InvalidInput', `${what} has no value`);
+      x = valueFromTensor(t, what);
       this.#initializers.set(v, x);
       this.#members.add(x);
     }

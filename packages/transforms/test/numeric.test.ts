@@ -12,10 +12,7 @@ const registry = createPassRegistry({ passes: transformPasses, aliases: transfor
 const EXACT: Tolerance = { rtol: 0, atol: 0 };
 
 /** Fixtures the reference executor cannot run, with the reason. */
-const NOT_RUNNABLE: Readonly<Record<string, string>> = {
-  'constant-to-initializer/sparse': 'the executor has no sparse constants or sparse initializers',
-  'constant-to-initializer/to-constant-sparse': 'the executor has no sparse constants or sparse initializers',
-};
+const NOT_RUNNABLE: Readonly<Record<string, string>> = {};
 
 /** Fixtures whose rewrite may change values on purpose, with their tolerance. */
 const TOLERANCE: Readonly<Record<string, Tolerance>> = {

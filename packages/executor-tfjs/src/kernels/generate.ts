@@ -3,11 +3,12 @@ import { DataType, Tensor, tensorToFloat64 } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { valueFromTensor } from '../convert.js';
 import { makeTensor } from '../host.js';
+import { densify } from '../sparse.js';
 import { family } from '../registry.js';
 import { storageOf, type RValue, TensorValue } from '../values.js';
 import { out } from './util.js';
 
-/** Ops that make tensors: Constant, ConstantOfShape, Range, EyeLike. */
+/** Ops that make tensors: Constant (sparse_value densified), ConstantOfShape, Range, EyeLike. */
 
 function constant(ctx: KernelContext): RValue[] {
   const t = ctx.tensorAttr('value');
@@ -24,7 +25,9 @@ function constant(ctx: KernelContext): RValue[] {
   if (s?.type === 'STRING') return [TensorValue.ofStrings([], [ctx.str('value_string', '')])];
   const ss = ctx.strs('value_strings');
   if (ss !== undefined) return [TensorValue.ofStrings([ss.length], ss)];
-  return ctx.fail('no supported value attribute (sparse_value is not supported)');
+  const sp = ctx.attr('sparse_value');
+  if (sp?.type === 'SPARSE_TENSOR') return [valueFromTensor(densify(sp.value, `${ctx.node.toString()} sparse_value`), `${ctx.node.toString()} sparse_value`)];
+  return ctx.fail('has no value attribute (value, value_float(s), value_int(s), value_string(s) or sparse_value)');
 }
 
 function constantOfShape(ctx: KernelContext): RValue[] {
