@@ -29,10 +29,13 @@ function memoryOf(backend: unknown): WebAssembly.Memory | undefined {
  * lacks WebAssembly SIMD.
  */
 function heapResolver(): (backend: unknown) => HeapKernels | undefined {
+  let last: unknown;
   let memory: WebAssembly.Memory | undefined;
   let kernels: HeapKernels | undefined;
   return (backend) => {
+    if (backend === last && memory !== undefined) return kernels;
     const m = memoryOf(backend);
+    last = backend;
     if (m === undefined) return undefined;
     if (m !== memory) {
       memory = m;
@@ -46,14 +49,21 @@ function heapResolver(): (backend: unknown) => HeapKernels | undefined {
  * The heap kernels of the active backend when it is the wasm backend and exposes its memory;
  * `previous` is reused while the memory is the same (the module is instantiated once).
  */
-export function activeHeapKernels(previous?: { readonly memory: WebAssembly.Memory; readonly kernels: HeapKernels }):
-  { readonly memory: WebAssembly.Memory; readonly kernels: HeapKernels } | undefined {
+export function activeHeapKernels(previous?: ActiveHeap): ActiveHeap | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
-  const memory = memoryOf(tf.backend());
+  const backend = tf.backend();
+  if (previous?.backend === backend) return previous;
+  const memory = memoryOf(backend);
   if (memory === undefined) return undefined;
-  if (previous?.memory === memory) return previous;
-  const kernels = instantiateHeapKernels(memory);
-  return kernels === undefined ? undefined : { memory, kernels };
+  const kernels = previous?.memory === memory ? previous.kernels : instantiateHeapKernels(memory);
+  return kernels === undefined ? undefined : { backend, memory, kernels };
+}
+
+/** The heap kernels bound to one wasm backend object and its memory. */
+export interface ActiveHeap {
+  readonly backend: unknown;
+  readonly memory: WebAssembly.Memory;
+  readonly kernels: HeapKernels;
 }
 
 /**

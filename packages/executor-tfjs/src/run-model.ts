@@ -6,9 +6,8 @@ import { initBackend, type BackendName } from './backend.js';
 import { tensorFromValue, valueFromTensor } from './convert.js';
 import { ExecError } from './errors.js';
 import { runGraph, type GraphPlan, type RunEnv } from './interpreter.js';
-import { activeHeapKernels } from './heap-kernels.js';
+import { activeHeapKernels, type ActiveHeap } from './heap-kernels.js';
 import { KERNELS } from './kernels/index.js';
-import type { HeapKernels } from './wasm-module.js';
 import { Resident } from './resident.js';
 import {
   disposeValue, optionalValue, sequenceValue, type OptionalValue, type RValue, type SequenceValue,
@@ -94,7 +93,7 @@ export async function runModel(
 export class PreparedModel {
   readonly #plans = new WeakMap<Graph, GraphPlan>();
   readonly #resident = new Resident();
-  #heap: { readonly memory: WebAssembly.Memory; readonly kernels: HeapKernels } | undefined;
+  #heap: ActiveHeap | undefined;
   #disposed = false;
 
   constructor(readonly model: Model) {}

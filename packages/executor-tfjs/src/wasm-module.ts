@@ -8,11 +8,11 @@
  * values at src and writes n at dst (src = dst is allowed). Four lanes at a time, then one
  * lane at a time for the tail (the same instruction sequence on a splatted value).
  *
- * The instruction sequences are the bit loops of `@mixprec/ir` written for four lanes:
- * - FLOAT16: |x| ≥ 65520 → ±Inf (NaN kept); 2^-14 ≤ |x| < 65520 → round the bit pattern to 10
- *   mantissa bits, ties to even (`(x + 0xfff + ((x >> 13) & 1)) & 0xffffe000`); |x| < 2^-14 →
- *   the subnormal grid 2^-24 by the float32 sum `(|x| + 0.5) − 0.5` (exact: one rounding at
- *   the 2^-24 spacing of [0.5, 1)), with the sign put back (−0 kept).
+ * The instruction sequences give the results of the bit loops of `@mixprec/ir`, four lanes
+ * at a time (checked bit for bit on all 2^32 float32 patterns during development):
+ * - FLOAT16: |x| ≥ 65520 → ±Inf (NaN kept); below, |x| is rounded by one float32 sum with a
+ *   power of two chosen from its exponent (see `f16Body`), normals and subnormals alike, and
+ *   the sign is put back (−0 kept).
  * - BFLOAT16: NaN → quiet NaN with its high bits; else `(x + 0x7fff + ((x >> 16) & 1)) &
  *   0xffff0000` (overflow carries into ±Inf, subnormals are rounded on their bits).
  * - clamp: `min(max(x, lo), hi)` with WebAssembly's min/max (NaN in, NaN out; −0 < +0).
@@ -71,11 +71,10 @@ const op = {
   },
   f32x4Splat: simd(0x13),
   and: simd(0x4e), or: simd(0x50), xor: simd(0x51), bitselect: simd(0x52),
-  ltU: simd(0x3a), gtU: simd(0x3c), geU: simd(0x40),
+  ltU: simd(0x3a), gtU: simd(0x3c), geU: simd(0x40), maxU: simd(0xb9),
   iAdd: simd(0xae), shrU: simd(0xad), fAdd: simd(0xe4), fSub: simd(0xe5), fMin: simd(0xe8), fMax: simd(0xe9),
 } as const;
 
-const HALF = 0x3f000000; // 0.5f
 
 // Parameter and local slots shared by the functions: src, dst, n, then (clip) lo, hi.
 const SRC = 0;
@@ -83,16 +82,23 @@ const DST = 1;
 const N = 2;
 
 /**
- * Locals after the parameters: p, vend, end (i32); x, a, s (v128); then one v128 local per
+ * Locals after the parameters: p, vend, end (i32); x, a, s, m (v128); then one v128 local per
  * distinct constant a body uses (`c(v)` returns its slot: set once before the loops, so the
  * loop body reads registers instead of materialising constants).
  */
 interface Slots {
-  readonly p: number; readonly vend: number; readonly end: number; readonly x: number; readonly a: number; readonly s: number;
+  readonly p: number; readonly vend: number; readonly end: number;
+  readonly x: number; readonly a: number; readonly s: number; readonly m: number;
   c(v: number): number;
 }
 
-/** FLOAT16 rounding of local x, leaving the result on the stack. */
+/**
+ * FLOAT16 rounding of local x, leaving the result on the stack: |x| rounded by the float32
+ * sum (|x| + M) − M with M = 2^(e+13) for |x| in [2^e, 2^(e+1)) (e clamped below at −14, the
+ * subnormal grid): the sum lies in [2^(e+13), 2^(e+14)), where the float32 spacing is 2^(e−10),
+ * the FLOAT16 spacing at |x|, so the one rounding of the sum is the FLOAT16 rounding (nearest,
+ * ties to even) and the subtraction is exact. Then the sign; |x| ≥ 65520 → ±Inf, NaN kept.
+ */
 function f16Body(l: Slots): Code {
   const { get, set } = op;
   const k = (v: number): number[] => get(l.c(v));
@@ -101,12 +107,9 @@ function f16Body(l: Slots): Code {
     ...get(l.x), ...get(l.a), ...op.xor, ...set(l.s),
     // |x| ≥ 65520: NaN stays, else ±Inf
     ...get(l.x), ...get(l.s), ...k(0x7f800000), ...op.or, ...get(l.a), ...k(0x7f800000), ...op.gtU, ...op.bitselect,
-    // |x| < 2^-14: (|x| + 0.5) − 0.5 with the sign
-    ...get(l.a), ...k(HALF), ...op.fAdd, ...k(HALF), ...op.fSub, ...get(l.s), ...op.or,
-    // normal range: round the bits to 10 mantissa bits, ties to even
-    ...get(l.x), ...k(0xfff), ...op.iAdd, ...get(l.x), ...op.i32(13), ...op.shrU, ...k(1), ...op.and, ...op.iAdd,
-    ...k(0xffffe000), ...op.and,
-    ...get(l.a), ...k(0x38800000), ...op.ltU, ...op.bitselect,
+    // M = 2^(max(e, −14) + 13), from the exponent bits of |x|
+    ...get(l.a), ...k(0x7f800000), ...op.and, ...k(0x38800000), ...op.maxU, ...k(0x06800000), ...op.iAdd, ...set(l.m),
+    ...get(l.a), ...get(l.m), ...op.fAdd, ...get(l.m), ...op.fSub, ...get(l.s), ...op.or,
     ...get(l.a), ...k(0x477ff000), ...op.geU, ...op.bitselect,
   ];
 }
@@ -131,9 +134,9 @@ function clipBody(l: Slots): Code {
 /** The loop over n elements around a per-vector body (four lanes, then single lanes). */
 function loopFunction(params: number, body: (l: Slots) => Code, prologue: (l: Slots) => Code = () => []): Code {
   const consts: number[] = [];
-  const first = params + 6;
+  const first = params + 7;
   const l: Slots = {
-    p: params, vend: params + 1, end: params + 2, x: params + 3, a: params + 4, s: params + 5,
+    p: params, vend: params + 1, end: params + 2, x: params + 3, a: params + 4, s: params + 5, m: params + 6,
     c: (v) => {
       const u = v >>> 0;
       let i = consts.indexOf(u);
@@ -162,7 +165,7 @@ function loopFunction(params: number, body: (l: Slots) => Code, prologue: (l: Sl
     ...op.end, ...op.end,
     ...op.end,
   ];
-  const locals = [2, ...uleb(3), I32, ...uleb(3 + consts.length), V128];
+  const locals = [2, ...uleb(3), I32, ...uleb(4 + consts.length), V128];
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }

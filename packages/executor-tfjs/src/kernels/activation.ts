@@ -65,8 +65,9 @@ function softmaxFamily(kind: 'softmax' | 'logsoftmax' | 'hardmax'): Kernel {
     } else {
       const m = tf.max(t, ax, true);
       const d = tf.sub(t, m);
-      const s = tf.sum(tf.exp(d), ax, true);
-      r = kind === 'softmax' ? tf.div(tf.exp(d), s) : tf.sub(d, tf.log(s));
+      const e = tf.exp(d);
+      const s = tf.sum(e, ax, true);
+      r = kind === 'softmax' ? tf.div(e, s) : tf.sub(d, tf.log(s));
     }
     return [out(xv.dtype, legacy ? tf.reshape(r, x.shape) : r)];
   };
