@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataType, formatDiagnostics, verify, type Model } from '@mixprec/ir';
+import { DataType, GraphCycleError, formatDiagnostics, topologicalOrder, verify, walkGraphs, type Model } from '@mixprec/ir';
 import { EXTRAS, encodeModel, formatLoadError, formatSaveError, loadModel, saveModel, type LoadError, type SaveOptions } from '@mixprec/onnx';
 import type { Sandbox } from './sandbox.js';
 import { contractViolation, ioSignature, type ConversionStep } from './steps.js';
@@ -85,6 +85,8 @@ export function runCase(bytes: Uint8Array, sandbox: Sandbox, step: ConversionSte
     const absent = model.extras?.[EXTRAS.absent];
     if (Array.isArray(absent) && absent.includes('graph')) return done('typed-error', 'the model has no graph');
     if (model.graph.outputs.length === 0) return done('typed-error', "the model's graph has no outputs");
+    // Like the CLI (sortInputGraphs): graphs out of topological order but acyclic are sorted first.
+    sortAcyclicGraphs(model);
     stage = 'verify-input';
     // Like the CLI: an input that does not verify still goes through the conversion (which may
     // repair it), but any failure on it is the input's fault, a typed error.
@@ -158,6 +160,20 @@ function saveAndReload(
     if (!Buffer.from(second).equals(first)) return done('unstable', `save → load → encode changed the bytes (${first.length} → ${second.length})`, 'reload');
   }
   return done('valid', '', 'done');
+}
+
+/** Sorts every graph of the model topologically, unless one has a cycle (then nothing changes). */
+function sortAcyclicGraphs(model: Model): void {
+  const graphs = [...walkGraphs(model, { functions: true })];
+  for (const g of graphs) {
+    try {
+      topologicalOrder(g);
+    } catch (e) {
+      if (e instanceof GraphCycleError) return;
+      throw e;
+    }
+  }
+  for (const g of graphs) g.sortTopologically();
 }
 
 /** Why a user-facing message is unacceptable, or undefined when it is fine. */
