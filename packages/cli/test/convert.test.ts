@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { realModelPath } from '@mixprec/testing';
 import { CLS, cli, tempDir } from './helpers.js';
 
 async function ortLoads(file: string): Promise<ort.InferenceSession> {
@@ -67,13 +68,45 @@ describe('mixprec convert', () => {
     const out = path.join(dir, 'o.onnx');
     for (const args of [
       ['--target', 'float8'], ['--policy', 'nope'], ['--accumulation', 'sometimes'], ['--no-float'],
-      ['--block-nodes', '(unclosed'], ['--report', 'r.txt'],
+      ['--block-nodes', '(unclosed'], ['--report', 'r.txt'], ['--runtime', 'tensorrt'],
     ]) {
       const r = await cli('convert', CLS, '-o', out, ...args);
       expect(r.code, args.join(' ')).to.equal(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).to.have.length(1);
       expect(fs.existsSync(out)).to.equal(false);
     }
+  });
+
+  it('--runtime: ort-cpu (default) keeps float32 what onnxruntime cannot run in bfloat16; onnx converts by the schemas', async () => {
+    const dir = tempDir();
+    const silero = realModelPath('silero-v5');
+    const rules = async (out: string, ...extra: string[]): Promise<Record<string, number>> => {
+      const r = await cli('convert', silero, '-o', out, '--policy', 'bf16', '--keep-io-types', '--json', ...extra);
+      expect(r.code, r.stderr).to.equal(0);
+      const count: Record<string, number> = {};
+      const visit = (nodes: { rule: string; color: string }[]): void => {
+        for (const n of nodes) count[`${n.rule}:${n.color}`] = (count[`${n.rule}:${n.color}`] ?? 0) + 1;
+      };
+      const float = JSON.parse(r.stdout).float;
+      visit(float.nodes);
+      for (const g of float.subgraphs ?? []) visit(g.nodes);
+      return count;
+    };
+    const ortOut = path.join(dir, 'ort.onnx');
+    const onnxOut = path.join(dir, 'onnx.onnx');
+    const byOrt = await rules(ortOut);
+    const byOnnx = await rules(onnxOut, '--runtime', 'onnx');
+    expect(byOrt['runtime:red'] ?? 0).to.be.greaterThan(0);
+    expect(byOnnx['runtime:red'] ?? 0).to.equal(0);
+    // The default result runs in onnxruntime-node; the schema-only one has bfloat16 arithmetic it has no kernel for.
+    await ortLoads(ortOut);
+    let refused = '';
+    try {
+      await ortLoads(onnxOut);
+    } catch (e) {
+      refused = (e as Error).message;
+    }
+    expect(refused).to.match(/implementation/i);
   });
 
   it('blocks nodes by regex and op type', async () => {

@@ -26,6 +26,7 @@ interface ConvertFlags {
   readonly forceNodes?: string[];
   readonly accumulation?: string;
   readonly weightsOnly?: boolean;
+  readonly runtime?: string;
   readonly float?: boolean;
   readonly int16?: boolean;
   readonly narrowInt64?: boolean;
@@ -79,6 +80,7 @@ export function registerConvert(program: Command, io: CliIO): void {
     .option('--force-nodes <regexes>', 'node names (regexes) that go 16-bit whatever policy and range rules say', collect)
     .option('--accumulation <mode>', 'annotate (default: record the accumulation dtype on the node) or materialize (compute it between Casts)')
     .option('--weights-only', 'store weights in 16-bit, compute in float32 (half the download)')
+    .option('--runtime <name>', 'ort-cpu (default: keep float32 what onnxruntime\'s CPU provider has no 16-bit kernel for) or onnx (ONNX schemas only)')
     .option('--calibration-data <paths...>', 'run the FP32 model on these samples (test-data folders, .npy/.npz/.pb/.json) and keep in float32 every node whose values would leave the 16-bit range')
     .option('--calibration-margin <m>', 'with --calibration-data: keep |x| ≤ m·65504 in 16-bit (default 0.5)')
     .option('--no-float', 'skip the floating-point pass')
@@ -125,6 +127,8 @@ async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: Cl
   if (accumulation !== undefined && accumulation !== 'annotate' && accumulation !== 'materialize') {
     throw new CliError(`--accumulation: expected annotate or materialize, got '${accumulation}'`);
   }
+  const runtime = flags.runtime;
+  if (runtime !== undefined && runtime !== 'ort-cpu' && runtime !== 'onnx') throw new CliError(`--runtime: expected ort-cpu or onnx, got '${runtime}'`);
   const unproven = flags.unprovenInputs;
   if (unproven !== undefined && unproven !== 'skip' && unproven !== 'cast') throw new CliError(`--unproven-inputs: expected skip or cast, got '${unproven}'`);
   const keepIoTypes = typeof flags.keepIoTypes === 'string' ? listFlag([flags.keepIoTypes]) : flags.keepIoTypes === true;
@@ -168,6 +172,7 @@ async function convertAll(inputs: readonly string[], flags: ConvertFlags, io: Cl
             forceNodes,
             ...(accumulation === undefined ? {} : { accumulation }),
             weightsOnly: flags.weightsOnly === true,
+            ...(runtime === undefined ? {} : { runtime }),
             ...(calibration === undefined ? {} : { calibration }),
             // Only with --dim: the FLOP count then infers shapes again, on a copy.
             ...(flags.dim === undefined ? {} : { dimValues }),
