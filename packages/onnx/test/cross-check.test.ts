@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import onnxProto from 'onnx-proto';
 import { decodeModel, encodeModel, formatLoadError } from '../src/index.js';
 import { protoObject } from './helpers.js';
-import { TESTDATA_DIR, realModels, testDataModels } from './corpus.js';
+import { REAL_MODELS, TESTDATA_DIR, realModelPath, testDataModels } from '@mixprec/testing';
 
 /** A model decoded by the independent onnx-proto 8.0.1 decoder, as a plain object. */
 function independent(bytes: Uint8Array): unknown {
@@ -23,7 +23,7 @@ function crossCheck(file: string): boolean {
 }
 
 describe('cross-check: re-encoded models equal the originals (onnx-proto and our decoder)', () => {
-  const real = realModels();
+  const real = REAL_MODELS.map((m) => realModelPath(m));
   it(`every real model (${real.length})`, () => {
     expect(real.length, 'real model packages are installed').to.be.greaterThan(0);
     let identical = 0;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeModel, encodeModel, formatLoadError, loadModel, type LoadError } from '../src/index.js';
-import { realModels, rng } from './corpus.js';
+import { mulberry32, realModelPath } from '@mixprec/testing';
 import { f32Bytes, i64, protoBytes, vi } from './helpers.js';
 
 const TAGS: readonly LoadError['_tag'][] = ['DecodeError', 'InvalidModel', 'UnsupportedFeature', 'ExternalDataError'];
@@ -38,13 +38,13 @@ function withSubgraphs(): Uint8Array {
 }
 
 describe('load: corrupt and truncated input gives typed errors, never a crash', () => {
-  const sources: [string, Uint8Array][] = [['subgraph model', withSubgraphs()]];
-  const cls = realModels().find((f) => f.includes('cls_infer'));
-  if (cls !== undefined) sources.push(['ch_ppocr_mobile_v2.0_cls_infer', fs.readFileSync(cls)]);
+  const sources: [string, Uint8Array][] = [
+    ['subgraph model', withSubgraphs()], ['ch_ppocr_mobile_v2.0_cls_infer', fs.readFileSync(realModelPath('ppocr-cls'))],
+  ];
 
   for (const [label, original] of sources) {
     it(`${label}: 150 seeded truncations and bit flips`, () => {
-      const next = rng(0x5eed);
+      const next = mulberry32(0x5eed);
       const seen = new Map<string, number>();
       for (let i = 0; i < 150; i++) {
         let bytes: Uint8Array;

@@ -7,9 +7,9 @@ import {
 } from '@mixprec/ir';
 import { runModel } from '@mixprec/executor-tfjs';
 import { createModifiedCheckInstrument, createPassContext, createPassRegistry, runPipeline } from '@mixprec/passes';
-import { mulberry32, randomFeeds } from '@mixprec/testing';
+import { REAL_MODELS, mulberry32, randomFeeds } from '@mixprec/testing';
 import { float64ToFloat16Bits, foldBatchnorm, transformPasses } from '../src/index.js';
-import { REAL_MODELS, asset, load, maxDiff, ortFeeds, runOrt } from './real-models.js';
+import { load, maxDiff, modelFile, ortFeeds, runOrt } from './real-models.js';
 
 const registry = createPassRegistry({ passes: transformPasses });
 
@@ -141,7 +141,7 @@ describe('fold-batchnorm', () => {
 
   describe('PaddleOCR (acceptance: fold-batchnorm,fold-constants removes every BatchNormalization)', () => {
     for (const spec of REAL_MODELS.filter((r) => r.spec.includes('ocr-models'))) {
-      const file = asset(spec.spec);
+      const file = modelFile(spec);
       const title = path.basename(spec.spec);
       if (file === undefined) {
         it.skip(`${title} (not installed)`);

@@ -14,7 +14,8 @@ import {
   FOLD_CONSTANTS_EVALUATOR, createFoldConstants, foldConstants, foldConstantsConfigKeys, transformPasses, type Evaluator,
 } from '../src/index.js';
 import { executorEvaluator } from './executor-evaluator.js';
-import { REAL_MODELS, asset, load, maxDiff, ortFeeds, runOrt } from './real-models.js';
+import { REAL_MODELS } from '@mixprec/testing';
+import { load, maxDiff, modelFile, ortFeeds, runOrt } from './real-models.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -126,7 +127,7 @@ describe('fold-constants', () => {
 
   describe('real models: infer-types,fold-constants,dce', () => {
     for (const m of REAL_MODELS) {
-      const file = asset(m.spec);
+      const file = modelFile(m);
       const title = path.basename(m.spec);
       if (file === undefined) {
         it.skip(`${title} (not installed)`);

@@ -7,7 +7,8 @@ import { DataType, dataTypeText, type Model, type Tensor, type Value } from '@mi
 import { encodeModel, loadTensor } from '@mixprec/onnx';
 import { createPassContext, createPassRegistry, runPipeline } from '@mixprec/passes';
 import { inferTypes, transformPasses } from '../src/index.js';
-import { TESTDATA_DIR, load, testDataModels } from './real-models.js';
+import { TESTDATA_DIR, testDataModels } from '@mixprec/testing';
+import { load } from './real-models.js';
 
 /**
  * Every ONNX backend test model whose inputs are tensors and which onnxruntime-node runs as

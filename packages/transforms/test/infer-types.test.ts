@@ -7,7 +7,8 @@ import {
 } from '@mixprec/ir';
 import { createModifiedCheckInstrument, createPassContext, createPassRegistry, runPipeline } from '@mixprec/passes';
 import { inferTypes, transformPasses, untypedValues } from '../src/index.js';
-import { REAL_MODELS, TESTDATA_DIR, asset, load, ortFeeds, runOrt, testDataModels } from './real-models.js';
+import { REAL_MODELS, TESTDATA_DIR, testDataModels } from '@mixprec/testing';
+import { load, modelFile, ortFeeds, runOrt } from './real-models.js';
 
 const registry = createPassRegistry({ passes: transformPasses });
 
@@ -73,7 +74,7 @@ function check(m: Model): Findings {
 describe('infer-types', () => {
   describe('real models', () => {
     for (const spec of REAL_MODELS) {
-      const file = asset(spec.spec);
+      const file = modelFile(spec);
       const title = path.basename(spec.spec);
       if (file === undefined) {
         it.skip(`${title} (not installed)`);
@@ -145,7 +146,7 @@ describe('infer-types', () => {
   });
 
   it('shapes=false types every value of a real model without giving any node output a shape', () => {
-    const file = asset(REAL_MODELS[5]!.spec);
+    const file = modelFile(REAL_MODELS[5]!);
     if (file === undefined) return;
     const m = load(file);
     infer(m, { shapes: false });

