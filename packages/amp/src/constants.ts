@@ -14,6 +14,9 @@ export const SENTINEL_THRESHOLD = 1e30;
  */
 export const UNDERFLOW_FIX_LIMIT = 400;
 
+/** Elements converted at a time when a lazy weight is streamed to the saver (1 MiB of output). */
+const STREAM_ELEMENTS = 1 << 19;
+
 /** The largest finite value of a 16-bit float type. */
 export function maxFinite(target: LowPrecisionFloat): number {
   return target === DataType.FLOAT16 ? FLOAT16_MAX : BFLOAT16_MAX;
@@ -110,10 +113,13 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
   // Values in (tiny, ordinaryEnd) need no counting: tested first, as nearly all weights are there.
   const ordinaryEnd = fp16 ? 0x477ff000 : SENTINEL_BITS;
   forEachFloat32Chunk(t, (bits) => {
-    for (let i = 0; i < bits.length; i++) {
+    // The running maximum in a local: the closure's own variables are not kept in registers.
+    let m = absMaxBits;
+    const len = bits.length;
+    for (let i = 0; i < len; i++) {
       const a = bits[i]! & 0x7fffffff;
       if (a > tinyBits && a < ordinaryEnd) {
-        if (a > absMaxBits) absMaxBits = a;
+        if (a > m) m = a;
         continue;
       }
       if (a >= 0x7f800000) continue;
@@ -122,10 +128,11 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
         if (a >= infBits) rounded++;
         continue;
       }
-      if (a > absMaxBits) absMaxBits = a;
+      if (a > m) m = a;
       if (a >= ordinaryEnd) overflow++; // fp16 only: for bf16 every such value is a sentinel
       else if (a !== 0) underflow++;
     }
+    absMaxBits = m;
   });
   const absMax = new Float32Array(new Uint32Array([absMaxBits]).buffer)[0]!;
   // Overflowing values: below the sentinels (fp16 only) and the sentinels that round to Inf.
@@ -238,15 +245,19 @@ function convertFloat32(t: Tensor, target: LowPrecisionFloat, known: NarrowCount
         narrowFloat32(t, target, bits, options);
         return new Uint8Array(bits.buffer);
       },
-      // The saver streams: each chunk of the source is converted and written in turn.
+      // The saver streams: each chunk of the source is converted and written in turn, through
+      // one small output buffer (a chunk is valid only during `f`), so no tensor-sized array is
+      // allocated and the converted bytes are still in cache when they are written.
       readChunks: (f) => {
-        let out: Uint16Array | undefined;
+        const out = new Uint16Array(Math.min(n, STREAM_ELEMENTS));
+        const out8 = new Uint8Array(out.buffer);
         t.forEachRawChunk((bytes) => {
           const m = bytes.length >>> 2;
-          if (out === undefined || out.length < m) out = new Uint16Array(m);
-          const d = out.subarray(0, m);
-          narrowFloat32(bytes, target, d, options);
-          f(new Uint8Array(d.buffer, d.byteOffset, m * 2));
+          for (let at = 0; at < m; at += out.length) {
+            const k = Math.min(out.length, m - at);
+            narrowFloat32(bytes.subarray(at * 4, (at + k) * 4), target, out.subarray(0, k), options);
+            f(out8.subarray(0, k * 2));
+          }
         });
       },
     }, keptMeta(t.meta));
