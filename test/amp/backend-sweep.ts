@@ -3,19 +3,17 @@
  * that onnxruntime-node loads in FP32 must still load after `castFp32ToFp16` in both IO modes,
  * and run on its test inputs (float inputs cast to the new input dtypes in the converted mode).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Float16Array } from '@petamoriken/float16';
 import { DataType, type Model, type Tensor } from '@mixprec/ir';
-import { encodeModel, formatLoadError, loadModel, loadTensor } from '@mixprec/onnx';
+import { encodeModel, formatLoadError, loadModel } from '@mixprec/onnx';
 import { castFp32ToFp16 } from '@mixprec/amp';
-import { toOrt } from '../roundtrip/harness.js';
+import { backendInputs } from '../shared/backend-inputs.js';
+import { toOrt } from '../shared/ort.js';
 
 /** Sessions of the sweep: one thread, and only fatal messages (the originals ORT rejects log errors). */
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, intraOpNumThreads: 1 };
-
-export { TESTDATA_DIR, backendCases } from '../roundtrip/harness.js';
 
 /** What happened to one case in one IO mode. */
 export type SweepOutcome =
@@ -25,23 +23,6 @@ export type SweepOutcome =
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
-}
-
-/** Test inputs of `test_data_set_0` by input name (undefined when absent or not plain tensors). */
-function testInputs(caseDir: string, model: Model): Record<string, Tensor> | undefined {
-  const set = path.join(caseDir, 'test_data_set_0');
-  if (!fs.existsSync(set)) return undefined;
-  if (model.graph.inputs.some((v) => v.type !== undefined && v.type.kind !== 'tensor')) return undefined;
-  const names = model.graph.inputs.filter((v) => !v.isInitializer()).map((v) => v.name);
-  const out: Record<string, Tensor> = {};
-  for (let i = 0; fs.existsSync(path.join(set, `input_${i}.pb`)); i++) {
-    const r = loadTensor(path.join(set, `input_${i}.pb`));
-    if (r._tag === 'Left') return undefined;
-    const name = r.right.meta.name !== undefined && r.right.meta.name !== '' ? r.right.meta.name : names[i];
-    if (name === undefined) return undefined;
-    out[name] = r.right;
-  }
-  return out;
 }
 
 /** An ORT feed for `t`, cast to `want` when the converted input is float16. */
@@ -82,7 +63,7 @@ export async function sweepCase(caseDir: string): Promise<{ convert: SweepOutcom
   try {
     const first = loadModel(file);
     if (first._tag === 'Left') throw new Error(formatLoadError(first.left));
-    const inputs = testInputs(caseDir, first.right);
+    const inputs = backendInputs(caseDir, first.right);
     // The converted model must run where the original runs on these inputs.
     const originalRuns = inputs !== undefined && (await runSession(original, inputs, first.right)) === undefined;
     const one = async (keep: boolean): Promise<SweepOutcome> => {

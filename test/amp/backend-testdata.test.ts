@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { TESTDATA_DIR, backendCases, count, emptyCounts, sweepCase } from './backend-sweep.js';
+import { TESTDATA_DIR, testDataCases } from '@mixprec/testing';
+import { count, emptyCounts, sweepCase } from './backend-sweep.js';
 
 /**
  * The issue's sweep: every model of Debian's libonnx-testdata that onnxruntime-node loads in
@@ -10,7 +11,7 @@ import { TESTDATA_DIR, backendCases, count, emptyCounts, sweepCase } from './bac
  */
 describe('amp: ONNX backend test models still load and run after conversion (onnxruntime-node)', function () {
   this.timeout(600000);
-  const cases = backendCases(TESTDATA_DIR);
+  const cases = testDataCases();
   if (cases.length === 0) {
     it(`skipped: no test data under ${TESTDATA_DIR} (apt-get install libonnx-testdata, or set ONNX_TESTDATA_DIR)`, function () {
       this.skip();

@@ -1,30 +1,12 @@
 /**
- * Helpers of the mixed-precision end-to-end tests: model files in installed packages, seeded
- * feeds, onnxruntime-node sessions, conversions of feeds and outputs between float types.
+ * Helpers of the mixed-precision end-to-end tests: seeded feeds, onnxruntime-node sessions,
+ * conversions of feeds and outputs between float types.
  */
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Float16Array } from '@petamoriken/float16';
 import { DataType, Tensor, tensorToFloat64, type Model } from '@mixprec/ir';
 
-const require = createRequire(import.meta.url);
-
 export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3, intraOpNumThreads: 1 };
-
-/** A file in an installed package (walking up node_modules, since exports maps may hide it). */
-export function asset(spec: string): string {
-  try {
-    return require.resolve(spec);
-  } catch {
-    for (let dir = path.dirname(require.resolve('onnxruntime-node')); ; dir = path.dirname(dir)) {
-      const f = path.join(dir, 'node_modules', spec);
-      if (fs.existsSync(f)) return f;
-      if (path.dirname(dir) === dir) throw new Error(`${spec} is not installed`);
-    }
-  }
-}
 
 /** Seeded uniform floats in [lo, hi) (xorshift32). */
 export function seeded(n: number, seed: number, lo = -1, hi = 1): Float32Array {

@@ -6,7 +6,8 @@ import * as ort from 'onnxruntime-node';
 import { DataType, type Model } from '@mixprec/ir';
 import { encodeModel, formatLoadError, formatSaveError, loadModel, saveModel } from '@mixprec/onnx';
 import { builtinPolicies, castFp32ToFp16, weightCensus, type AmpReport } from '@mixprec/amp';
-import { SESSION_OPTIONS, asset, errorRatio, ortFloat, ortValues, seeded } from './harness.js';
+import { packageAsset } from '@mixprec/testing';
+import { SESSION_OPTIONS, errorRatio, ortFloat, ortValues, seeded } from './harness.js';
 
 /**
  * The issue's acceptance on the five npm-shipped real models (silero VAD v5/v6/legacy,
@@ -142,7 +143,7 @@ describe('amp on the npm-shipped real models (onnxruntime-node judges)', functio
       let ref: Record<string, ort.Tensor> = {};
       let refReal: Record<string, ort.Tensor> = {};
       before(async () => {
-        file = asset(c.spec);
+        file = packageAsset(c.spec);
         ref = await run(file, feedsFor(c, load(file)));
         if (c.realistic !== undefined) refReal = await run(file, feedsFor(c, load(file), true));
       });

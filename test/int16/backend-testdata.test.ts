@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import type { NarrowIntegersOptions } from '@mixprec/amp';
-import { TESTDATA_DIR, Tally, backendCases, backendFeeds, checkModel, tempDir } from './harness.js';
+import { TESTDATA_DIR, testDataCases } from '@mixprec/testing';
+import { backendInputs } from '../shared/backend-inputs.js';
+import { tempDir } from '../shared/ort.js';
+import { Tally, checkModel } from './harness.js';
 
 /**
  * Every ONNX backend-test model (Debian libonnx-testdata) through the integer passes: the
@@ -15,7 +18,7 @@ const MODES: readonly [string, NarrowIntegersOptions][] = [
   ['int16 (opt-in)', { unprovenInputs: 'cast' }],
 ];
 
-const cases = backendCases(TESTDATA_DIR);
+const cases = testDataCases();
 
 describe('int16 e2e: ONNX backend-test models through the integer passes, judged by onnxruntime-node', function () {
   if (cases.length === 0) {
@@ -28,7 +31,7 @@ describe('int16 e2e: ONNX backend-test models through the integer passes, judged
     const [dir, cleanup] = tempDir('mixprec-int16-');
     try {
       for (const c of cases) {
-        const outcomes = await checkModel(path.join(c, 'model.onnx'), MODES.map((m) => m[1]), (m) => backendFeeds(c, m), dir);
+        const outcomes = await checkModel(path.join(c, 'model.onnx'), MODES.map((m) => m[1]), (m) => backendInputs(c, m), dir);
         outcomes.forEach((o, i) => tallies[i]!.add(path.relative(TESTDATA_DIR, c), o));
       }
     } finally {

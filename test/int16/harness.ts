@@ -3,46 +3,14 @@
  * the result, and compare its outputs with the original's on the same inputs (cast to the
  * narrowed input types where the default IO mode changed them), value for value.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { narrowIntegers, type IntegerNarrowingReport, type NarrowIntegersOptions } from '@mixprec/amp';
-import { DataType, type Model, type Tensor } from '@mixprec/ir';
-import { formatLoadError, formatSaveError, loadModel, loadTensor, saveModel } from '@mixprec/onnx';
+import type { Model, Tensor } from '@mixprec/ir';
+import { formatLoadError, formatSaveError, loadModel, saveModel } from '@mixprec/onnx';
+import { toOrt } from '../shared/ort.js';
 
 export const SESSION: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, intraOpNumThreads: 1 };
-
-const ORT_TYPES: Readonly<Partial<Record<number, ort.Tensor.Type>>> = {
-  [DataType.FLOAT]: 'float32', [DataType.UINT8]: 'uint8', [DataType.INT8]: 'int8', [DataType.UINT16]: 'uint16',
-  [DataType.INT16]: 'int16', [DataType.INT32]: 'int32', [DataType.INT64]: 'int64', [DataType.STRING]: 'string',
-  [DataType.BOOL]: 'bool', [DataType.FLOAT16]: 'float16', [DataType.DOUBLE]: 'float64', [DataType.UINT32]: 'uint32',
-  [DataType.UINT64]: 'uint64',
-};
-
-const INT_RANGE: Readonly<Partial<Record<number, readonly [number, number]>>> = {
-  [DataType.INT16]: [-32768, 32767], [DataType.INT32]: [-2147483648, 2147483647],
-};
-
-/**
- * An ORT tensor of `t`'s values in dtype `as` (a narrowed graph input); undefined when ORT has no
- * such type or a value does not fit `as` (the caller then skips the comparison).
- */
-export function toOrt(t: Tensor, as: DataType = t.dtype): ort.Tensor | undefined {
-  const type = ORT_TYPES[as];
-  if (type === undefined || ORT_TYPES[t.dtype] === undefined) return undefined;
-  const dims = [...t.dims];
-  if (type === 'string') return new ort.Tensor('string', (t.data as readonly Uint8Array[]).map((b) => Buffer.from(b).toString('utf8')), dims);
-  // A fresh, aligned copy: ORT reads feeds in place, and its vectorised float reductions sum in
-  // an order that depends on the buffer's alignment (ReduceSum of the same 12 floats at byte
-  // offsets 24 and 192 of a pooled buffer differ in the last bit).
-  if (as === t.dtype) return new ort.Tensor(type, (t.data as Float32Array).slice() as ort.Tensor.DataType, dims);
-  const r = INT_RANGE[as];
-  if (r === undefined) return undefined;
-  const xs = Array.from(t.data as ArrayLike<number | bigint>, Number);
-  if (xs.some((x) => x < r[0] || x > r[1])) return undefined;
-  return new ort.Tensor(type, as === DataType.INT16 ? Int16Array.from(xs) : Int32Array.from(xs), dims);
-}
 
 /** Outputs by name as comparable strings: dims and the values (integers of any width alike; floats bit for bit). */
 export function snapshot(out: ort.InferenceSession.ReturnType): Record<string, string> {
@@ -60,11 +28,6 @@ export function snapshot(out: ort.InferenceSession.ReturnType): Record<string, s
     rec[name] = `${t.dims.join('x')}:${values}`;
   }
   return rec;
-}
-
-export function tempDir(prefix: string): [string, () => void] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return [dir, () => fs.rmSync(dir, { recursive: true, force: true })];
 }
 
 export async function session(file: string): Promise<ort.InferenceSession | string> {
@@ -169,38 +132,6 @@ async function checkOne(
     await converted.release();
   }
 }
-
-/** Feeds from a backend-test case's `test_data_set_0/input_N.pb` (undefined when unusable). */
-export function backendFeeds(caseDir: string, model: Model): Record<string, Tensor> | undefined {
-  const set = path.join(caseDir, 'test_data_set_0');
-  if (!fs.existsSync(set)) return undefined;
-  if (model.graph.inputs.some((v) => v.type !== undefined && v.type.kind !== 'tensor')) return undefined;
-  const names = model.graph.inputs.filter((v) => !v.isInitializer()).map((v) => v.name);
-  const feeds: Record<string, Tensor> = {};
-  for (let i = 0; fs.existsSync(path.join(set, `input_${i}.pb`)); i++) {
-    const r = loadTensor(path.join(set, `input_${i}.pb`));
-    if (r._tag === 'Left') return undefined;
-    const name = r.right.meta.name !== undefined && r.right.meta.name !== '' ? r.right.meta.name : names[i];
-    if (name === undefined) return undefined;
-    feeds[name] = r.right;
-  }
-  return feeds;
-}
-
-/** Every `<suite>/<case>` folder with a model.onnx, sorted. */
-export function backendCases(root: string): string[] {
-  if (!fs.existsSync(root)) return [];
-  const out: string[] = [];
-  for (const suite of fs.readdirSync(root).sort()) {
-    const sdir = path.join(root, suite);
-    if (!fs.statSync(sdir).isDirectory()) continue;
-    for (const c of fs.readdirSync(sdir).sort()) if (fs.existsSync(path.join(sdir, c, 'model.onnx'))) out.push(path.join(sdir, c));
-  }
-  return out;
-}
-
-/** ONNX backend test data (Debian libonnx-testdata); override with ONNX_TESTDATA_DIR. */
-export const TESTDATA_DIR = process.env.ONNX_TESTDATA_DIR ?? '/usr/share/libonnx-testdata/data';
 
 /** Counts of a sweep, for the summary line. */
 export class Tally {

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { NarrowIntegersOptions } from '@mixprec/amp';
 import { DataType, Tensor } from '@mixprec/ir';
-import { Tally, checkModel, tempDir } from './harness.js';
+import { tempDir } from '../shared/ort.js';
+import { Tally, checkModel } from './harness.js';
 
 const require = createRequire(import.meta.url);
 

@@ -11,13 +11,14 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type Model, type Tensor } from '@mixprec/ir';
+import { type Model } from '@mixprec/ir';
 import { decodeModel, encodeModel, formatLoadError } from '@mixprec/onnx';
 import { createModifiedCheckInstrument, createPassContext, runPipeline, type PassFactory } from '@mixprec/passes';
-import { REAL_MODELS, realModelFeeds, realModelPath } from '@mixprec/testing';
+import { REAL_MODELS, TESTDATA_DIR, realModelFeeds, realModelPath, testDataCases } from '@mixprec/testing';
 import { transformPasses } from '@mixprec/transforms';
-import { SESSION_OPTIONS, TESTDATA_DIR, backendCases, toOrt } from '../roundtrip/harness.js';
-import { loadTensor } from '@mixprec/onnx';
+import { SESSION_OPTIONS } from '../roundtrip/harness.js';
+import { backendInputs } from '../shared/backend-inputs.js';
+import { toOrtFeeds } from '../shared/ort.js';
 
 interface Corpus {
   readonly name: string;
@@ -31,33 +32,16 @@ function decode(bytes: Uint8Array, name: string): Model {
   return r.right;
 }
 
-function ortFeeds(feeds: Record<string, Tensor>): Record<string, ort.Tensor> | undefined {
-  const out: Record<string, ort.Tensor> = {};
-  for (const [k, t] of Object.entries(feeds)) {
-    const o = toOrt(t);
-    if (o === undefined) return undefined;
-    out[k] = o;
-  }
-  return out;
-}
-
 function corpus(): Corpus[] {
-  const out: Corpus[] = REAL_MODELS.map((m) => ({ name: m.name, bytes: fs.readFileSync(realModelPath(m)), feeds: ortFeeds(realModelFeeds(m, 7)) }));
-  for (const dir of backendCases(TESTDATA_DIR)) {
+  const out: Corpus[] = REAL_MODELS.map((m) => ({ name: m.name, bytes: fs.readFileSync(realModelPath(m)), feeds: toOrtFeeds(realModelFeeds(m, 7)) }));
+  for (const dir of testDataCases()) {
     const bytes = fs.readFileSync(path.join(dir, 'model.onnx'));
-    const set = path.join(dir, 'test_data_set_0');
     let feeds: Record<string, ort.Tensor> | undefined;
-    if (fs.existsSync(set)) {
+    if (fs.existsSync(path.join(dir, 'test_data_set_0'))) {
       const model = decode(bytes, dir);
-      const names = model.graph.inputs.filter((v) => !v.isInitializer()).map((v) => v.name);
-      const f: Record<string, Tensor> = {};
-      for (let i = 0; fs.existsSync(path.join(set, `input_${i}.pb`)); i++) {
-        const r = loadTensor(path.join(set, `input_${i}.pb`));
-        const name = r._tag === 'Right' ? (r.right.meta.name !== undefined && r.right.meta.name !== '' ? r.right.meta.name : names[i]) : undefined;
-        if (r._tag === 'Left' || name === undefined) { feeds = undefined; break; }
-        f[name] = r.right;
-      }
-      feeds ??= Object.keys(f).length === names.length ? ortFeeds(f) : undefined;
+      const inputs = backendInputs(dir, model);
+      const complete = inputs !== undefined && Object.keys(inputs).length === model.graph.inputs.filter((v) => !v.isInitializer()).length;
+      feeds = complete ? toOrtFeeds(inputs) : undefined;
     }
     out.push({ name: path.relative(TESTDATA_DIR, dir), bytes, feeds });
   }

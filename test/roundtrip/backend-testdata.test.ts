@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { TESTDATA_DIR, backendCases, runBackendCase } from './harness.js';
+import { TESTDATA_DIR, testDataCases } from '@mixprec/testing';
+import { runBackendCase } from './harness.js';
 
 /**
  * Every ONNX backend-test model (Debian libonnx-testdata): whenever onnxruntime-node loads the
@@ -8,7 +9,7 @@ import { TESTDATA_DIR, backendCases, runBackendCase } from './harness.js';
  * bit-identical. The whole sweep takes a few seconds, so it runs in the default suite.
  */
 describe('roundtrip: ONNX backend test models, judged by onnxruntime-node', () => {
-  const cases = backendCases(TESTDATA_DIR);
+  const cases = testDataCases();
   const suites = [...new Set(cases.map((c) => path.basename(path.dirname(c))))];
   if (cases.length === 0) {
     it(`skipped: no test data under ${TESTDATA_DIR} (apt-get install libonnx-testdata, or set ONNX_TESTDATA_DIR)`, function () {

