@@ -13,21 +13,10 @@ import {
   DataType, GraphBuilder, attr, floatTensor, int64Tensor, tensorType, type Model, type Value,
 } from '@mixprec/ir';
 import { encodeModel } from '@mixprec/onnx';
-
-/** mulberry32: a small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@mixprec/testing';
 
 export function showcaseModel(): Model {
-  const r = rng(2026);
+  const r = mulberry32(2026);
   const w = (dims: number[], scale: number): number[] => Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => (r() * 2 - 1) * scale);
   const b = new GraphBuilder();
   const C = 16;
