@@ -69,6 +69,47 @@ function fits32(len: number): boolean {
   return len <= 5 || len === 10;
 }
 
+/** One known field of {@link SCHEMA}, compiled once at import (the check runs per field). */
+interface FieldRule {
+  readonly kind: string;
+  /** The scalar wire type (0, 1, 5), or -1 for a length-delimited field. */
+  readonly scalar: number;
+  /** A repeated scalar, which may also come packed (wire type 2). */
+  readonly packable: boolean;
+  /** The sub-message type (index into {@link RULES}), or -1. */
+  readonly message: number;
+  readonly singular: boolean;
+  /** Repeated 32-bit varints (`I`), whose packed runs are checked too. */
+  readonly packed32: boolean;
+  readonly inOneof: boolean;
+}
+
+interface TypeRules {
+  readonly name: string;
+  /** Indexed by field number. */
+  readonly fields: readonly (FieldRule | undefined)[];
+}
+
+const TYPE_NAMES = Object.keys(SCHEMA);
+const RULES: readonly TypeRules[] = Object.freeze(TYPE_NAMES.map((name) => {
+  const fields: (FieldRule | undefined)[] = [];
+  for (const [no, kind] of Object.entries(SCHEMA[name]!)) {
+    const lower = kind.toLowerCase();
+    const sub = kind.startsWith('m:') || kind.startsWith('o:') ? TYPE_NAMES.indexOf(kind.slice(2)) : -1;
+    fields[Number(no)] = Object.freeze({
+      kind, scalar: SCALAR_WIRE[lower] ?? -1, packable: kind !== lower, message: sub, singular: kind.startsWith('o:'),
+      packed32: kind === 'I', inOneof: ONEOFS[name]?.includes(Number(no)) === true,
+    });
+  }
+  return Object.freeze({ name, fields: Object.freeze(fields) });
+}));
+
+/** Where {@link readVarint} leaves its result (one per check: no tuple per varint). */
+interface Cursor {
+  value: number;
+  pos: number;
+}
+
 /**
  * Returns undefined when every known field of the message (and its sub-messages) has a wire
  * type its declared type allows and an encoding both decoders read alike, else a one-line
@@ -76,63 +117,65 @@ function fits32(len: number): boolean {
  * end) is left to the decoder's own errors.
  */
 export function checkWireTypes(bytes: Uint8Array, root: string): string | undefined {
-  const stack: [number, number, string][] = [[0, bytes.length, root]];
+  const rootIndex = TYPE_NAMES.indexOf(root);
+  // Pending sub-messages as flat triples (start, end, type index).
+  const stack: number[] = [0, bytes.length, rootIndex];
+  const c: Cursor = { value: 0, pos: 0 };
   while (stack.length > 0) {
-    const [start, end, type] = stack.pop()!;
-    const fields = SCHEMA[type];
-    const oneof = ONEOFS[type];
+    const typeIndex = stack.pop()!;
+    const end = stack.pop()!;
+    const start = stack.pop()!;
+    const rules = typeIndex < 0 ? undefined : RULES[typeIndex]!;
+    const type = rules === undefined ? root : rules.name;
     let seen: Set<number> | undefined;
     let oneofSeen: number | undefined;
     let pos = start;
     // Broken framing ends the check of this message only; the decoder reports it.
     message: while (pos < end) {
-      const t = readVarint(bytes, pos, end);
-      if (t === undefined) break;
-      if (t[1] - pos > 10) return `a varint of ${t[1] - pos} bytes in ${type}; varints have at most 10`;
-      if (t[1] - pos > 5) return `a field tag of ${type} is a varint of ${t[1] - pos} bytes; tags take at most 5`;
-      pos = t[1];
-      const no = Math.floor(t[0] / 8);
-      const wt = t[0] % 8;
+      if (!readVarint(bytes, pos, end, c)) break;
+      if (c.pos - pos > 10) return `a varint of ${c.pos - pos} bytes in ${type}; varints have at most 10`;
+      if (c.pos - pos > 5) return `a field tag of ${type} is a varint of ${c.pos - pos} bytes; tags take at most 5`;
+      pos = c.pos;
+      const no = Math.floor(c.value / 8);
+      const wt = c.value % 8;
       if (wt === 3 || wt === 4 || wt > 5) return `field ${no} of ${type} has wire type ${WIRE_NAMES[wt]}, which ONNX never uses`;
-      const kind = fields?.[no];
-      if (kind !== undefined) {
-        const lower = kind.toLowerCase();
-        const scalar = SCALAR_WIRE[lower];
-        const allowed = scalar === undefined ? wt === 2 : wt === scalar || (kind !== lower && wt === 2);
+      const rule = rules?.fields[no];
+      if (rule !== undefined) {
+        const scalar = rule.scalar;
+        const allowed = scalar < 0 ? wt === 2 : wt === scalar || (rule.packable && wt === 2);
         if (!allowed) {
-          const expected = scalar === undefined ? 'length-delimited' : kind !== lower ? `${WIRE_NAMES[scalar]} or packed` : WIRE_NAMES[scalar];
+          const expected = scalar < 0 ? 'length-delimited' : rule.packable ? `${WIRE_NAMES[scalar]} or packed` : WIRE_NAMES[scalar];
           return `field ${no} of ${type} has wire type ${WIRE_NAMES[wt]}, expected ${expected}`;
         }
-        if (kind.startsWith('o:')) {
+        if (rule.singular) {
           seen ??= new Set();
           if (seen.has(no)) return `field ${no} of ${type} (a single message) is given twice; protobuf readers disagree on merging them`;
           seen.add(no);
         }
-        if (oneof !== undefined && oneof.includes(no)) {
+        if (rule.inOneof) {
           if (oneofSeen !== undefined && oneofSeen !== no) return `fields ${oneofSeen} and ${no} of ${type} are both set, but they are one oneof; protobuf readers disagree on which one counts`;
           oneofSeen = no;
         }
       }
       if (wt === 0) {
-        const v = readVarint(bytes, pos, end);
-        if (v === undefined) break message;
-        const len = v[1] - pos;
+        if (!readVarint(bytes, pos, end, c)) break message;
+        const len = c.pos - pos;
         if (len > 10) return `field ${no} of ${type} is a varint of ${len} bytes; varints have at most 10`;
-        if ((kind === 'i' || kind === 'I') && !fits32(len)) return `field ${no} of ${type} (32-bit) is a varint of ${len} bytes; protobuf readers disagree on it`;
-        pos = v[1];
+        if ((rule?.kind === 'i' || rule?.kind === 'I') && !fits32(len)) return `field ${no} of ${type} (32-bit) is a varint of ${len} bytes; protobuf readers disagree on it`;
+        pos = c.pos;
       } else if (wt === 1) {
         pos += 8;
       } else if (wt === 5) {
         pos += 4;
       } else {
-        const l = readVarint(bytes, pos, end);
-        if (l === undefined) break message;
-        if (l[1] - pos > 5) return `the length of field ${no} of ${type} is a varint of ${l[1] - pos} bytes; lengths take at most 5`;
-        if (l[0] > end - l[1]) break message;
-        pos = l[1] + l[0];
-        if (kind !== undefined && (kind.startsWith('m:') || kind.startsWith('o:'))) stack.push([l[1], pos, kind.slice(2)]);
-        if (kind === 'I') {
-          const bad = packed32Problem(bytes, l[1], pos);
+        if (!readVarint(bytes, pos, end, c)) break message;
+        if (c.pos - pos > 5) return `the length of field ${no} of ${type} is a varint of ${c.pos - pos} bytes; lengths take at most 5`;
+        if (c.value > end - c.pos) break message;
+        const body = c.pos;
+        pos = c.pos + c.value;
+        if (rule !== undefined && rule.message >= 0) stack.push(body, pos, rule.message);
+        if (rule?.packed32 === true) {
+          const bad = packed32Problem(bytes, body, pos, c);
           if (bad !== undefined) return `field ${no} of ${type} (packed 32-bit) holds a varint of ${bad} bytes; protobuf readers disagree on it`;
         }
       }
@@ -142,31 +185,34 @@ export function checkWireTypes(bytes: Uint8Array, root: string): string | undefi
 }
 
 /** The length of the first varint in a packed run of 32-bit values that both decoders do not read alike. */
-function packed32Problem(b: Uint8Array, start: number, end: number): number | undefined {
+function packed32Problem(b: Uint8Array, start: number, end: number, c: Cursor): number | undefined {
   let pos = start;
   while (pos < end) {
-    const v = readVarint(b, pos, end);
-    if (v === undefined) return undefined; // broken framing: the decoder reports it
-    const len = v[1] - pos;
+    if (!readVarint(b, pos, end, c)) return undefined; // broken framing: the decoder reports it
+    const len = c.pos - pos;
     if (!fits32(len)) return len;
-    pos = v[1];
+    pos = c.pos;
   }
   return undefined;
 }
 
 /**
- * A varint as a number (exact up to 2^53; larger values only need to be skipped here) and the
- * position after it. Over-long ones (more than 10 bytes) are read to their end, so callers can
- * name their length; undefined when it runs past `end`.
+ * Reads a varint into `c` as a number (exact up to 2^53; larger values only need to be
+ * skipped here) and the position after it. Over-long ones (more than 10 bytes) are read to
+ * their end, so callers can name their length; false when it runs past `end`.
  */
-function readVarint(b: Uint8Array, pos: number, end: number): [number, number] | undefined {
+function readVarint(b: Uint8Array, pos: number, end: number, c: Cursor): boolean {
   let v = 0;
   let scale = 1;
   for (;;) {
-    if (pos >= end) return undefined;
+    if (pos >= end) return false;
     const byte = b[pos++]!;
     v += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) return [v, pos];
+    if ((byte & 0x80) === 0) {
+      c.value = v;
+      c.pos = pos;
+      return true;
+    }
     scale *= 128;
   }
 }
