@@ -11,8 +11,11 @@
  *    solved per layer as a weighted isotonic regression (pool adjacent violators) so that the
  *    order and the minimum spacing hold exactly; y by layer.
  * Everything is linear or E·log V per sweep: a 5,000-node graph lays out in well under a second.
+ * Steps 1, 2 and the routes are here; step 3 is layout-order.ts, step 4 layout-place.ts.
  */
 import { MinHeap } from '@mixprec/ir';
+import { orderLayers } from './layout-order.js';
+import { placeNodes } from './layout-place.js';
 
 /** What to lay out: node boxes and directed edges between node indices. */
 export interface LayoutInput {
@@ -142,45 +145,10 @@ export function layoutGraph(input: LayoutInput, options: LayoutOptions = {}): La
     }
   }
   // --- 3. ordering ---
-  const rows = initialOrder(total, nodeLayer, layers, down, order);
-  const pos = new Float64Array(total);
-  const setPositions = (): void => { for (const row of rows) row.forEach((v, i) => { pos[v] = i; }); };
-  setPositions();
-  let best = rows.map((r) => r.slice());
-  let bestCrossings = countAllCrossings(rows, down, pos);
-  const sweeps = options.sweeps ?? 4;
-  for (let s = 0; s < sweeps && bestCrossings > 0; s++) {
-    for (let l = 1; l < layers; l++) reorder(rows[l]!, up, pos);
-    for (let l = layers - 2; l >= 0; l--) reorder(rows[l]!, down, pos);
-    const c = countAllCrossings(rows, down, pos);
-    if (c < bestCrossings) {
-      bestCrossings = c;
-      best = rows.map((r) => r.slice());
-    }
-  }
-  for (let l = 0; l < layers; l++) rows[l] = best[l]!;
-  setPositions();
+  const graph = { total, nodeLayer, layers, up, down };
+  const { rows, crossings: bestCrossings } = orderLayers(graph, order, options.sweeps ?? 4);
   // --- 4. coordinates ---
-  const x = new Float64Array(total);
-  for (const row of rows) {
-    let cur = 0;
-    row.forEach((v, i) => {
-      if (i > 0) cur += sep(row[i - 1]!, v, widths, n, nodeGap);
-      x[v] = cur;
-    });
-    const shift = cur / 2;
-    for (const v of row) x[v] = x[v]! - shift;
-  }
-  const feeder = new Uint8Array(total);
-  for (let v = 0; v < n; v++) if (preds[v]!.length === 0) feeder[v] = 1;
-  const placementSweeps = options.placementSweeps ?? 6;
-  for (let s = 0; s < placementSweeps; s++) {
-    const downward = s % 2 === 0;
-    for (let k = 0; k < layers; k++) {
-      const l = downward ? k : layers - 1 - k;
-      place(rows[l]!, downward ? up : down, x, widths, n, nodeGap, feeder);
-    }
-  }
+  const x = placeNodes(graph, rows, n, preds, widths, nodeGap, options.placementSweeps ?? 6);
   // y: layer bands as tall as their tallest box.
   const bandTop = new Float64Array(layers);
   const bandHeight = new Float64Array(layers);
@@ -272,121 +240,4 @@ function compactLayers(layer: Int32Array): number {
   for (let l = 0; l <= max; l++) if (used[l] === 1) used[l] = k++;
   for (let i = 0; i < layer.length; i++) layer[i] = used[layer[i]!]!;
   return k;
-}
-
-/** Rows by a depth-first walk from the sources (in topological order): related nodes start close. */
-function initialOrder(total: number, nodeLayer: readonly number[], layers: number, down: readonly number[][], order: readonly number[]): number[][] {
-  const rows: number[][] = Array.from({ length: layers }, () => []);
-  const visited = new Uint8Array(total);
-  const stack: number[] = [];
-  const visit = (s: number): void => {
-    stack.push(s);
-    while (stack.length > 0) {
-      const v = stack.pop()!;
-      if (visited[v] === 1) continue;
-      visited[v] = 1;
-      rows[nodeLayer[v]!]!.push(v);
-      const ch = down[v]!;
-      for (let i = ch.length - 1; i >= 0; i--) if (visited[ch[i]!] === 0) stack.push(ch[i]!);
-    }
-  };
-  for (const v of order) if (visited[v] === 0) visit(v);
-  for (let v = 0; v < total; v++) if (visited[v] === 0) visit(v);
-  return rows;
-}
-
-/** Sorts a row by the barycentre of its neighbours in `adj`; nodes without any keep their place. */
-function reorder(row: number[], adj: readonly number[][], pos: Float64Array): void {
-  const key = new Map<number, number>();
-  for (const v of row) {
-    const nb = adj[v]!;
-    if (nb.length === 0) { key.set(v, pos[v]!); continue; }
-    let s = 0;
-    for (const w of nb) s += pos[w]!;
-    key.set(v, s / nb.length);
-  }
-  row.sort((a, b) => key.get(a)! - key.get(b)! || pos[a]! - pos[b]!);
-  row.forEach((v, i) => { pos[v] = i; });
-}
-
-/** Crossings between all adjacent layers (Barth–Jünger–Mutzel accumulator tree). */
-function countAllCrossings(rows: readonly number[][], down: readonly number[][], pos: Float64Array): number {
-  let total = 0;
-  for (let l = 0; l + 1 < rows.length; l++) {
-    const targets: number[] = [];
-    for (const u of rows[l]!) {
-      const ts = down[u]!.map((w) => pos[w]!).sort((a, b) => a - b);
-      for (const t of ts) targets.push(t);
-    }
-    const size = rows[l + 1]!.length;
-    const tree = new Int32Array(size + 1);
-    for (let i = 0; i < targets.length; i++) {
-      const t = targets[i]! + 1;
-      // edges already inserted whose target is greater than t cross this one
-      let le = 0;
-      for (let k = t; k > 0; k -= k & -k) le += tree[k]!;
-      total += i - le;
-      for (let k = t; k <= size; k += k & -k) tree[k]!++;
-    }
-  }
-  return total;
-}
-
-function sep(a: number, b: number, widths: readonly number[], n: number, gap: number): number {
-  const g = a >= n && b >= n ? gap / 3 : gap;
-  return (widths[a]! + widths[b]!) / 2 + g;
-}
-
-/**
- * Moves a row towards the mean x of each node's neighbours in `adj`, keeping order and spacing:
- * minimises Σ w·(x − desired)² subject to x[i+1] − x[i] ≥ sep(i, i+1) (pool adjacent violators).
- */
-function place(row: readonly number[], adj: readonly number[][], x: Float64Array, widths: readonly number[], n: number, gap: number, feeder: Uint8Array): void {
-  const k = row.length;
-  if (k === 0) return;
-  const offset = new Float64Array(k);
-  for (let i = 1; i < k; i++) offset[i] = offset[i - 1]! + sep(row[i - 1]!, row[i]!, widths, n, gap);
-  // blocks of the isotonic regression over t[i] = desired[i] − offset[i]
-  const bSum: number[] = [];
-  const bWeight: number[] = [];
-  const bEnd: number[] = [];
-  for (let i = 0; i < k; i++) {
-    const v = row[i]!;
-    const nb = adj[v]!;
-    let desired = x[v]!;
-    let w = v < n ? 1 : 0.001;
-    if (nb.length > 0) {
-      // A real node follows its real neighbours only (long edges bend around the main flow
-      // instead of pulling it sideways, block after block); dummies follow whatever they touch.
-      let s = 0;
-      let k = 0;
-      if (v < n) for (const u of nb) if (u < n) { s += x[u]!; k++; }
-      if (k === 0) {
-        for (const u of nb) s += x[u]!;
-        k = nb.length;
-      }
-      desired = s / k;
-      // Where a long edge or a feeder (a constant, an input: a box with nothing above it) and a
-      // box of the main flow want the same place, the edge or feeder gives way: the main flow
-      // stays straight (with equal weights it would drift sideways a little at every layer).
-      w = v < n && !feeder[v] ? 1000 * k : 1;
-    }
-    bSum.push((desired - offset[i]!) * w);
-    bWeight.push(w);
-    bEnd.push(i);
-    while (bSum.length > 1 && bSum[bSum.length - 2]! / bWeight[bWeight.length - 2]! > bSum[bSum.length - 1]! / bWeight[bWeight.length - 1]!) {
-      const s = bSum.pop()!;
-      const ww = bWeight.pop()!;
-      const e = bEnd.pop()!;
-      bSum[bSum.length - 1]! += s;
-      bWeight[bWeight.length - 1]! += ww;
-      bEnd[bEnd.length - 1] = e;
-    }
-  }
-  let start = 0;
-  for (let b = 0; b < bSum.length; b++) {
-    const mean = bSum[b]! / bWeight[b]!;
-    for (let i = start; i <= bEnd[b]!; i++) x[row[i]!] = mean + offset[i]!;
-    start = bEnd[b]! + 1;
-  }
 }
