@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { narrowIntegers, type IntegerNarrowingReport, type NarrowIntegersOptions } from '@mixprec/amp';
 import type { Model, Tensor } from '@mixprec/ir';
 import { formatLoadError, formatSaveError, loadModel, saveModel } from '@mixprec/onnx';
-import { toOrt } from '../shared/ort.js';
+import { toOrt, trySession } from '../shared/ort.js';
 
 export const SESSION: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, intraOpNumThreads: 1 };
 
@@ -30,14 +30,6 @@ export function snapshot(out: ort.InferenceSession.ReturnType): Record<string, s
   return rec;
 }
 
-export async function session(file: string): Promise<ort.InferenceSession | string> {
-  try {
-    return await ort.InferenceSession.create(file, SESSION);
-  } catch (e) {
-    return (e as Error).message.split('\n')[0]!;
-  }
-}
-
 /** The outcome of one model under one pass configuration. */
 export type Outcome =
   | { readonly kind: 'identical'; readonly changed: boolean; readonly narrowed: number; readonly compared: boolean }
@@ -57,7 +49,7 @@ export function mainReport(options: NarrowIntegersOptions, r: ReturnType<typeof 
 export async function checkModel(
   file: string, modes: readonly NarrowIntegersOptions[], feeds: (m: Model) => Record<string, Tensor> | undefined, dir: string,
 ): Promise<Outcome[]> {
-  const original = await session(file);
+  const original = await trySession(file, SESSION);
   if (typeof original === 'string') return modes.map(() => ({ kind: 'original-rejected' }));
   let expected: Record<string, string> | undefined | 'not-run';
   try {
@@ -105,8 +97,8 @@ async function checkOne(
   const out = path.join(dir, 'narrowed.onnx');
   const saved = saveModel(model, out);
   if (saved._tag === 'Left') return { kind: 'failed', reason: `save: ${formatSaveError(saved.left)}` };
-  const converted = await session(out);
-  if (typeof converted === 'string') return { kind: 'failed', reason: `onnxruntime-node rejects the result: ${converted}` };
+  const converted = await trySession(out, SESSION);
+  if (typeof converted === 'string') return { kind: 'failed', reason: `onnxruntime-node rejects the result: ${converted.split('\n')[0]}` };
   try {
     const base = { kind: 'identical' as const, changed: report.modified, narrowed: report.counts.narrowed };
     if (given === undefined || expected === undefined) return { ...base, compared: false };

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import type { Model } from '@mixprec/ir';
 import { formatLoadError, formatSaveError, loadModel, saveModel } from '@mixprec/onnx';
 import { backendInputs } from '../shared/backend-inputs.js';
-import { tempDir, toOrtFeeds } from '../shared/ort.js';
+import { tempDir, toOrtFeeds, trySession } from '../shared/ort.js';
 
 export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3, intraOpNumThreads: 1 };
 
@@ -33,15 +33,6 @@ export function roundTrip(file: string, dir: string): { saved: string; model: Mo
   return { saved, model: r.right };
 }
 
-/** Creates a session, or returns the error message. */
-export async function trySession(file: string): Promise<ort.InferenceSession | string> {
-  try {
-    return await ort.InferenceSession.create(file, SESSION_OPTIONS);
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
 /** Runs a session, returning the outputs snapshot or the error message. */
 export async function tryRun(s: ort.InferenceSession, feeds: Record<string, ort.Tensor>): Promise<ReturnType<typeof snapshot> | { error: string }> {
   try {
@@ -63,7 +54,7 @@ export type CaseOutcome =
  */
 export async function runBackendCase(caseDir: string): Promise<CaseOutcome> {
   const file = path.join(caseDir, 'model.onnx');
-  const original = await trySession(file);
+  const original = await trySession(file, SESSION_OPTIONS);
   if (typeof original === 'string') return { kind: 'original-rejected', reason: original.split('\n')[0]! };
   const [dir, cleanup] = tempDir('mixprec-rt-');
   try {
@@ -73,7 +64,7 @@ export async function runBackendCase(caseDir: string): Promise<CaseOutcome> {
     } catch (e) {
       return { kind: 'failed', reason: `round trip: ${(e as Error).message}` };
     }
-    const copy = await trySession(rt.saved);
+    const copy = await trySession(rt.saved, SESSION_OPTIONS);
     if (typeof copy === 'string') return { kind: 'failed', reason: `ORT rejects the round-tripped model: ${copy.split('\n')[0]}` };
     try {
       const feeds = backendFeeds(caseDir, rt.model, original.inputNames);

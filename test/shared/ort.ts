@@ -1,6 +1,7 @@
 /**
  * onnxruntime-node helpers shared by the end-to-end suites: IR tensors as ORT feeds (optionally
- * in a narrowed integer type), and temporary folders for the files the suites save.
+ * in a narrowed integer type), sessions that report a rejection as its message, and temporary
+ * folders for the files the suites save.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -48,6 +49,15 @@ export function toOrtFeeds(feeds: Readonly<Record<string, Tensor>>): Record<stri
     out[name] = o;
   }
   return out;
+}
+
+/** A session on a model file or its bytes, or the message onnxruntime-node rejects it with. */
+export async function trySession(model: string | Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession | string> {
+  try {
+    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** A temporary folder, and the function that removes it. */
