@@ -78,13 +78,24 @@ function escapeControls(s: string): string {
 
 function checkStructure(t: Tree): void {
   const names = new Map<string, GraphInfo>();
+  // Every value the checked graphs define or read, once, with the graph where it is first met
+  // (its use list is checked there, after that graph's nodes), in walk order.
+  const distinct: Value[] = [];
+  const firstIn: number[] = [];
   const seenValues = new Set<Value>();
+  const checked = t.graphs.filter((info) => info.checked);
+  checked.forEach((info, gi) => forEachValueOf(info.graph, (v) => {
+    if (seenValues.has(v)) return;
+    seenValues.add(v);
+    distinct.push(v);
+    firstIn.push(gi);
+  }));
   // Indexes built once per verify so that a value with many uses, or a subgraph inside a big
   // graph, costs linear time (the fuzzer found quadratic cases taking over 10 s).
-  const usesOf = new UseIndex(allValues(t));
+  const usesOf = new UseIndex(distinct);
   const definedNames = new DefinedNames();
-  for (const info of t.graphs) {
-    if (!info.checked) continue;
+  let next = 0;
+  checked.forEach((info, gi) => {
     checkDefinitions(t, info, definedNames);
     const g = info.graph;
     let i = 0;
@@ -94,14 +105,18 @@ function checkStructure(t: Tree): void {
         if (prev !== undefined) t.report('duplicate-node-name', `Node name '${n.name}' is used twice, in graph '${prev.path}' and in graph '${info.path}'; give one a fresh name (NameAuthority.freshNodeName)`, { graph: info, node: n });
         else names.set(n.name, info);
       }
-      for (const sg of n.subgraphs()) {
-        if (sg.parentNode !== n) t.report('subgraph-parent-mismatch', `A graph attribute of node ${t.label(n)} in graph '${info.path}' names ${sg.parentNode === undefined ? 'no parent node' : `parent ${sg.parentNode.toString()}`}; set graph attributes through Node.setAttr`, { graph: info, node: n });
+      if (n.hasSubgraphs()) {
+        for (const sg of n.subgraphs()) {
+          if (sg.parentNode !== n) t.report('subgraph-parent-mismatch', `A graph attribute of node ${t.label(n)} in graph '${info.path}' names ${sg.parentNode === undefined ? 'no parent node' : `parent ${sg.parentNode.toString()}`}; set graph attributes through Node.setAttr`, { graph: info, node: n });
+        }
       }
-      n.inputs.forEach((v, k) => {
-        if (v === undefined) return;
+      const inputs = n.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const v = inputs[k];
+        if (v === undefined) continue;
         checkUseEntry(t, info, n, k, v, usesOf);
         checkScope(t, info, n, i, k, v);
-      });
+      }
       i++;
     }
     g.outputs.forEach((v, k) => {
@@ -109,40 +124,32 @@ function checkStructure(t: Tree): void {
         t.report('undefined-output', `Output ${k} '${v.name}' of graph '${info.path}' is not defined in it or an enclosing graph; make it a node output, input or initializer`, { graph: info, value: v });
       }
     });
-    for (const v of valuesOf(g)) {
-      if (seenValues.has(v)) continue;
-      seenValues.add(v);
-      checkUseList(t, info, v);
-    }
-  }
+    for (; next < distinct.length && firstIn[next] === gi; next++) checkUseList(t, info, distinct[next]!);
+  });
 }
 
-/** Every value the checked graphs of the tree define or read (a value may come twice). */
-function* allValues(t: Tree): Generator<Value> {
-  for (const info of t.graphs) if (info.checked) yield* valuesOf(info.graph);
-}
-
-/** Inputs, initializers, node outputs and node inputs of one graph. */
-function* valuesOf(g: Graph): Generator<Value> {
-  yield* g.inputs;
-  yield* g.initializers.values();
-  yield* g.sparseInitializers.values();
+/** Calls `f` with the inputs, initializers, node outputs and node inputs of one graph (a value may come twice). */
+function forEachValueOf(g: Graph, f: (v: Value) => void): void {
+  for (const v of g.inputs) f(v);
+  for (const v of g.initializers.values()) f(v);
+  for (const v of g.sparseInitializers.values()) f(v);
   for (const n of g) {
-    yield* n.outputs;
-    for (const v of n.inputs) if (v !== undefined) yield v;
+    for (const v of n.outputs) f(v);
+    for (const v of n.inputs) if (v !== undefined) f(v);
   }
 }
 
 function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames): void {
   const g = info.graph;
+  // Where each value is defined: its producer node, or the input index (-1: initializer).
   // Sites are described only when reported (a string per value would cost more than the check).
   const sites = new Map<Value, Site>();
   const byName = new Map<string, Value>();
-  const define = (v: Value, site: Site): void => {
+  const define = (v: Value, site: Site, slot = 0): void => {
     const prev = sites.get(v);
     if (prev !== undefined) {
-      if (!(prev.kind === 'input' && site.kind === 'initializer')) {
-        t.report('multiple-definitions', `Value '${v.name}' is defined twice in graph '${info.path}', as ${describeSite(t, prev)} and as ${describeSite(t, site)}`, { graph: info, value: v });
+      if (!(typeof prev === 'number' && prev >= 0 && site === INITIALIZER)) {
+        t.report('multiple-definitions', `Value '${v.name}' is defined twice in graph '${info.path}', as ${describeSite(t, v, prev)} and as ${describeSite(t, v, site, slot)}`, { graph: info, value: v });
       }
       return;
     }
@@ -163,36 +170,34 @@ function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames):
   };
   g.inputs.forEach((v, k) => {
     if (v.producer() !== undefined || v._owner !== g) t.report('owner-mismatch', `Input ${k} '${v.name}' of graph '${info.path}' ${v.producer() !== undefined ? `is also produced by ${v.producer()!.toString()}` : 'belongs to another graph'}`, { graph: info, value: v });
-    define(v, { kind: 'input', k, name: '', node: undefined });
+    define(v, k);
   });
   for (const map of [g.initializers, g.sparseInitializers]) {
     for (const v of map.values()) {
       if (v.producer() !== undefined || v._owner !== g) t.report('owner-mismatch', `Initializer '${v.name}' of graph '${info.path}' ${v.producer() !== undefined ? `is also produced by ${v.producer()!.toString()}` : 'belongs to another graph'}`, { graph: info, value: v });
-      define(v, { kind: 'initializer', k: 0, name: v.name, node: undefined });
+      define(v, INITIALIZER);
     }
   }
   for (const n of g) {
-    n.outputs.forEach((o, j) => {
+    const outs = n.outputs;
+    for (let j = 0; j < outs.length; j++) {
+      const o = outs[j]!;
       if (o.producer() !== n || o.index() !== j) {
         t.report('producer-mismatch', `Output ${j} '${o.name}' of node ${t.label(n)} in graph '${info.path}' names ${o.producer() === undefined ? 'no producer' : `${o.producer()!.toString()} output ${o.index()}`} as its producer; create outputs through the Node constructor or appendOutput`, { graph: info, node: n, value: o });
       }
-      define(o, { kind: 'output', k: j, name: '', node: n });
-    });
+      define(o, n, j);
+    }
   }
 }
 
-/** Where a value is defined (described in words only for a report). */
-interface Site {
-  readonly kind: 'input' | 'initializer' | 'output';
-  readonly k: number;
-  readonly name: string;
-  readonly node: Node | undefined;
-}
+/** Where a value is defined: input `k` (a number ≥ 0), an initializer, or an output of a node. */
+type Site = number | Node;
+const INITIALIZER = -1;
 
-function describeSite(t: Tree, s: Site): string {
-  if (s.kind === 'input') return `input ${s.k}`;
-  if (s.kind === 'initializer') return `initializer '${s.name}'`;
-  return `output ${s.k} of node ${t.label(s.node!)}`;
+/** `slot`: the output slot of a node site (default: the value's first slot on it, where it was first defined). */
+function describeSite(t: Tree, v: Value, s: Site, slot?: number): string {
+  if (typeof s === 'number') return s === INITIALIZER ? `initializer '${v.name}'` : `input ${s}`;
+  return `output ${slot ?? s.outputs.indexOf(v)} of node ${t.label(s)}`;
 }
 
 /** The names each graph defines (inputs, initializers, node outputs), computed once per graph. */
@@ -223,12 +228,9 @@ class UseIndex {
   readonly #dirty = new Set<Value>();
   readonly #byValue = new Map<Value, Map<Node, Map<number, number>>>();
 
-  /** Looks at every use-list entry once: `values` must hold every value any slot reads. */
-  constructor(values: Iterable<Value>) {
-    const seen = new Set<Value>();
+  /** Looks at every use-list entry once: `values` (distinct) must hold every value any slot reads. */
+  constructor(values: readonly Value[]) {
     for (const v of values) {
-      if (seen.has(v)) continue;
-      seen.add(v);
       for (const u of v._uses) {
         if (u.node._useAt(u.index) !== u) {
           this.#dirty.add(v);
