@@ -15,7 +15,8 @@
  *   the sign is put back (−0 kept).
  * - BFLOAT16: NaN → quiet NaN with its high bits; else `(x + 0x7fff + ((x >> 16) & 1)) &
  *   0xffff0000` (overflow carries into ±Inf, subnormals are rounded on their bits).
- * - clamp: `min(max(x, lo), hi)` with WebAssembly's min/max (NaN in, NaN out; −0 < +0).
+ * - clamp: `min(max(x, lo), hi)` (NaN in, NaN out; −0 < +0): with pseudo-min/max and sign
+ *   masks (`clipPseudoBody`), or with WebAssembly's min/max when a bound is NaN.
  */
 
 type Code = readonly number[];
@@ -73,6 +74,8 @@ const op = {
   and: simd(0x4e), or: simd(0x50), xor: simd(0x51), bitselect: simd(0x52),
   ltU: simd(0x3a), gtU: simd(0x3c), geU: simd(0x40), maxU: simd(0xb9),
   iAdd: simd(0xae), shrU: simd(0xad), fAdd: simd(0xe4), fSub: simd(0xe5), fMin: simd(0xe8), fMax: simd(0xe9),
+  fPmin: simd(0xea), fPmax: simd(0xeb), i32x4Splat: simd(0x11),
+  i32Reinterpret: [0xbc], i32ShrS: [0x75], i32Or: [0x72],
 } as const;
 
 
@@ -88,7 +91,7 @@ const N = 2;
  */
 interface Slots {
   readonly p: number; readonly vend: number; readonly end: number;
-  readonly x: number; readonly a: number; readonly s: number; readonly m: number;
+  readonly x: number; readonly a: number; readonly s: number; readonly m: number; readonly q: number;
   c(v: number): number;
 }
 
@@ -131,12 +134,37 @@ function clipBody(l: Slots): Code {
   return [...op.get(l.x), ...op.get(l.a), ...op.fMax, ...op.get(l.s), ...op.fMin];
 }
 
+/**
+ * The same clamp for bounds that are not NaN, by the one-instruction pseudo-min/max:
+ * pmax(x, lo) = x < lo ? lo : x and pmin(y, hi) = hi < y ? hi : y keep a NaN x (the
+ * comparisons are false) and agree with max/min except on zeros of opposite signs, which
+ * compare equal: there the sign is fixed by masks made from the bounds (locals m and q). A
+ * result of max(·, lo) with lo ≥ +0 is never below +0, so its sign bit is cleared (m =
+ * 0x7fffffff; all ones for a negative lo); a result of min(·, hi) with hi ≤ −0 is never above
+ * −0, so its sign bit is set (q = 0x80000000; 0 for a positive hi). A NaN keeps its payload.
+ */
+function clipPseudoBody(l: Slots): Code {
+  return [...op.get(l.x), ...op.get(l.a), ...op.fPmax, ...op.get(l.m), ...op.and, ...op.get(l.s), ...op.fPmin, ...op.get(l.q), ...op.or];
+}
+
+/** Splats lo and hi (params 3, 4) into a and s, and the sign masks of clipPseudoBody into m and q. */
+function clipPrologue(l: Slots, masks: boolean): Code {
+  const { get, set } = op;
+  const code = [...get(3), ...op.f32x4Splat, ...set(l.a), ...get(4), ...op.f32x4Splat, ...set(l.s)];
+  if (!masks) return code;
+  return [
+    ...code,
+    ...get(3), ...op.i32Reinterpret, ...op.i32(31), ...op.i32ShrS, ...op.i32(0x7fffffff), ...op.i32Or, ...op.i32x4Splat, ...set(l.m),
+    ...get(4), ...op.i32Reinterpret, ...op.i32(-0x80000000), ...op.i32And, ...op.i32x4Splat, ...set(l.q),
+  ];
+}
+
 /** The loop over n elements around a per-vector body (four lanes, then single lanes). */
 function loopFunction(params: number, body: (l: Slots) => Code, prologue: (l: Slots) => Code = () => []): Code {
   const consts: number[] = [];
-  const first = params + 7;
+  const first = params + 8;
   const l: Slots = {
-    p: params, vend: params + 1, end: params + 2, x: params + 3, a: params + 4, s: params + 5, m: params + 6,
+    p: params, vend: params + 1, end: params + 2, x: params + 3, a: params + 4, s: params + 5, m: params + 6, q: params + 7,
     c: (v) => {
       const u = v >>> 0;
       let i = consts.indexOf(u);
@@ -165,7 +193,7 @@ function loopFunction(params: number, body: (l: Slots) => Code, prologue: (l: Sl
     ...op.end, ...op.end,
     ...op.end,
   ];
-  const locals = [2, ...uleb(3), I32, ...uleb(4 + consts.length), V128];
+  const locals = [2, ...uleb(3), I32, ...uleb(5 + consts.length), V128];
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
@@ -187,17 +215,18 @@ function name(s: string): number[] {
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const roundType = [0x60, 3, I32, I32, I32, 0];
   const clipType = [0x60, 5, I32, I32, I32, F32, F32, 0];
-  const exports: [string, number][] = [['round_f16', 0], ['round_bf16', 1], ['clip', 2]];
+  const exports: [string, number][] = [['round_f16', 0], ['round_bf16', 1], ['clip', 2], ['clip_pseudo', 3]];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([roundType, clipType])),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vec([[0], [0], [1]])),
+    ...section(3, vec([[0], [0], [1], [1]])),
     ...section(7, vec(exports.map(([n, i]) => [...name(n), 0x00, i]))),
     ...section(10, vec([
       loopFunction(3, f16Body),
       loopFunction(3, bf16Body),
-      loopFunction(5, clipBody, (l) => [...op.get(3), ...op.f32x4Splat, ...op.set(l.a), ...op.get(4), ...op.f32x4Splat, ...op.set(l.s)]),
+      loopFunction(5, clipBody, (l) => clipPrologue(l, false)),
+      loopFunction(5, clipPseudoBody, (l) => clipPrologue(l, true)),
     ])),
   ];
   return new Uint8Array(bytes);
@@ -226,6 +255,7 @@ export function instantiateHeapKernels(memory: WebAssembly.Memory): HeapKernels 
   return {
     roundF16: (s, d, n) => e['round_f16']!(s, d, n),
     roundBF16: (s, d, n) => e['round_bf16']!(s, d, n),
-    clip: (s, d, n, lo, hi) => e['clip']!(s, d, n, lo, hi),
+    // NaN bounds make every result NaN, which only the max/min form gives.
+    clip: (s, d, n, lo, hi) => (Number.isNaN(lo) || Number.isNaN(hi) ? e['clip']! : e['clip_pseudo']!)(s, d, n, lo, hi),
   };
 }

@@ -77,6 +77,26 @@ describe('heap kernels (WebAssembly SIMD on the wasm backend memory)', () => {
     expect(Array.from(new Float32Array(memory.buffer, 256, xs.length)).slice(3)).to.deep.equal([-1, 7, 3, Infinity, -Infinity, 5.5]);
   });
 
+  it('clip equals min(max(x, lo), hi) (−0 < +0, NaN kept) for bounds of every sign, zeros, infinities and NaN', () => {
+    const rnd = xorshift(9);
+    const special = [NaN, -0, 0, -1, 1, 6, -6, 1e-45, -1e-45, Infinity, -Infinity, 3.5, -3.5];
+    const xs = new Float32Array(1027);
+    for (let i = 0; i < xs.length; i++) xs[i] = i < special.length * 4 ? special[i % special.length]! : new Float32Array(new Uint32Array([rnd()]).buffer)[0]!;
+    new Float32Array(memory.buffer, 0, xs.length).set(xs);
+    const bounds = [-0, 0, -1, 1, 6, -Infinity, Infinity, NaN, 1e-45, -1e-45];
+    const key = (v: number): string => (Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v));
+    for (const lo of bounds) {
+      for (const hi of bounds) {
+        k.clip(0, 8192, xs.length, lo, hi);
+        const got = new Float32Array(memory.buffer, 8192, xs.length);
+        for (let i = 0; i < xs.length; i++) {
+          const want = Math.fround(Math.min(Math.max(xs[i]!, lo), hi));
+          if (key(got[i]!) !== key(want)) expect.fail(`clip(${key(xs[i]!)}, ${key(lo)}, ${key(hi)}) = ${key(got[i]!)}, want ${key(want)}`);
+        }
+      }
+    }
+  });
+
   it('on the wasm backend, rounding and Clip run in the backend heap and match the cpu backend', async () => {
     const backend = await initBackend('wasm').catch(() => undefined);
     if (backend !== 'wasm') return;
