@@ -92,7 +92,7 @@ export class KernelContext {
 
   /** The tfjs tensor of a value computed by the kernel or taken from its inputs. */
   tfOf(v: TensorValue, what = 'a value'): tf.Tensor {
-    if (v.tf !== undefined) return v.tf;
+    if (v.stored !== undefined) return v.tf!;
     if (v.wide !== undefined) {
       throw nodeError('Int64Overflow', this.node,
         `${what} (${v.toString()}) holds integers beyond the int32 range this op computes in (e.g. ${firstWide(v.wide)}); keep such values out of arithmetic or use smaller values`);

@@ -24,7 +24,7 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 /** The values of a numeric or bool tensor as numbers (wide values rounded to the nearest double). */
 export function numbersOf(v: TensorValue): Float32Array | Int32Array | Uint8Array | Float64Array {
-  if (v.tf !== undefined) return v.tf.dataSync() as Float32Array | Int32Array | Uint8Array;
+  if (v.stored !== undefined) return v.tf!.dataSync() as Float32Array | Int32Array | Uint8Array;
   if (v.wide !== undefined) return Float64Array.from(v.wide, (x) => Number(x));
   throw new ExecError('KernelError', `A STRING tensor ${v.toString()} was used where numbers are needed`);
 }

@@ -10,9 +10,10 @@ import { roundInPlace } from './heap-kernels.js';
 import type { HeapKernels } from './wasm-module.js';
 import type { KernelSpec, KernelTable } from './registry.js';
 import type { Resident } from './resident.js';
+import { asChannelsLast, channelsLastOperands } from './layout.js';
 import { roundTensor } from './round-kernels.js';
 import { splitWideRun } from './wide.js';
-import { cloneValue, describeValue, disposeValue, type RValue, storageOf, tensorsOf, TensorValue } from './values.js';
+import { cloneValue, describeValue, disposeValue, type RValue, storageOf, tensorsOf } from './values.js';
 
 /** Everything one model run shares. */
 export interface RunEnv {
@@ -228,14 +229,17 @@ function execNode(env: RunEnv, step: PlanStep, ins: readonly (RValue | undefined
     note: (code, message) => env.notes.push({ severity: 'info', code, message: `${node.toString()}: ${message}`, node: node.name }),
     derived: (x, key, make) => resident.derived(x, key, make),
   };
-  const ctx = new KernelContext(node, ins, host);
-  if (spec.accumulates !== true && ctx.accumulation !== DataType.FLOAT) {
-    host.note('accumulation-not-honoured', `${ACCUMULATION_KEY}=${node.metadataProps.get(ACCUMULATION_KEY)} is not emulated for ${node.opType}; it computes in float32 and rounds its outputs`);
-  }
   let outs: (RValue | undefined)[] = [];
   tf.tidy(() => {
+    // An elementwise op on a channels-last value runs in NHWC order (see layout.ts).
+    const nhwc = spec.layout === 'elementwise' ? channelsLastOperands(ins) : undefined;
+    const ctx = new KernelContext(node, nhwc ?? ins, host);
+    if (spec.accumulates !== true && ctx.accumulation !== DataType.FLOAT) {
+      host.note('accumulation-not-honoured', `${ACCUMULATION_KEY}=${node.metadataProps.get(ACCUMULATION_KEY)} is not emulated for ${node.opType}; it computes in float32 and rounds its outputs`);
+    }
     outs = runKernel(spec, ctx);
     outs = outs.map((o, i) => finalize(env, ctx, o, i, step.grid));
+    if (nhwc !== undefined) outs = outs.map(asChannelsLast);
     return outs.flatMap((o) => tensorsOf(o));
   });
   return outs as RValue[];
@@ -274,9 +278,9 @@ function hasEmptyTensor(xs: readonly (RValue | undefined)[]): boolean {
   return false;
 }
 
-/** True when `t` is the tfjs tensor of one of the node's inputs. */
+/** True when `t` is a tfjs tensor of one of the node's inputs. */
 function isInput(ctx: KernelContext, t: tf.Tensor): boolean {
-  for (const x of ctx.inputs) if (x?.kind === 'tensor' && x.tf === t) return true;
+  for (const x of ctx.inputs) if (x?.kind === 'tensor' && (x.stored === t || x.logicalTwin === t)) return true;
   return false;
 }
 
@@ -308,12 +312,15 @@ function finalize(env: RunEnv, ctx: KernelContext, o: RValue | undefined, i: num
     }
     v = v.relabel(declared);
   }
-  if (v.tf !== undefined && v.tf.dtype === 'float32' && (v.dtype === DataType.FLOAT16 || v.dtype === DataType.BFLOAT16)) {
+  const t = v.stored;
+  if (t !== undefined && t.dtype === 'float32' && (v.dtype === DataType.FLOAT16 || v.dtype === DataType.BFLOAT16)) {
     if (grid !== undefined && onGrid(ctx, grid, v.dtype)) return v;
-    // A fresh output the node owns alone is rounded where it lies (no second buffer).
-    if (env.heap !== undefined && !isInput(ctx, v.tf) && roundInPlace(env.heap, v.tf, v.dtype === DataType.FLOAT16 ? 'fp16' : 'bf16')) return v;
-    const r = roundTensor(v.tf, v.dtype);
-    if (r !== v.tf) v = TensorValue.ofTf(v.dtype, r);
+    // A fresh output the node owns alone is rounded where it lies (no second buffer), in
+    // whatever layout it is stored.
+    const inPlace = env.heap !== undefined && !isInput(ctx, t) && v.logicalTwin === undefined;
+    if (inPlace && roundInPlace(env.heap!, t, v.dtype === DataType.FLOAT16 ? 'fp16' : 'bf16')) return v;
+    const r = roundTensor(t, v.dtype);
+    if (r !== t) v = v.withStored(r);
   }
   return v;
 }

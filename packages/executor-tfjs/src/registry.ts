@@ -22,6 +22,13 @@ export interface KernelSpec {
    * rounding; for other kernels such an annotation is reported as a run note.
    */
   readonly accumulates?: boolean;
+  /**
+   * `'elementwise'`: the op computes each output element from the broadcast input elements at
+   * the same position and has no axis semantics (no axis attributes, no shape-dependent
+   * inputs besides single-element ones), so it may run on operands whose axes are permuted
+   * alike: channels-last values then keep their layout through it (see layout.ts).
+   */
+  readonly layout?: 'elementwise';
 }
 
 /** Kernels of one op family, keyed `${domain}::${opType}`. */
@@ -30,6 +37,11 @@ export type KernelTable = ReadonlyMap<string, KernelSpec>;
 /** Marks a kernel as honouring low-precision accumulation annotations. */
 export function accumulating(run: Kernel): KernelSpec {
   return { run, accumulates: true };
+}
+
+/** Marks a kernel as elementwise (see {@link KernelSpec.layout}). */
+export function elementwise(run: Kernel): KernelSpec {
+  return { run, layout: 'elementwise' };
 }
 
 /** Builds a family's table: `family('', { Relu: ..., Abs: ... })`. */

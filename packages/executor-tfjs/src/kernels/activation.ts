@@ -1,18 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext } from '../context.js';
 import { CLIP } from '../heap-kernels.js';
-import { family, type Kernel } from '../registry.js';
+import { elementwise, family, type Kernel, type KernelSpec } from '../registry.js';
 import type { RValue } from '../values.js';
 import { axisOf, isFloat, out } from './util.js';
 
 /** Activations with attributes, Clip, and the softmax family (Softmax, LogSoftmax, Hardmax). */
 
-function floatAct(f: (x: tf.Tensor, ctx: KernelContext) => tf.Tensor): Kernel {
-  return (ctx) => {
+/** An elementwise activation of a float input with scalar attributes. */
+function floatAct(f: (x: tf.Tensor, ctx: KernelContext) => tf.Tensor): KernelSpec {
+  return elementwise((ctx) => {
     const x = ctx.tensor(0);
     if (!isFloat(x)) ctx.fail(`input must be a float tensor, got ${x.toString()}`);
     return [out(x.dtype, f(ctx.tf(0), ctx))];
-  };
+  });
 }
 
 function clip(ctx: KernelContext): RValue[] {
@@ -130,7 +131,7 @@ export const ACTIVATION = family('', {
     return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
   }),
   Mish: floatAct((x) => tf.mul(x, tf.tanh(tf.softplus(x)))),
-  Clip: clip,
+  Clip: elementwise(clip),
   Softmax: softmaxFamily('softmax'),
   LogSoftmax: softmaxFamily('logsoftmax'),
   Hardmax: softmaxFamily('hardmax'),

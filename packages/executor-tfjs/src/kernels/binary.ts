@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DataType } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { bigintsOf, makeTensor, makeWide } from '../host.js';
-import { family, type Kernel } from '../registry.js';
+import { elementwise, family, type Kernel } from '../registry.js';
 import { mayBeWide, type RValue, type TensorValue } from '../values.js';
 import { hostCompute, hostElementwise, hostElementwiseBig, isFloat, out, toF32 } from './util.js';
 
@@ -118,16 +118,16 @@ function mean(ctx: KernelContext): RValue[] {
 }
 
 export const BINARY = family('', {
-  Add: arith(tf.add, (a, b) => a + b, (a, b) => a + b),
-  Sub: arith(tf.sub, (a, b) => a - b, (a, b) => a - b),
-  Mul: arith(tf.mul, (a, b) => a * b, (a, b) => a * b),
-  Div: arith(tf.div, truncDiv, bigDiv),
-  Max: arith(tf.maximum, Math.max, (a, b) => (a > b ? a : b), true),
-  Min: arith(tf.minimum, Math.min, (a, b) => (a < b ? a : b), true),
-  Sum: arith(tf.add, (a, b) => a + b, (a, b) => a + b, true),
+  Add: elementwise(arith(tf.add, (a, b) => a + b, (a, b) => a + b)),
+  Sub: elementwise(arith(tf.sub, (a, b) => a - b, (a, b) => a - b)),
+  Mul: elementwise(arith(tf.mul, (a, b) => a * b, (a, b) => a * b)),
+  Div: elementwise(arith(tf.div, truncDiv, bigDiv)),
+  Max: elementwise(arith(tf.maximum, Math.max, (a, b) => (a > b ? a : b), true)),
+  Min: elementwise(arith(tf.minimum, Math.min, (a, b) => (a < b ? a : b), true)),
+  Sum: elementwise(arith(tf.add, (a, b) => a + b, (a, b) => a + b, true)),
   Mean: mean,
   Mod: mod,
-  Pow: pow,
+  Pow: elementwise(pow),
   BitShift: bitShift,
   BitwiseAnd: bitwise((a, b) => a & b, (a, b) => a & b),
   BitwiseOr: bitwise((a, b) => a | b, (a, b) => a | b),

@@ -4,8 +4,9 @@ import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { addRound, gridOf, type Grid } from '../low-precision.js';
 import { accumulating, family } from '../registry.js';
-import type { RValue } from '../values.js';
+import { TensorValue, type RValue } from '../values.js';
 import { checkConvWindow, positions, windowOf, type Window } from './conv-geometry.js';
+import { conv2dNhwc, dilateFilter, isPointwise } from './conv-nhwc.js';
 import { isFloat, out, safeMatMul, toF32 } from './util.js';
 
 /**
@@ -68,30 +69,12 @@ export function hostConv(
   return { shape: outShape, data: res };
 }
 
-/** A filter [kh, kw, cin, cout] with dilation materialised (zeros between taps). */
-function dilateFilter(w: tf.Tensor, dh: number, dw: number): tf.Tensor {
-  if (dh === 1 && dw === 1) return w;
-  const [kh, kw, ci, co] = w.shape as [number, number, number, number];
-  const eh = (kh - 1) * dh + 1;
-  const ew = (kw - 1) * dw + 1;
-  const idx: number[] = [];
-  const src = tf.reshape(w, [kh * kw, ci * co]);
-  const zero = tf.zeros([1, ci * co]);
-  const both = tf.concat([src, zero], 0);
-  for (let i = 0; i < eh; i++) {
-    for (let j = 0; j < ew; j++) idx.push(i % dh === 0 && j % dw === 0 ? (i / dh) * kw + j / dw : kh * kw);
-  }
-  return tf.reshape(tf.gather(both, tf.tensor1d(idx, 'int32')), [eh, ew, ci, co]);
-}
-
 /**
- * A pointwise convolution (1×1 kernel, stride 1, no padding, one group) as a matrix product
- * in NCHW: y[n] = W[m, c] · x[n][c, h·w]. No layout transposes, and the weight matrix is a
- * view of the weight.
+ * A pointwise convolution of a value in the logical layout (NCHW) as a matrix product
+ * y[n] = W[m, c] · x[n][c, h·w]: no layout transposes, and the weight matrix is a view of the
+ * weight; the output stays NCHW.
  */
-function pointwise(ctx: KernelContext, win: Window, group: number): tf.Tensor | undefined {
-  if (group !== 1 || win.kernel.some((k) => k !== 1) || win.strides.some((s) => s !== 1)) return undefined;
-  if (win.padBegin.some((p) => p !== 0) || win.padEnd.some((p) => p !== 0)) return undefined;
+function pointwiseNchw(ctx: KernelContext, win: Window): tf.Tensor {
   const x = ctx.tensor(0);
   const [n, c] = x.shape as [number, number];
   const m = ctx.tensor(1).shape[0]!;
@@ -102,48 +85,22 @@ function pointwise(ctx: KernelContext, win: Window, group: number): tf.Tensor | 
   return tf.reshape(y, [n, m, ...win.output]);
 }
 
-function tfConv(ctx: KernelContext, win: Window, group: number): tf.Tensor {
-  const fast = pointwise(ctx, win, group);
-  if (fast !== undefined) return fast;
+/**
+ * A float 1-D/2-D convolution on tfjs. A 2-D one runs in NHWC (conv-nhwc.ts) and its output
+ * stays channels-last, except a pointwise one on a value in the logical layout, which stays
+ * NCHW; a 1-D one runs as 2-D with a unit height and is returned as [N, M, L].
+ */
+function tfConv(ctx: KernelContext, win: Window, group: number): TensorValue {
   const x = ctx.tensor(0);
-  const w = ctx.tensor(1);
-  const is1d = x.rank === 3;
-  let xt = toF32(ctx.tf(0));
-  if (is1d) xt = tf.expandDims(xt, 2);
-  const pb = is1d ? [0, ...win.padBegin] : win.padBegin;
-  const pe = is1d ? [0, ...win.padEnd] : win.padEnd;
-  const st = is1d ? [1, ...win.strides] : win.strides;
-  const dl = is1d ? [1, ...win.dilations] : win.dilations;
-  const nhwc = tf.transpose(xt, [0, 2, 3, 1]) as tf.Tensor4D;
-  // tfjs takes explicit [top, bottom] / [left, right] zero padding (no padded copy of x).
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pb[0]!, pe[0]!], [pb[1]!, pe[1]!], [0, 0]];
-  const m = w.shape[0]!;
-  const c = x.shape[1]!;
-  const strides: [number, number] = [st[0]!, st[1]!];
-  const wt4 = (): tf.Tensor => (is1d ? tf.expandDims(toF32(ctx.tf(1)), 2) : toF32(ctx.tf(1)));
-  const dil = `${dl[0]}x${dl[1]}`;
-  let y: tf.Tensor4D;
-  if (group === 1) {
-    // [kh, kw, c, m], dilation materialised; made once per weight in a prepared model
-    const filt = ctx.derived(1, `conv:hwio:${dil}`, () => dilateFilter(tf.transpose(wt4(), [2, 3, 1, 0]), dl[0]!, dl[1]!));
-    y = tf.conv2d(nhwc, filt as tf.Tensor4D, strides, pad);
-  } else if (group === c && m % c === 0) {
-    const filt = ctx.derived(1, `conv:depthwise:${dil}`, () => {
-      const wt = wt4();
-      const [kh, kw] = [wt.shape[2]!, wt.shape[3]!];
-      return dilateFilter(tf.transpose(tf.reshape(wt, [c, m / c, kh, kw]), [2, 3, 0, 1]), dl[0]!, dl[1]!);
-    });
-    y = tf.depthwiseConv2d(nhwc, filt as tf.Tensor4D, strides, pad);
-  } else {
-    const padded = tf.pad(nhwc, pad);
-    const xs = tf.split(padded, group, 3);
-    const fs = tf.split(tf.transpose(wt4(), [2, 3, 1, 0]), group, 3);
-    y = tf.concat(xs.map((xg, i) => tf.conv2d(xg as tf.Tensor4D, dilateFilter(fs[i]!, dl[0]!, dl[1]!) as tf.Tensor4D, strides, 'valid')), 3) as tf.Tensor4D;
-  }
-  if (ctx.has(2)) y = tf.add(y, toF32(ctx.tf(2))) as tf.Tensor4D;
-  let r: tf.Tensor = tf.transpose(y, [0, 3, 1, 2]);
-  if (is1d) r = tf.squeeze(r, [2]);
-  return r;
+  if (isPointwise(win, group) && !x.channelsLast) return out(x.dtype, pointwiseNchw(ctx, win));
+  if (x.rank === 4) return TensorValue.ofChannelsLast(x.dtype, conv2dNhwc(ctx, x.nhwc() as tf.Tensor4D, win, group));
+  const unit = (a: readonly number[], v: number): number[] => [v, ...a];
+  const win2: Window = {
+    input: unit(win.input, 1), kernel: unit(win.kernel, 1), strides: unit(win.strides, 1), dilations: unit(win.dilations, 1),
+    padBegin: unit(win.padBegin, 0), padEnd: unit(win.padEnd, 0), output: unit(win.output, 1),
+  };
+  const xh = tf.transpose(tf.expandDims(toF32(ctx.tf(0)), 2), [0, 2, 3, 1]) as tf.Tensor4D;
+  return out(x.dtype, tf.transpose(tf.squeeze(conv2dNhwc(ctx, xh, win2, group), [1]), [0, 2, 1]));
 }
 
 function conv(ctx: KernelContext): RValue[] {
@@ -160,7 +117,7 @@ function conv(ctx: KernelContext): RValue[] {
   if (x.shape[0] === 0 || w.shape[0] === 0) return [makeTensor(x.dtype, [x.shape[0]!, w.shape[0]!, ...win.output], [])];
   checkConvWindow(ctx, x.shape, win);
   const acc = ctx.accumulation;
-  if (isFloat(x) && acc === DataType.FLOAT && (x.rank === 3 || x.rank === 4)) return [out(x.dtype, tfConv(ctx, win, group))];
+  if (isFloat(x) && acc === DataType.FLOAT && (x.rank === 3 || x.rank === 4)) return [tfConv(ctx, win, group)];
   const g = isFloat(x) && acc !== DataType.FLOAT ? gridOf(acc) : undefined;
   const { shape, data } = hostConv(numbersOf(x), x.shape, numbersOf(w), w.shape, b === undefined ? undefined : numbersOf(b), win, group, g);
   return [makeTensor(x.dtype, shape, data)];

@@ -4,7 +4,7 @@ import type { KernelContext } from '../context.js';
 import { makeTensor } from '../host.js';
 import { family } from '../registry.js';
 import {
-  cloneValue, optionalValue, sequenceValue, type RValue, type SequenceValue, TensorValue,
+  cloneValue, disposeValue, optionalValue, sequenceValue, type RValue, type SequenceValue, TensorValue,
 } from '../values.js';
 import { axisOf } from './util.js';
 
@@ -94,7 +94,7 @@ export const SEQUENCE = family('', {
     const s = ctx.sequence(0);
     const items = s.items.map(cloneT);
     const [gone] = items.splice(position(ctx, 1, items.length, false), 1);
-    gone?.tf?.dispose();
+    disposeValue(gone);
     return [sequenceValue(s.elemDType, items)];
   },
   SequenceLength: (ctx) => [makeTensor(DataType.INT64, [], [ctx.sequence(0).items.length])],

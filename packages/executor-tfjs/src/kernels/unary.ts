@@ -1,28 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DataType } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
-import { family, type Kernel } from '../registry.js';
+import { elementwise, family, type KernelSpec } from '../registry.js';
 import { cloneValue, type RValue } from '../values.js';
 import { hostElementwise, isFloat, out } from './util.js';
 
 /** Elementwise unary ops: math functions, rounding, sign, tests for NaN/Inf, Not, Identity. */
 
 /** A float-only op computed by tfjs (output dtype = input dtype). */
-function floatOp(f: (x: tf.Tensor) => tf.Tensor): Kernel {
-  return (ctx) => {
+function floatOp(f: (x: tf.Tensor) => tf.Tensor): KernelSpec {
+  return elementwise((ctx) => {
     const x = ctx.tensor(0);
     if (!isFloat(x)) ctx.fail(`input must be a float tensor, got ${x.toString()}`);
     return [out(x.dtype, f(ctx.tf(0)))];
-  };
+  });
 }
 
 /** An op on floats (tfjs) and integers (host, exact, wrapped to the dtype). */
-function numOp(f: (x: tf.Tensor) => tf.Tensor, g: (x: number) => number): Kernel {
-  return (ctx) => {
+function numOp(f: (x: tf.Tensor) => tf.Tensor, g: (x: number) => number): KernelSpec {
+  return elementwise((ctx) => {
     const x = ctx.tensor(0);
     if (isFloat(x)) return [out(x.dtype, f(ctx.tf(0)))];
     return [hostElementwise(x.dtype, [x], (xs) => g(xs[0]!))];
-  };
+  });
 }
 
 function isInfKernel(ctx: KernelContext): RValue[] {
