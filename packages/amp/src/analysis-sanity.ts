@@ -82,7 +82,8 @@ function spatialReason(n: Node): string | undefined {
  * that is negative or beyond 2^53 given the declared input shape.
  */
 export function hostileReason(n: Node): string | undefined {
-  for (const [name, a] of n.attributes) {
+  // Most nodes of big graphs have no attributes: no iterator for them.
+  if (n.attributes.size > 0) for (const [name, a] of n.attributes) {
     if (a.refAttrName !== undefined) continue;
     const bad = a.type === 'INT' ? (hostileInt(a.value) ? a.value : undefined) : a.type === 'INTS' ? a.value.find(hostileInt) : undefined;
     if (bad !== undefined) return `attribute '${name}' holds ${String(bad)}, beyond ±2^53`;

@@ -75,6 +75,13 @@ function unsoundReason(param: string, allowed: readonly string[], unknown: Value
   return `'${other.name}' (type ${param}) is ${d}, ${allowedHere ? 'while other positions of' : 'which'} ${param} ${allowedHere ? 'are float' : 'does not admit'}`;
 }
 
+/** {@link SlotGroupCache.tensorAdmits} of one group, filled as first asked. */
+interface TensorAdmits {
+  readonly target: LowPrecisionFloat;
+  float: boolean | undefined;
+  other: boolean | undefined;
+}
+
 /** A schema's type parameters with their positions, linked parameters merged. */
 interface MergedGroup {
   readonly param: string;
@@ -89,6 +96,20 @@ interface MergedGroup {
  */
 export class SlotGroupCache {
   readonly #bySchema = new Map<OpSchema, Map<number, readonly MergedGroup[]>>();
+  readonly #tensorAdmits = new Map<MergedGroup, TensorAdmits>();
+
+  /**
+   * Whether a plain tensor position of group `m` admits `target`: the answer depends only on
+   * whether its type is tensor(float) (else the allowed float spellings decide), so it is
+   * computed once per group, not for every node.
+   */
+  tensorAdmits(m: MergedGroup, v: Value, target: LowPrecisionFloat): boolean {
+    let a = this.#tensorAdmits.get(m);
+    if (a === undefined || a.target !== target) this.#tensorAdmits.set(m, (a = { target, float: undefined, other: undefined }));
+    const t = v.type;
+    if (t !== undefined && t.kind === 'tensor' && t.dtype === DataType.FLOAT) return (a.float ??= positionAdmits(m.allowed, v, target));
+    return (a.other ??= positionAdmits(m.allowed, v, target));
+  }
 
   /** `defaultDomain`: the node's domain is written `''` (only then are parameters linked). */
   get(schema: OpSchema, inputs: number, outputs: number, defaultDomain: boolean): readonly MergedGroup[] {
@@ -131,55 +152,66 @@ export function nodeSlots(
   node: Node, schema: OpSchema | undefined, dt: DTypeResolver, target: LowPrecisionFloat, claimed: boolean,
   cache: SlotGroupCache = new SlotGroupCache(),
 ): NodeSlots {
-  const isFloat = (v: Value | undefined): boolean => v !== undefined && dt.dtype(v) === DataType.FLOAT;
+  const ins = node.inputs;
+  const outs = node.outputs;
   const floatIns: number[] = [];
   const floatOuts: number[] = [];
-  node.inputs.forEach((_, i) => { if (isFloat(present(node.inputs, i))) floatIns.push(i); });
-  node.outputs.forEach((_, o) => { if (isFloat(present(node.outputs, o))) floatOuts.push(o); });
+  for (let i = 0; i < ins.length; i++) if (isFloat(present(ins, i), dt)) floatIns.push(i);
+  for (let o = 0; o < outs.length; o++) if (isFloat(present(outs, o), dt)) floatOuts.push(o);
   const hasFloat = floatIns.length + floatOuts.length > 0;
   if (schema === undefined) {
     if (!claimed || !hasFloat) return { groups: [], fixedInputs: floatIns, fixedOutputs: floatOuts, hasFloat };
     return { groups: [{ param: '*', inputs: floatIns, outputs: floatOuts, float: true, admits: true }], fixedInputs: [], fixedOutputs: [], hasFloat };
   }
-  const merged = cache.get(schema, node.inputs.length, node.outputs.length, node.domain === '');
+  const merged = cache.get(schema, ins.length, outs.length, node.domain === '');
   const groupedIn: boolean[] = [];
   const groupedOut: boolean[] = [];
-  const groups: SlotGroup[] = merged.map((m) => {
-    let float = false;
-    let admits = true;
-    let unknown: Value | undefined;
-    let other: Value | undefined;
-    // For plain tensor positions the answer depends only on whether the type is tensor(float):
-    // computed once per group, not for every position.
-    let floatTensorAdmits: boolean | undefined;
-    let otherTensorAdmits: boolean | undefined;
-    const admitted = (v: Value): boolean => {
-      const t = v.type;
-      if (t !== undefined && t.kind !== 'tensor') return positionAdmits(m.allowed, v, target);
-      if (t !== undefined && t.dtype === DataType.FLOAT) return (floatTensorAdmits ??= positionAdmits(m.allowed, v, target));
-      return (otherTensorAdmits ??= positionAdmits(m.allowed, v, target));
-    };
-    const check = (vs: readonly (Value | undefined)[], idx: readonly number[], grouped: boolean[]): void => {
-      for (const i of idx) {
-        grouped[i] = true;
-        const v = present(vs, i);
-        if (v === undefined) continue;
-        const d = dt.dtype(v);
-        if (d === DataType.FLOAT) float = true;
-        else if (d === undefined) unknown ??= v;
-        else other ??= v;
-        if (admits && !admitted(v)) admits = false;
-      }
-    };
-    check(node.inputs, m.inputs, groupedIn);
-    check(node.outputs, m.outputs, groupedOut);
-    const unsound = !float ? undefined : unsoundReason(m.param, m.allowed, unknown, other, dt);
-    return { param: m.param, inputs: m.inputs, outputs: m.outputs, float, admits, ...(unsound === undefined ? {} : { unsound }) };
-  });
+  const groups: SlotGroup[] = [];
+  for (const m of merged) {
+    const acc: GroupScan = { float: false, admits: true, unknown: undefined, other: undefined };
+    scanPositions(acc, m, ins, m.inputs, groupedIn, dt, target, cache);
+    scanPositions(acc, m, outs, m.outputs, groupedOut, dt, target, cache);
+    const unsound = !acc.float ? undefined : unsoundReason(m.param, m.allowed, acc.unknown, acc.other, dt);
+    groups.push(unsound === undefined
+      ? { param: m.param, inputs: m.inputs, outputs: m.outputs, float: acc.float, admits: acc.admits }
+      : { param: m.param, inputs: m.inputs, outputs: m.outputs, float: acc.float, admits: acc.admits, unsound });
+  }
   return {
     groups,
     fixedInputs: floatIns.filter((i) => groupedIn[i] !== true),
     fixedOutputs: floatOuts.filter((o) => groupedOut[o] !== true),
     hasFloat,
   };
+}
+
+function isFloat(v: Value | undefined, dt: DTypeResolver): boolean {
+  return v !== undefined && dt.dtype(v) === DataType.FLOAT;
+}
+
+/** What the positions of one group hold, gathered over its inputs and outputs. */
+interface GroupScan {
+  float: boolean;
+  admits: boolean;
+  unknown: Value | undefined;
+  other: Value | undefined;
+}
+
+function scanPositions(
+  acc: GroupScan, m: MergedGroup, vs: readonly (Value | undefined)[], idx: readonly number[], grouped: boolean[],
+  dt: DTypeResolver, target: LowPrecisionFloat, cache: SlotGroupCache,
+): void {
+  for (const i of idx) {
+    grouped[i] = true;
+    const v = present(vs, i);
+    if (v === undefined) continue;
+    const d = dt.dtype(v);
+    if (d === DataType.FLOAT) acc.float = true;
+    else if (d === undefined) acc.unknown ??= v;
+    else acc.other ??= v;
+    if (acc.admits) {
+      const t = v.type;
+      const ok = t !== undefined && t.kind !== 'tensor' ? positionAdmits(m.allowed, v, target) : cache.tensorAdmits(m, v, target);
+      if (!ok) acc.admits = false;
+    }
+  }
 }
