@@ -346,6 +346,12 @@ class NodeCursor implements IterableIterator<Node> {
   readonly #graph: Graph;
   #last: Node | undefined;
   #started = false;
+  /**
+   * One result object, updated by every `next()`: `for…of`, spreading and `yield*` read it at
+   * once, and a walk over a big graph then allocates nothing per node (callers of `next()` keep
+   * `value`, not the result).
+   */
+  readonly #result: { done: boolean; value: Node | undefined } = { done: false, value: undefined };
 
   constructor(graph: Graph) {
     this.#graph = graph;
@@ -361,7 +367,10 @@ class NodeCursor implements IterableIterator<Node> {
     }
     while (n !== undefined && n._graph !== this.#graph) n = n._next;
     this.#last = n;
-    return n === undefined ? { done: true, value: undefined } : { done: false, value: n };
+    const r = this.#result;
+    r.done = n === undefined;
+    r.value = n;
+    return r as IteratorResult<Node>;
   }
 
   [Symbol.iterator](): IterableIterator<Node> {
