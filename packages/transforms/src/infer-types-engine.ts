@@ -8,7 +8,7 @@ import { mergeTypes, type Inferred } from './infer-types-merge.js';
 import { dataRules, tensorData } from './shape-inference-data.js';
 import type { OutputShapes, ShapeContext, SymData } from './shape-inference.js';
 import { shapeRules } from './shape-rules/index.js';
-import { inferOutputTypes } from './type-rules.js';
+import { inferOutputTypes, typeGroupCache, type TypeGroupsOf } from './type-rules.js';
 import { trainingOutputTypes } from './type-rules-training.js';
 
 /** Options of one inference run. */
@@ -33,6 +33,7 @@ export class TypeInferencer {
   // Made once: the shape rules of every node read constants and data through them.
   readonly #constOf = (v: Value): Tensor | undefined => this.#consts.get(v);
   readonly #dataOf = (v: Value): SymData | undefined => this.#data.get(v);
+  readonly #groupsOf: TypeGroupsOf = typeGroupCache();
 
   constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
     // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
@@ -73,7 +74,7 @@ export class TypeInferencer {
       if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
       if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.inferGraph(sg);
-      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf);
+      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf, this.#groupsOf);
     }
     const outs = n.outputs;
     for (let i = 0; i < outs.length; i++) {
@@ -171,8 +172,11 @@ class NodeShapeContext implements ShapeContext {
 }
 
 /** Types (and, with `shapes`, shapes) of a node without subgraphs, from the schema and shape rules. */
-function inferPlainNode(n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined, dataOf: (v: Value) => SymData | undefined): Inferred[] {
-  const types = inferOutputTypes(n, opset, n.inputs.map((v) => v?.type));
+function inferPlainNode(
+  n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined,
+  dataOf: (v: Value) => SymData | undefined, groupsOf?: TypeGroupsOf,
+): Inferred[] {
+  const types = inferOutputTypes(n, opset, n.inputs.map((v) => v?.type), groupsOf);
   let out: OutputShapes | undefined;
   if (shapes && opset !== undefined && n.domain === '') {
     const rule = shapeRules.get(n.opType);

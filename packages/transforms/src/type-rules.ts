@@ -1,6 +1,6 @@
 import {
   DataType, getOpSchema, outputParam, outputTypeParam, parseTypeString, typeParamGroups, typeStringOf,
-  type Node, type ValueType,
+  type Node, type OpSchema, type TypeGroup, type ValueType,
 } from '@mixprec/ir';
 import { castTarget } from './cast-lattice.js';
 import { constantValue } from './constant-value.js';
@@ -116,17 +116,39 @@ export function hasTypeRule(node: Node, opset: number | undefined): boolean {
   return (node.domain === '' && SPECIAL.has(node.opType)) || getOpSchema(node.domain, node.opType, opset) !== undefined;
 }
 
+/** The type groups of a schema for a node's arity ({@link typeParamGroups}, or a cache of it). */
+export type TypeGroupsOf = (schema: OpSchema, inputCount: number, outputCount: number) => readonly TypeGroup[];
+
+/**
+ * {@link typeParamGroups} memoised per schema and arity, for one inference run over many nodes
+ * (the groups depend on nothing else; one cache per run: no state outlives it).
+ */
+export function typeGroupCache(): TypeGroupsOf {
+  const bySchema = new Map<OpSchema, Map<number, readonly TypeGroup[]>>();
+  return (schema, inputCount, outputCount) => {
+    let byArity = bySchema.get(schema);
+    if (byArity === undefined) bySchema.set(schema, (byArity = new Map()));
+    const key = inputCount * 65536 + outputCount;
+    let groups = byArity.get(key);
+    if (groups === undefined) byArity.set(key, (groups = typeParamGroups(schema, inputCount, outputCount)));
+    return groups;
+  };
+}
+
 /**
  * The dtype-level types of `node`'s outputs given its inputs' types (`undefined` = unknown).
- * `opset` is the model's import of the node's domain.
+ * `opset` is the model's import of the node's domain; `groupsOf` may cache the schema's type
+ * groups across nodes ({@link typeGroupCache}).
  */
-export function inferOutputTypes(node: Node, opset: number | undefined, inputs: readonly (ValueType | undefined)[]): (ValueType | undefined)[] {
+export function inferOutputTypes(
+  node: Node, opset: number | undefined, inputs: readonly (ValueType | undefined)[], groupsOf: TypeGroupsOf = typeParamGroups,
+): (ValueType | undefined)[] {
   const out: (ValueType | undefined)[] = node.outputs.map(() => undefined);
   if (opset === undefined) return out;
   const special = node.domain === '' ? SPECIAL.get(node.opType)?.(node, inputs, opset) : undefined;
   const schema = getOpSchema(node.domain, node.opType, opset);
   if (schema !== undefined) {
-    const groups = typeParamGroups(schema, node.inputs.length, node.outputs.length);
+    const groups = groupsOf(schema, node.inputs.length, node.outputs.length);
     for (let o = 0; o < out.length; o++) {
       const param = outputTypeParam(schema, o);
       if (param === undefined) {
