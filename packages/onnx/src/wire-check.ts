@@ -91,6 +91,11 @@ interface TypeRules {
 }
 
 const TYPE_NAMES = Object.keys(SCHEMA);
+for (const [name, fields] of Object.entries(SCHEMA)) {
+  for (const [no, kind] of Object.entries(fields)) {
+    if (kind.startsWith('o:') && Number(no) >= 32) throw new Error(`wire-check: singular field ${no} of ${name} does not fit the 32-bit seen mask`);
+  }
+}
 const RULES: readonly TypeRules[] = Object.freeze(TYPE_NAMES.map((name) => {
   const fields: (FieldRule | undefined)[] = [];
   for (const [no, kind] of Object.entries(SCHEMA[name]!)) {
@@ -127,7 +132,8 @@ export function checkWireTypes(bytes: Uint8Array, root: string): string | undefi
     const start = stack.pop()!;
     const rules = typeIndex < 0 ? undefined : RULES[typeIndex]!;
     const type = rules === undefined ? root : rules.name;
-    let seen: Set<number> | undefined;
+    // Singular sub-message fields met so far, as bits (their field numbers are all below 32).
+    let seen = 0;
     let oneofSeen: number | undefined;
     let pos = start;
     // Broken framing ends the check of this message only; the decoder reports it.
@@ -148,9 +154,9 @@ export function checkWireTypes(bytes: Uint8Array, root: string): string | undefi
           return `field ${no} of ${type} has wire type ${WIRE_NAMES[wt]}, expected ${expected}`;
         }
         if (rule.singular) {
-          seen ??= new Set();
-          if (seen.has(no)) return `field ${no} of ${type} (a single message) is given twice; protobuf readers disagree on merging them`;
-          seen.add(no);
+          const bit = 1 << no;
+          if ((seen & bit) !== 0) return `field ${no} of ${type} (a single message) is given twice; protobuf readers disagree on merging them`;
+          seen |= bit;
         }
         if (rule.inOneof) {
           if (oneofSeen !== undefined && oneofSeen !== no) return `fields ${oneofSeen} and ${no} of ${type} are both set, but they are one oneof; protobuf readers disagree on which one counts`;
