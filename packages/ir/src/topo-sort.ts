@@ -50,6 +50,7 @@ export function implicitInputs(node: Node): Value[] {
  */
 export function topologicalOrder(graph: Graph): Node[] {
   const nodes = graph.nodes();
+  if (isSorted(graph, nodes)) return nodes;
   const pos = new Map<Node, number>();
   for (let i = 0; i < nodes.length; i++) pos.set(nodes[i]!, i);
   // Dependencies as (from, to) index pairs, de-duplicated per node; `sorted` stays true while
@@ -107,4 +108,29 @@ export function topologicalOrder(graph: Graph): Node[] {
     throw new GraphCycleError(graph.name, nodes.filter((_, i) => indeg[i]! > 0));
   }
   return order;
+}
+
+/**
+ * Whether every node of `graph` (listed in `nodes`, in order) comes after the producers in
+ * this graph of the values it reads, subgraph captures included: one pass, nothing built per
+ * dependency (the common case costs one map entry per node).
+ */
+function isSorted(graph: Graph, nodes: readonly Node[]): boolean {
+  const before = new Set<Node>();
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    const ins = n.inputs;
+    for (let k = 0; k < ins.length; k++) {
+      const p = ins[k]?.producer();
+      if (p !== undefined && p !== n && p.graph === graph && !before.has(p)) return false;
+    }
+    if (n.hasSubgraphs()) {
+      for (const v of implicitInputs(n)) {
+        const p = v.producer();
+        if (p !== undefined && p !== n && p.graph === graph && !before.has(p)) return false;
+      }
+    }
+    before.add(n);
+  }
+  return true;
 }
