@@ -115,6 +115,8 @@ interface Table {
   readonly maxSince: ReadonlyMap<string, number>;
   /** `${domain}::${opType}` → versions in ascending since order. */
   readonly byOp: ReadonlyMap<string, readonly OpSchema[]>;
+  /** The same lists by domain, then op type: a lookup builds no key string. */
+  readonly byDomain: ReadonlyMap<string, ReadonlyMap<string, readonly OpSchema[]>>;
 }
 
 function load(): Table {
@@ -128,14 +130,20 @@ function load(): Table {
     if (list === undefined) byOp.set(key, [s]);
     else list.push(s);
   }
+  const byDomain = new Map<string, Map<string, readonly OpSchema[]>>();
   for (const list of byOp.values()) {
     list.sort((a, b) => a.sinceVersion - b.sinceVersion);
     Object.freeze(list);
+    const { domain, opType } = list[0]!;
+    let ops = byDomain.get(domain);
+    if (ops === undefined) byDomain.set(domain, (ops = new Map()));
+    ops.set(opType, list);
   }
   return Object.freeze({
     sources: Object.freeze([...raw.sources]),
     maxSince: new Map(Object.entries(raw.maxSince)),
     byOp,
+    byDomain,
   });
 }
 
@@ -168,7 +176,7 @@ export function maxKnownOpset(domain: string): number | undefined {
  * `com.microsoft`: callers must then be conservative).
  */
 export function getOpSchema(domain: string, opType: string, opset: number): OpSchema | undefined {
-  const list = TABLE.byOp.get(`${normalizeDomain(domain)}::${opType}`);
+  const list = TABLE.byDomain.get(normalizeDomain(domain))?.get(opType);
   if (list === undefined) return undefined;
   for (let i = list.length - 1; i >= 0; i--) {
     const s = list[i]!;
