@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ExecError } from './errors.js';
-import { registerClipKernel } from './heap-kernels.js';
+import { registerClipKernel, registerGemmKernel } from './heap-kernels.js';
 import { registerRoundKernels } from './round-kernels.js';
 
 /** The tfjs backends the executor can run on, in default preference order. */
@@ -63,7 +63,10 @@ export async function initBackend(prefer?: BackendName | readonly BackendName[])
       silenceCpuBanner();
       registerRoundKernels(b);
       registerRoundKernels('cpu');
-      if (b === 'wasm') registerClipKernel(tf.backend());
+      if (b === 'wasm') {
+        registerClipKernel(tf.backend());
+        registerGemmKernel(tf.backend());
+      }
       return b;
     }
   }

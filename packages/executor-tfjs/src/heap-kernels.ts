@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { instantiateGemm, type Gemm } from './gemm-module.js';
 import { instantiateHeapKernels, type HeapKernels } from './wasm-module.js';
 
 /**
@@ -146,5 +147,37 @@ export function registerClipKernel(backend: unknown): void {
   tf.registerKernel({
     kernelName: CLIP, backendName: 'wasm',
     kernelFunc: heapKernel((k, src, dst, n, attrs) => k.clip(src, dst, n, Number(attrs['lo']), Number(attrs['hi'])), hostClip),
+  });
+}
+
+/**
+ * Name of the matrix-product kernel (gemm-module.ts), registered for the wasm backend only:
+ * inputs `a` [M, K], `b` (packed by `packColumns`), `bias` [N]; attrs m, n, k; output [M, N].
+ */
+export const GEMM = 'MixprecGemm';
+
+/** Registers {@link GEMM} for the wasm backend when its heap is reachable (idempotent). */
+export function registerGemmKernel(backend: unknown): void {
+  if (tf.getKernel(GEMM, 'wasm') !== undefined) return;
+  const memory = memoryOf(backend);
+  if (memory === undefined || instantiateGemm(memory) === undefined) return;
+  let bound: { memory: WebAssembly.Memory; gemm: Gemm } | undefined;
+  tf.registerKernel({
+    kernelName: GEMM, backendName: 'wasm',
+    kernelFunc: ({ inputs, backend: be, attrs }) => {
+      const b = be as unknown as WasmBackendLike;
+      const m = Number(attrs?.['m']);
+      const n = Number(attrs?.['n']);
+      const k = Number(attrs?.['k']);
+      const mem = memoryOf(be);
+      if (mem === undefined) throw new Error(`Internal: ${GEMM} runs on the wasm backend only`);
+      if (bound?.memory !== mem) bound = { memory: mem, gemm: instantiateGemm(mem)! };
+      const out = b.makeOutput([m, n], 'float32');
+      if (m > 0 && n > 0) {
+        const [a, w, bias] = [inputs['a'], inputs['b'], inputs['bias']] as tf.TensorInfo[];
+        bound.gemm(offsetOf(b, a!), offsetOf(b, w!), offsetOf(b, out), offsetOf(b, bias!), m, n, k);
+      }
+      return out;
+    },
   });
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext } from '../context.js';
+import { GEMM } from '../heap-kernels.js';
+import { packColumns } from '../gemm-module.js';
 import type { Window } from './conv-geometry.js';
 import { toF32 } from './util.js';
 
@@ -10,7 +12,9 @@ import { toF32 } from './util.js';
  * the bias is fused into the kernel. Filter layouts are derived once per weight in a prepared
  * model, which also lets the backend keep its packed weights across runs (it caches them by
  * weight tensor):
- * - pointwise (1×1, stride 1, no padding, one group): a matrix product [N·H·W, C] · [C, M];
+ * - pointwise (1×1, stride 1, no padding, one group): a matrix product [N·H·W, C] · [C, M],
+ *   on the wasm backend by the executor's own kernel (gemm-module.ts) when M is a multiple
+ *   of 4, else by tfjs (XNNPACK);
  * - one group: conv2d with the filter as [kh, kw, C, M];
  * - depthwise (group = C, M a multiple of C): depthwiseConv2d with [kh, kw, C, M / C];
  * - other groups: one conv2d per group on channel slices, concatenated.
@@ -33,6 +37,14 @@ export function dilateFilter(w: tf.Tensor, dh: number, dw: number): tf.Tensor {
   return tf.reshape(tf.gather(both, tf.tensor1d(idx, 'int32')), [eh, ew, ci, co]);
 }
 
+/** The weight [M, C, 1, 1] as a host [C, M] matrix (row-major). */
+function transposed(weight: tf.Tensor, m: number, c: number): Float32Array {
+  const wd = weight.dataSync();
+  const out = new Float32Array(m * c);
+  for (let i = 0; i < m; i++) for (let j = 0; j < c; j++) out[j * m + i] = wd[i * c + j]!;
+  return out;
+}
+
 /** True for a 1×1, stride-1, unpadded, single-group window (a matrix product per pixel). */
 export function isPointwise(win: Window, group: number): boolean {
   return group === 1 && win.kernel.every((k) => k === 1) && win.strides.every((s) => s === 1)
@@ -52,9 +64,16 @@ export function conv2dNhwc(ctx: KernelContext, xh: tf.Tensor4D, win: Window, gro
   const weight = (): tf.Tensor => (is1d ? tf.expandDims(toF32(ctx.tf(1)), 2) : toF32(ctx.tf(1)));
   const bias = ctx.has(2) ? toF32(ctx.tf(2)) as tf.Tensor1D : undefined;
   if (isPointwise(win, group)) {
+    const a = tf.reshape(xh, [n * h * w, c]);
+    if (m % 4 === 0 && c > 0 && tf.getKernel(GEMM, tf.getBackend()) !== undefined) {
+      // The executor's own register-tiled product on the wasm heap (gemm-module.ts).
+      const packed = ctx.derived(1, 'conv:packed', () => tf.tensor1d(packColumns(transposed(ctx.tf(1), m, c), c, m)));
+      const b = bias ?? ctx.derived(1, 'conv:zero-bias', () => tf.zeros([m]));
+      const y = tf.engine().runKernel(GEMM, { a, b: packed, bias: b }, { m: n * h * w, n: m, k: c }) as tf.Tensor;
+      return tf.reshape(y, [n, h, w, m]);
+    }
     const wm = ctx.derived(1, 'conv:io', () => tf.transpose(tf.reshape(toF32(ctx.tf(1)), [m, c])));
-    const y = tf.fused.matMul({ a: tf.reshape(xh, [n * h * w, c]) as tf.Tensor2D, b: wm as tf.Tensor2D, bias });
-    return tf.reshape(y, [n, h, w, m]);
+    return tf.reshape(tf.fused.matMul({ a: a as tf.Tensor2D, b: wm as tf.Tensor2D, bias }), [n, h, w, m]);
   }
   const [dh, dw] = win.dilations as [number, number];
   const dil = `${dh}x${dw}`;
