@@ -95,7 +95,7 @@ interface MergedGroup {
  * arity instead of for every node (one per analysis run: the analysis keeps no global state).
  */
 export class SlotGroupCache {
-  readonly #bySchema = new Map<OpSchema, Map<number, readonly MergedGroup[]>>();
+  readonly #bySchema = new Map<OpSchema, Map<number, MergedGroups>>();
   readonly #tensorAdmits = new Map<MergedGroup, TensorAdmits>();
 
   /**
@@ -112,14 +112,31 @@ export class SlotGroupCache {
   }
 
   /** `defaultDomain`: the node's domain is written `''` (only then are parameters linked). */
-  get(schema: OpSchema, inputs: number, outputs: number, defaultDomain: boolean): readonly MergedGroup[] {
+  get(schema: OpSchema, inputs: number, outputs: number, defaultDomain: boolean): MergedGroups {
     let byArity = this.#bySchema.get(schema);
     if (byArity === undefined) this.#bySchema.set(schema, (byArity = new Map()));
     const key = (inputs * 65536 + outputs) * 2 + (defaultDomain ? 1 : 0);
     let groups = byArity.get(key);
-    if (groups === undefined) byArity.set(key, (groups = mergedGroups(schema, inputs, outputs, defaultDomain)));
+    if (groups === undefined) byArity.set(key, (groups = withMasks(mergedGroups(schema, inputs, outputs, defaultDomain), inputs, outputs)));
     return groups;
   }
+}
+
+/** The merged groups of one schema and arity, with the positions some group holds. */
+interface MergedGroups {
+  readonly groups: readonly MergedGroup[];
+  readonly groupedInputs: readonly boolean[];
+  readonly groupedOutputs: readonly boolean[];
+}
+
+function withMasks(groups: readonly MergedGroup[], inputs: number, outputs: number): MergedGroups {
+  const groupedInputs = new Array<boolean>(inputs).fill(false);
+  const groupedOutputs = new Array<boolean>(outputs).fill(false);
+  for (const g of groups) {
+    for (const i of g.inputs) groupedInputs[i] = true;
+    for (const o of g.outputs) groupedOutputs[o] = true;
+  }
+  return Object.freeze({ groups, groupedInputs: Object.freeze(groupedInputs), groupedOutputs: Object.freeze(groupedOutputs) });
 }
 
 function mergedGroups(schema: OpSchema, inputCount: number, outputCount: number, defaultDomain: boolean): readonly MergedGroup[] {
@@ -154,35 +171,48 @@ export function nodeSlots(
 ): NodeSlots {
   const ins = node.inputs;
   const outs = node.outputs;
-  const floatIns: number[] = [];
-  const floatOuts: number[] = [];
-  for (let i = 0; i < ins.length; i++) if (isFloat(present(ins, i), dt)) floatIns.push(i);
-  for (let o = 0; o < outs.length; o++) if (isFloat(present(outs, o), dt)) floatOuts.push(o);
-  const hasFloat = floatIns.length + floatOuts.length > 0;
   if (schema === undefined) {
+    const floatIns: number[] = [];
+    const floatOuts: number[] = [];
+    for (let i = 0; i < ins.length; i++) if (isFloat(present(ins, i), dt)) floatIns.push(i);
+    for (let o = 0; o < outs.length; o++) if (isFloat(present(outs, o), dt)) floatOuts.push(o);
+    const hasFloat = floatIns.length + floatOuts.length > 0;
     if (!claimed || !hasFloat) return { groups: [], fixedInputs: floatIns, fixedOutputs: floatOuts, hasFloat };
     return { groups: [{ param: '*', inputs: floatIns, outputs: floatOuts, float: true, admits: true }], fixedInputs: [], fixedOutputs: [], hasFloat };
   }
   const merged = cache.get(schema, ins.length, outs.length, node.domain === '');
-  const groupedIn: boolean[] = [];
-  const groupedOut: boolean[] = [];
+  // Float positions in no group (usually none: then one shared empty list, not one per node).
+  let hasFloat = false;
+  let fixedInputs: number[] | undefined;
+  let fixedOutputs: number[] | undefined;
+  for (let i = 0; i < ins.length; i++) {
+    if (!isFloat(present(ins, i), dt)) continue;
+    hasFloat = true;
+    if (merged.groupedInputs[i] !== true) (fixedInputs ??= []).push(i);
+  }
+  for (let o = 0; o < outs.length; o++) {
+    if (!isFloat(present(outs, o), dt)) continue;
+    hasFloat = true;
+    if (merged.groupedOutputs[o] !== true) (fixedOutputs ??= []).push(o);
+  }
   const groups: SlotGroup[] = [];
-  for (const m of merged) {
-    const acc: GroupScan = { float: false, admits: true, unknown: undefined, other: undefined };
-    scanPositions(acc, m, ins, m.inputs, groupedIn, dt, target, cache);
-    scanPositions(acc, m, outs, m.outputs, groupedOut, dt, target, cache);
+  const acc: GroupScan = { float: false, admits: true, unknown: undefined, other: undefined };
+  for (const m of merged.groups) {
+    acc.float = false;
+    acc.admits = true;
+    acc.unknown = undefined;
+    acc.other = undefined;
+    scanPositions(acc, m, ins, m.inputs, dt, target, cache);
+    scanPositions(acc, m, outs, m.outputs, dt, target, cache);
     const unsound = !acc.float ? undefined : unsoundReason(m.param, m.allowed, acc.unknown, acc.other, dt);
     groups.push(unsound === undefined
       ? { param: m.param, inputs: m.inputs, outputs: m.outputs, float: acc.float, admits: acc.admits }
       : { param: m.param, inputs: m.inputs, outputs: m.outputs, float: acc.float, admits: acc.admits, unsound });
   }
-  return {
-    groups,
-    fixedInputs: floatIns.filter((i) => groupedIn[i] !== true),
-    fixedOutputs: floatOuts.filter((o) => groupedOut[o] !== true),
-    hasFloat,
-  };
+  return { groups, fixedInputs: fixedInputs ?? NONE, fixedOutputs: fixedOutputs ?? NONE, hasFloat };
 }
+
+const NONE: readonly number[] = Object.freeze([]);
 
 function isFloat(v: Value | undefined, dt: DTypeResolver): boolean {
   return v !== undefined && dt.dtype(v) === DataType.FLOAT;
@@ -197,12 +227,11 @@ interface GroupScan {
 }
 
 function scanPositions(
-  acc: GroupScan, m: MergedGroup, vs: readonly (Value | undefined)[], idx: readonly number[], grouped: boolean[],
+  acc: GroupScan, m: MergedGroup, vs: readonly (Value | undefined)[], idx: readonly number[],
   dt: DTypeResolver, target: LowPrecisionFloat, cache: SlotGroupCache,
 ): void {
-  for (const i of idx) {
-    grouped[i] = true;
-    const v = present(vs, i);
+  for (let k = 0; k < idx.length; k++) {
+    const v = present(vs, idx[k]!);
     if (v === undefined) continue;
     const d = dt.dtype(v);
     if (d === DataType.FLOAT) acc.float = true;
