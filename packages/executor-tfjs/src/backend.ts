@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ExecError } from './errors.js';
-import { registerClipKernel, registerGemmKernel } from './heap-kernels.js';
+import { registerClipKernel, registerProductKernels } from './heap-kernels.js';
 import { registerRoundKernels } from './round-kernels.js';
 
 /** The tfjs backends the executor can run on, in default preference order. */
@@ -65,7 +65,7 @@ export async function initBackend(prefer?: BackendName | readonly BackendName[])
       registerRoundKernels('cpu');
       if (b === 'wasm') {
         registerClipKernel(tf.backend());
-        registerGemmKernel(tf.backend());
+        registerProductKernels(tf.backend());
       }
       return b;
     }

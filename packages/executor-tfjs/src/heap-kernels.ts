@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { instantiateDepthwise, type Depthwise } from './depthwise-module.js';
 import { instantiateGemm, type Gemm } from './gemm-module.js';
 import { instantiateHeapKernels, type HeapKernels } from './wasm-module.js';
 
@@ -156,28 +157,55 @@ export function registerClipKernel(backend: unknown): void {
  */
 export const GEMM = 'MixprecGemm';
 
-/** Registers {@link GEMM} for the wasm backend when its heap is reachable (idempotent). */
-export function registerGemmKernel(backend: unknown): void {
-  if (tf.getKernel(GEMM, 'wasm') !== undefined) return;
+/**
+ * Name of the depthwise convolution kernel (depthwise-module.ts), registered for the wasm
+ * backend only: inputs `x` [N, H, W, C] (C a multiple of 4), `filter` [kh, kw, C, 1], `bias`
+ * [C]; attrs sh, sw (strides), pt, pl (padding above, left), oh, ow; output [N, oh, ow, C].
+ */
+export const DEPTHWISE = 'MixprecDepthwise';
+
+/**
+ * Registers a kernel of the wasm backend running a function of the executor's own modules
+ * on the backend's heap, instantiated once per memory (idempotent; nothing when the heap is
+ * not reachable or WebAssembly SIMD is missing).
+ */
+function registerOnHeap<F>(
+  name: string, backend: unknown, make: (memory: WebAssembly.Memory) => F | undefined,
+  run: (f: F, b: WasmBackendLike, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => tf.TensorInfo,
+): void {
+  if (tf.getKernel(name, 'wasm') !== undefined) return;
   const memory = memoryOf(backend);
-  if (memory === undefined || instantiateGemm(memory) === undefined) return;
-  let bound: { memory: WebAssembly.Memory; gemm: Gemm } | undefined;
+  if (memory === undefined || make(memory) === undefined) return;
+  let bound: { memory: WebAssembly.Memory; f: F } | undefined;
   tf.registerKernel({
-    kernelName: GEMM, backendName: 'wasm',
+    kernelName: name, backendName: 'wasm',
     kernelFunc: ({ inputs, backend: be, attrs }) => {
-      const b = be as unknown as WasmBackendLike;
-      const m = Number(attrs?.['m']);
-      const n = Number(attrs?.['n']);
-      const k = Number(attrs?.['k']);
       const mem = memoryOf(be);
-      if (mem === undefined) throw new Error(`Internal: ${GEMM} runs on the wasm backend only`);
-      if (bound?.memory !== mem) bound = { memory: mem, gemm: instantiateGemm(mem)! };
-      const out = b.makeOutput([m, n], 'float32');
-      if (m > 0 && n > 0) {
-        const [a, w, bias] = [inputs['a'], inputs['b'], inputs['bias']] as tf.TensorInfo[];
-        bound.gemm(offsetOf(b, a!), offsetOf(b, w!), offsetOf(b, out), offsetOf(b, bias!), m, n, k);
-      }
-      return out;
+      if (mem === undefined) throw new Error(`Internal: ${name} runs on the wasm backend only`);
+      if (bound?.memory !== mem) bound = { memory: mem, f: make(mem)! };
+      return run(bound.f, be as unknown as WasmBackendLike, inputs, attrs ?? {});
     },
+  });
+}
+
+/** Registers {@link GEMM} and {@link DEPTHWISE} for the wasm backend (see registerOnHeap). */
+export function registerProductKernels(backend: unknown): void {
+  registerOnHeap<Gemm>(GEMM, backend, instantiateGemm, (gemm, b, inputs, attrs) => {
+    const [m, n, k] = [Number(attrs['m']), Number(attrs['n']), Number(attrs['k'])];
+    const out = b.makeOutput([m, n], 'float32');
+    if (m > 0 && n > 0) gemm(offsetOf(b, inputs['a']!), offsetOf(b, inputs['b']!), offsetOf(b, out), offsetOf(b, inputs['bias']!), m, n, k);
+    return out;
+  });
+  registerOnHeap<Depthwise>(DEPTHWISE, backend, instantiateDepthwise, (dw, b, inputs, attrs) => {
+    const x = inputs['x']!;
+    const f = inputs['filter']!;
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const s = {
+      n, h, w, c, kh: f.shape[0]!, kw: f.shape[1]!, sh: Number(attrs['sh']), sw: Number(attrs['sw']),
+      pt: Number(attrs['pt']), pl: Number(attrs['pl']), oh: Number(attrs['oh']), ow: Number(attrs['ow']),
+    };
+    const out = b.makeOutput([n, s.oh, s.ow, c], 'float32');
+    if (n * s.oh * s.ow * c > 0) dw(offsetOf(b, x), offsetOf(b, f), offsetOf(b, inputs['bias']!), offsetOf(b, out), s);
+    return out;
   });
 }

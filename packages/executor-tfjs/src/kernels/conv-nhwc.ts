@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext } from '../context.js';
-import { GEMM } from '../heap-kernels.js';
+import { DEPTHWISE, GEMM } from '../heap-kernels.js';
 import { packColumns } from '../gemm-module.js';
 import type { Window } from './conv-geometry.js';
 import { toF32 } from './util.js';
@@ -16,7 +16,8 @@ import { toF32 } from './util.js';
  *   on the wasm backend by the executor's own kernel (gemm-module.ts) when M is a multiple
  *   of 4, else by tfjs (XNNPACK);
  * - one group: conv2d with the filter as [kh, kw, C, M];
- * - depthwise (group = C, M a multiple of C): depthwiseConv2d with [kh, kw, C, M / C];
+ * - depthwise (group = C, M a multiple of C): depthwiseConv2d with [kh, kw, C, M / C], on the
+ *   wasm backend by the executor's own kernel (depthwise-module.ts) when M = C, a multiple of 4;
  * - other groups: one conv2d per group on channel slices, concatenated.
  * Dilation is materialised into the filter (zeros between taps); padding is explicit.
  */
@@ -90,6 +91,12 @@ export function conv2dNhwc(ctx: KernelContext, xh: tf.Tensor4D, win: Window, gro
       const wt = weight();
       return dilateFilter(tf.transpose(tf.reshape(wt, [c, m / c, wt.shape[2]!, wt.shape[3]!]), [2, 3, 0, 1]), dh, dw);
     }) as tf.Tensor4D;
+    if (m === c && c % 4 === 0 && tf.getKernel(DEPTHWISE, tf.getBackend()) !== undefined) {
+      // The executor's own kernel on the wasm heap (depthwise-module.ts).
+      const attrs = { sh: strides[0], sw: strides[1], pt: win.padBegin[0]!, pl: win.padBegin[1]!, oh: win.output[0]!, ow: win.output[1]! };
+      const b = bias ?? ctx.derived(1, 'conv:zero-bias', () => tf.zeros([m]));
+      return tf.engine().runKernel(DEPTHWISE, { x: xh, filter, bias: b }, attrs) as tf.Tensor4D;
+    }
     // The typing of the fused op omits explicit padding, which its kernels take as the unfused
     // op's do (both compute the window by conv_util.computeConv2DInfo).
     return tf.fused.depthwiseConv2d({ x: xh, filter, strides, pad: pad as unknown as 'valid', bias });
