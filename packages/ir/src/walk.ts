@@ -60,14 +60,19 @@ export function countNodes(root: Model | Graph, options: WalkOptions = {}): numb
 
 /**
  * Every value defined in a graph (inputs, initializers, sparse initializers, node outputs
- * with a name), not going into subgraphs.
+ * with a name), not going into subgraphs. A snapshot array (no generator step per value).
  */
-export function* graphValues(g: Graph): Generator<Value> {
+export function graphValues(g: Graph): Value[] {
+  const out: Value[] = [];
   const seen = new Set<Value>();
-  for (const v of g.inputs) if (!seen.has(v)) { seen.add(v); yield v; }
-  for (const v of g.initializers.values()) if (!seen.has(v)) { seen.add(v); yield v; }
-  for (const v of g.sparseInitializers.values()) if (!seen.has(v)) { seen.add(v); yield v; }
-  for (const n of g) for (const o of n.outputs) if (o.name !== '') yield o;
+  for (const v of g.inputs) if (!seen.has(v)) { seen.add(v); out.push(v); }
+  for (const v of g.initializers.values()) if (!seen.has(v)) { seen.add(v); out.push(v); }
+  for (const v of g.sparseInitializers.values()) if (!seen.has(v)) { seen.add(v); out.push(v); }
+  for (const n of g) {
+    const outs = n.outputs;
+    for (let i = 0; i < outs.length; i++) if (outs[i]!.name !== '') out.push(outs[i]!);
+  }
+  return out;
 }
 
 /** A name → value index of one graph (subgraphs not included). */
