@@ -58,6 +58,17 @@ function withShape(t: ValueType, shape: readonly Dim[] | undefined): ValueType {
   return { ...t, shape: [...shape] };
 }
 
+/** Whether merging would give back `declared` unchanged: a known, equal dtype and equal (or no inferred) dims. */
+function agrees(declared: ValueType, it: ValueType, shape: readonly Dim[] | undefined): boolean {
+  if (declared.kind !== 'tensor' || it.kind !== 'tensor' || declared.dtype !== it.dtype || declared.dtype === DataType.UNDEFINED) return false;
+  const d = declared.shape;
+  if (d === undefined) return false;
+  if (shape === undefined) return true;
+  if (d.length !== shape.length) return false;
+  for (let i = 0; i < d.length; i++) if (d[i] !== shape[i]) return false;
+  return true;
+}
+
 function dtypeOf(t: ValueType | undefined): DataType | undefined {
   return t !== undefined && (t.kind === 'tensor' || t.kind === 'sparse_tensor') && t.dtype !== DataType.UNDEFINED ? t.dtype : undefined;
 }
@@ -86,6 +97,10 @@ export function mergeTypes(declared: ValueType | undefined, inferred: Inferred, 
   switch (declared.kind) {
     case 'tensor':
     case 'sparse_tensor': {
+      // The common case, declaration and inference agreeing (same dtype, same dims or no
+      // inferred shape), keeps the declared type itself: the general merge would rebuild an
+      // equal copy, which the caller then finds equal and drops.
+      if (agrees(declared, it, inferred.shape)) return { type: declared };
       const dd = dtypeOf(declared);
       const id = dtypeOf(it);
       const conflicts: string[] = [];
