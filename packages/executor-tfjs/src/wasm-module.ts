@@ -72,7 +72,9 @@ const op = {
   },
   f32x4Splat: simd(0x13),
   and: simd(0x4e), or: simd(0x50), xor: simd(0x51), bitselect: simd(0x52),
-  ltU: simd(0x3a), gtU: simd(0x3c), geU: simd(0x40), maxU: simd(0xb9),
+  // Comparisons of absolute-value bit patterns (below 2^31) are signed: one x64 instruction
+  // each, where the unsigned forms take three.
+  gtS: simd(0x3b), geS: simd(0x3f), maxS: simd(0xb8),
   iAdd: simd(0xae), shrU: simd(0xad), fAdd: simd(0xe4), fSub: simd(0xe5), fMin: simd(0xe8), fMax: simd(0xe9),
   fPmin: simd(0xea), fPmax: simd(0xeb), i32x4Splat: simd(0x11),
   i32Reinterpret: [0xbc], i32ShrS: [0x75], i32Or: [0x72],
@@ -89,7 +91,7 @@ const N = 2;
  * distinct constant a body uses (`c(v)` returns its slot: set once before the loops, so the
  * loop body reads registers instead of materialising constants).
  */
-interface Slots {
+export interface Slots {
   readonly p: number; readonly vend: number; readonly end: number;
   readonly x: number; readonly a: number; readonly s: number; readonly m: number; readonly q: number;
   c(v: number): number;
@@ -102,30 +104,30 @@ interface Slots {
  * the FLOAT16 spacing at |x|, so the one rounding of the sum is the FLOAT16 rounding (nearest,
  * ties to even) and the subtraction is exact. Then the sign; |x| ≥ 65520 → ±Inf, NaN kept.
  */
-function f16Body(l: Slots): Code {
+export function f16Body(l: Slots): Code {
   const { get, set } = op;
   const k = (v: number): number[] => get(l.c(v));
   return [
     ...get(l.x), ...k(0x7fffffff), ...op.and, ...set(l.a),
     ...get(l.x), ...get(l.a), ...op.xor, ...set(l.s),
     // |x| ≥ 65520: NaN stays, else ±Inf
-    ...get(l.x), ...get(l.s), ...k(0x7f800000), ...op.or, ...get(l.a), ...k(0x7f800000), ...op.gtU, ...op.bitselect,
+    ...get(l.x), ...get(l.s), ...k(0x7f800000), ...op.or, ...get(l.a), ...k(0x7f800000), ...op.gtS, ...op.bitselect,
     // M = 2^(max(e, −14) + 13), from the exponent bits of |x|
-    ...get(l.a), ...k(0x7f800000), ...op.and, ...k(0x38800000), ...op.maxU, ...k(0x06800000), ...op.iAdd, ...set(l.m),
+    ...get(l.a), ...k(0x7f800000), ...op.and, ...k(0x38800000), ...op.maxS, ...k(0x06800000), ...op.iAdd, ...set(l.m),
     ...get(l.a), ...get(l.m), ...op.fAdd, ...get(l.m), ...op.fSub, ...get(l.s), ...op.or,
-    ...get(l.a), ...k(0x477ff000), ...op.geU, ...op.bitselect,
+    ...get(l.a), ...k(0x477ff000), ...op.geS, ...op.bitselect,
   ];
 }
 
 /** BFLOAT16 rounding of local x, leaving the result on the stack. */
-function bf16Body(l: Slots): Code {
+export function bf16Body(l: Slots): Code {
   const { get } = op;
   const k = (v: number): number[] => get(l.c(v));
   return [
     ...get(l.x), ...k(0x00400000), ...op.or, ...k(0xffff0000), ...op.and,
     ...get(l.x), ...k(0x7fff), ...op.iAdd, ...get(l.x), ...op.i32(16), ...op.shrU, ...k(1), ...op.and, ...op.iAdd,
     ...k(0xffff0000), ...op.and,
-    ...get(l.x), ...k(0x7fffffff), ...op.and, ...k(0x7f800000), ...op.gtU, ...op.bitselect,
+    ...get(l.x), ...k(0x7fffffff), ...op.and, ...k(0x7f800000), ...op.gtS, ...op.bitselect,
   ];
 }
 
