@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { instantiateDepthwise, type Depthwise } from './depthwise-module.js';
+import type { FusedKernel } from './fused-module.js';
 import { instantiateGemm, type Gemm } from './gemm-module.js';
 import { instantiateHeapKernels, type HeapKernels } from './wasm-module.js';
 
@@ -188,8 +189,27 @@ function registerOnHeap<F>(
   });
 }
 
-/** Registers {@link GEMM} and {@link DEPTHWISE} for the wasm backend (see registerOnHeap). */
+/**
+ * Name of the fused elementwise kernel (fusion.ts), registered for the wasm backend only:
+ * inputs `t0` … (tensors of one shape), attrs `kernel` (a FusedKernel), `scalars`; output of
+ * t0's shape.
+ */
+export const FUSED = 'MixprecFused';
+
+/** Registers {@link GEMM}, {@link DEPTHWISE} and {@link FUSED} for the wasm backend (see registerOnHeap). */
 export function registerProductKernels(backend: unknown): void {
+  registerOnHeap<WebAssembly.Memory>(FUSED, backend, (memory) => memory, (memory, b, inputs, attrs) => {
+    const kernel = attrs['kernel'] as unknown as FusedKernel;
+    const count = Number(attrs['count']);
+    const t0 = inputs['t0']!;
+    const out = b.makeOutput([...t0.shape], 'float32');
+    let n = 1;
+    for (const d of t0.shape) n *= d;
+    const offsets: number[] = [];
+    for (let i = 0; i < count; i++) offsets.push(offsetOf(b, inputs[`t${i}`]!));
+    if (n > 0) kernel.run(memory, offsets, offsetOf(b, out), n, attrs['scalars'] as number[]);
+    return out;
+  });
   registerOnHeap<Gemm>(GEMM, backend, instantiateGemm, (gemm, b, inputs, attrs) => {
     const [m, n, k] = [Number(attrs['m']), Number(attrs['n']), Number(attrs['k'])];
     const out = b.makeOutput([m, n], 'float32');

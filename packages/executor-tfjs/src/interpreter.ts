@@ -5,6 +5,8 @@ import {
 import { isMissingKernelError, onCpu } from './backend.js';
 import { ACCUMULATION_KEY, KernelContext, type KernelHost } from './context.js';
 import { ExecError, nodeError } from './errors.js';
+import type { FusedKernel } from './fused-module.js';
+import { planFusion, runFused, type FusionGroup } from './fusion.js';
 import { gridInputs, type GridInputs } from './grid.js';
 import { roundInPlace } from './heap-kernels.js';
 import type { HeapKernels } from './wasm-module.js';
@@ -50,6 +52,10 @@ export interface GraphPlan {
   readonly freeAfter: readonly (readonly Value[])[];
   readonly used: ReadonlySet<Value>;
   readonly outputs: ReadonlySet<Value>;
+  /** Elementwise chains run as one kernel on the wasm backend, by first step (fusion.ts). */
+  readonly fusion: ReadonlyMap<number, FusionGroup>;
+  /** Their compiled programs, by program key. */
+  readonly fused: Map<string, FusedKernel>;
 }
 
 /** Called with every value a graph defines (inputs excluded), before it can be freed. */
@@ -78,7 +84,10 @@ function planOf(env: RunEnv, g: Graph): GraphPlan {
     constant: isStaticConstant(node),
     grid: gridInputs(node, env.opset),
   }));
-  const plan: GraphPlan = { steps, freeAfter, used: new Set(last.keys()), outputs: new Set(g.outputs) };
+  const outputs = new Set(g.outputs);
+  // Subgraphs may read values by capture, which use lists do not show: no fusion there.
+  const fusion = order.some((n) => n.subgraphs().length > 0) ? new Map<number, FusionGroup>() : planFusion(order, outputs, env.opset);
+  const plan: GraphPlan = { steps, freeAfter, used: new Set(last.keys()), outputs, fusion, fused: new Map() };
   env.plans.set(g, plan);
   return plan;
 }
@@ -172,7 +181,7 @@ export function runGraph(
     }
     for (const v of g.inputs) if (!plan.used.has(v)) free(v);
     const steps = plan.steps;
-    for (let i = 0; i < steps.length; i++) {
+    const runStep = (i: number): void => {
       const step = steps[i]!;
       const node = step.node;
       const nodeInputs = node.inputs;
@@ -200,6 +209,24 @@ export function runGraph(
       });
       if (!borrowed) for (let k = node.outputs.length; k < outs.length; k++) disposeValue(outs[k]);
       for (const v of plan.freeAfter[i]!) free(v);
+    };
+    const fuse = env.heap !== undefined && record === undefined && env.observe === undefined && plan.fusion.size > 0;
+    for (let i = 0; i < steps.length; i++) {
+      const group = fuse ? plan.fusion.get(i) : undefined;
+      if (group !== undefined) {
+        // The chain's constants first (they have no inputs); run again below if not fused.
+        for (const k of group.constants) runStep(k);
+        const fused = runFused(group, env.opset, (v) => scope.get(v), plan.fused);
+        if (fused !== undefined) {
+          const o = group.nodes[group.nodes.length - 1]!.outputs[0]!;
+          scope.set(o, fused);
+          if (!plan.used.has(o)) free(o);
+          for (let k = i; k < group.end; k++) for (const v of plan.freeAfter[k]!) free(v);
+          i = group.end - 1;
+          continue;
+        }
+      }
+      runStep(i);
     }
     const returned = new Set<Value>();
     return g.outputs.map((v) => {

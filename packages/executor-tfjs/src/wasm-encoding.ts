@@ -72,12 +72,17 @@ function name(s: string): number[] {
   return [...uleb(b.length), ...b];
 }
 
+/** Value types of parameters. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+
 /**
- * A module importing `env.memory` whose functions all take `params` i32 parameters and return
- * nothing, exported under the given names.
+ * A module importing `env.memory` whose functions all take the same parameters (`params` i32
+ * ones, or the listed value types) and return nothing, exported under the given names.
  */
-export function moduleOf(params: number, fns: readonly (readonly [string, Code])[]): Uint8Array<ArrayBuffer> {
-  const type = [0x60, params, ...new Array<number>(params).fill(0x7f), 0];
+export function moduleOf(params: number | readonly number[], fns: readonly (readonly [string, Code])[]): Uint8Array<ArrayBuffer> {
+  const types = typeof params === 'number' ? new Array<number>(params).fill(I32) : params;
+  const type = [0x60, ...uleb(types.length), ...types, 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([type])),
