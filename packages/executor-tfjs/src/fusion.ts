@@ -83,6 +83,12 @@ export function planFusion(order: readonly Node[], outputs: ReadonlySet<Value>, 
   return groups;
 }
 
+/** What a prepared model keeps for its fused chains: compiled programs, scalar operands read. */
+export interface FusionCache {
+  readonly kernels: Map<string, FusedKernel>;
+  readonly scalars: WeakMap<TensorValue, number>;
+}
+
 function roundOf(dt: DataType): FusedStep['round'] | undefined {
   if (dt === DataType.FLOAT) return 'none';
   if (dt === DataType.FLOAT16) return 'fp16';
@@ -93,10 +99,10 @@ function roundOf(dt: DataType): FusedStep['round'] | undefined {
 /**
  * Runs a chain as one fused kernel, or returns undefined (nothing done) when this run's
  * operands do not qualify. `lookup` reads a value bound outside the chain; `cache` keeps the
- * compiled programs of a prepared model.
+ * compiled programs and the scalar operands read of a prepared model.
  */
 export function runFused(
-  group: FusionGroup, opset: number, lookup: (v: Value) => RValue | undefined, cache: Map<string, FusedKernel>,
+  group: FusionGroup, opset: number, lookup: (v: Value) => RValue | undefined, cache: FusionCache,
 ): TensorValue | undefined {
   const tensors: TensorValue[] = [];
   const scalars: number[] = [];
@@ -112,7 +118,12 @@ export function runFused(
     const x = lookup(v);
     if (x === undefined || x.kind !== 'tensor' || x.stored === undefined || x.stored.dtype !== 'float32' || roundOf(x.dtype) === undefined) return undefined;
     if (x.size === 1 && (main === undefined || x.rank <= main.rank)) {
-      const s = numbersOf(x)[0]!;
+      // Values are immutable once bound: a resident constant's number is read once per model.
+      let s = cache.scalars.get(x);
+      if (s === undefined) {
+        s = numbersOf(x)[0]!;
+        cache.scalars.set(x, s);
+      }
       if (scalarOnly && Number.isNaN(s)) return undefined;
       scalarTypes.push(x.dtype);
       return { kind: 'scalar', index: scalars.push(s) - 1 };
@@ -176,10 +187,10 @@ export function runFused(
   const m = main;
   const call = (program: FusedProgram, operands: readonly tf.Tensor[]): tf.Tensor => {
     const key = programKey(program);
-    let kernel = cache.get(key);
+    let kernel = cache.kernels.get(key);
     if (kernel === undefined) {
       kernel = new FusedKernel(program);
-      cache.set(key, kernel);
+      cache.kernels.set(key, kernel);
     }
     const inputs: Record<string, tf.Tensor> = {};
     operands.forEach((t, i) => { inputs[`t${i}`] = t; });
@@ -190,26 +201,31 @@ export function runFused(
     out = call({ tensors: tensors.length, scalars: scalars.length, steps }, tensors.map((t) => t.stored!));
   } else {
     // With 16-bit roundings a whole chain in one loop needs more vector registers than the
-    // machine has (measured: slower than the nodes one by one); each op runs as its own
-    // program instead, its rounding fused into its one pass.
-    const results: tf.Tensor[] = [];
+    // machine has (measured: slower than the nodes one by one): the chain runs in segments of
+    // at most one rounding op, at their end (e.g. an on-grid Clip and the Mul after it), each
+    // segment one pass; a segment ends too where a later one reads its value.
+    const later = steps.map((_, k) => steps.some((st, j) => j > k + 1 && [st.a, st.b].some((o) => o?.kind === 'step' && o.index === k)));
+    const results = new Map<number, tf.Tensor>();
     try {
-      for (const st of steps) {
+      let first = 0;
+      for (let k = 0; k < steps.length; k++) {
+        if (steps[k]!.round === 'none' && k < steps.length - 1 && !later[k]) continue;
         const operands: tf.Tensor[] = [];
         const bind = (o: FusedOperand): FusedOperand => {
-          if (o.kind === 'scalar') return o;
-          const t = o.kind === 'tensor' ? tensors[o.index]!.stored! : results[o.index]!;
+          if (o.kind === 'scalar' || (o.kind === 'step' && o.index >= first)) return o.kind === 'step' ? { kind: 'step', index: o.index - first } : o;
+          const t = o.kind === 'tensor' ? tensors[o.index]!.stored! : results.get(o.index)!;
           let i = operands.indexOf(t);
           if (i < 0) i = operands.push(t) - 1;
           return { kind: 'tensor', index: i };
         };
-        const one: FusedStep = st.b === undefined ? { ...st, a: bind(st.a) } : { ...st, a: bind(st.a), b: bind(st.b) };
-        results.push(call({ tensors: operands.length, scalars: scalars.length, steps: [one] }, operands));
+        const segment = steps.slice(first, k + 1).map((st): FusedStep => (st.b === undefined ? { ...st, a: bind(st.a) } : { ...st, a: bind(st.a), b: bind(st.b) }));
+        results.set(k, call({ tensors: operands.length, scalars: scalars.length, steps: segment }, operands));
+        first = k + 1;
       }
     } finally {
-      for (let i = 0; i < results.length - 1; i++) results[i]!.dispose();
+      for (const [k, t] of results) if (k !== steps.length - 1) t.dispose();
     }
-    out = results[results.length - 1]!;
+    out = results.get(steps.length - 1)!;
   }
   const dt = dtypes[dtypes.length - 1]!;
   return m.channelsLast ? TensorValue.ofChannelsLast(dt, out) : TensorValue.ofTf(dt, out);

@@ -5,8 +5,7 @@ import {
 import { isMissingKernelError, onCpu } from './backend.js';
 import { ACCUMULATION_KEY, KernelContext, type KernelHost } from './context.js';
 import { ExecError, nodeError } from './errors.js';
-import type { FusedKernel } from './fused-module.js';
-import { planFusion, runFused, type FusionGroup } from './fusion.js';
+import { planFusion, runFused, type FusionCache, type FusionGroup } from './fusion.js';
 import { gridInputs, type GridInputs } from './grid.js';
 import { roundInPlace } from './heap-kernels.js';
 import type { HeapKernels } from './wasm-module.js';
@@ -54,8 +53,8 @@ export interface GraphPlan {
   readonly outputs: ReadonlySet<Value>;
   /** Elementwise chains run as one kernel on the wasm backend, by first step (fusion.ts). */
   readonly fusion: ReadonlyMap<number, FusionGroup>;
-  /** Their compiled programs, by program key. */
-  readonly fused: Map<string, FusedKernel>;
+  /** Their compiled programs and scalar operands. */
+  readonly fused: FusionCache;
 }
 
 /** Called with every value a graph defines (inputs excluded), before it can be freed. */
@@ -87,7 +86,7 @@ function planOf(env: RunEnv, g: Graph): GraphPlan {
   const outputs = new Set(g.outputs);
   // Subgraphs may read values by capture, which use lists do not show: no fusion there.
   const fusion = order.some((n) => n.subgraphs().length > 0) ? new Map<number, FusionGroup>() : planFusion(order, outputs, env.opset);
-  const plan: GraphPlan = { steps, freeAfter, used: new Set(last.keys()), outputs, fusion, fused: new Map() };
+  const plan: GraphPlan = { steps, freeAfter, used: new Set(last.keys()), outputs, fusion, fused: { kernels: new Map(), scalars: new WeakMap() } };
   env.plans.set(g, plan);
   return plan;
 }
