@@ -30,6 +30,24 @@ describe('elementwise, comparison and cast kernels', () => {
     expect(nums(r.outputs['Y0'])).to.deep.equal([11, 22, 33, 14, 25, 36]);
   });
 
+  it('Pow by 2 is the correctly rounded square; other exponents and broadcasting still apply', async () => {
+    const n = 4096;
+    const xs = new Float32Array(n);
+    let seed = 7;
+    for (let i = 0; i < n; i++) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      xs[i] = (seed / 2 ** 32 - 0.5) * 2 ** ((i % 40) - 20);
+    }
+    const sq = await run(singleOp('Pow', [['X', F, [n]], ['E', F, []]]), { X: Tensor.of(F, [n], xs), E: floatTensor([], [2]) });
+    expect(nums(sq.outputs['Y0'])).to.deep.equal(Array.from(xs, (x) => Math.fround(x * x)));
+    const cube = await run(singleOp('Pow', [['X', F, [3]], ['E', F, [1]]]), { X: floatTensor([3], [2, -3, 0.5]), E: floatTensor([1], [3]) });
+    close(nums(cube.outputs['Y0']), [8, -27, 0.125], 1e-7);
+    // A single-element exponent of higher rank broadcasts the output to its rank.
+    const wide = await run(singleOp('Pow', [['X', F, [2]], ['E', F, [1, 1]]]), { X: floatTensor([2], [3, 4]), E: floatTensor([1, 1], [2]) });
+    expect(wide.outputs['Y0']!.dims).to.deep.equal([1, 2]);
+    expect(nums(wide.outputs['Y0'])).to.deep.equal([9, 16]);
+  });
+
   it('integer Div truncates toward zero; Mod follows fmod', async () => {
     const m = singleOp('Div', [['A', DataType.INT32, [4]], ['B', DataType.INT32, [4]]]);
     const r = await run(m, { A: int32Tensor([4], [7, -7, 7, -7]), B: int32Tensor([4], [2, 2, -2, -2]) });
