@@ -3,7 +3,7 @@ import { DataType, elementCount } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { family, type Kernel } from '../registry.js';
-import type { RValue, TensorValue } from '../values.js';
+import { TensorValue, type RValue } from '../values.js';
 import { checkPoolInput, positions, windowOf, type Window } from './conv-geometry.js';
 import { isFloat, out, toF32 } from './util.js';
 
@@ -16,20 +16,21 @@ import { isFloat, out, toF32 } from './util.js';
 type PoolKind = 'max' | 'avg' | 'lp';
 
 /**
- * 2-D max/average pooling of a float NCHW input on tfjs (NHWC, explicit padding), or
- * undefined when the case needs the host loop (dilations, the Indices output). tfjs pools
+ * 2-D max/average pooling of a float input on tfjs (in NHWC: a channels-last input as
+ * stored, the output left channels-last; explicit padding), or undefined when the case needs the host loop (dilations, the Indices output). tfjs pools
  * ignore padded positions, which is MaxPool's rule and AveragePool's without
  * count_include_pad; with it, the explicit pads are zeros of the input (so they count) and
  * only ceil_mode's extra end cells stay outside, as ONNX defines.
  */
-function tfPool2d(ctx: KernelContext, kind: PoolKind, x: TensorValue, win: Window, includePad: boolean): tf.Tensor | undefined {
+function tfPool2d(ctx: KernelContext, kind: PoolKind, x: TensorValue, win: Window, includePad: boolean): TensorValue | undefined {
   if (x.rank !== 4 || !isFloat(x) || (kind !== 'max' && kind !== 'avg') || win.dilations.some((d) => d !== 1)) return undefined;
   if (kind === 'max' && ctx.wantsOutput(1)) return undefined;
   const [oh, ow] = win.output as [number, number];
   if (oh === 0 || ow === 0 || x.size === 0) return undefined;
   const [kh, kw] = win.kernel as [number, number];
   const [sh, sw] = win.strides as [number, number];
-  let t = tf.transpose(toF32(ctx.tf(0)), [0, 2, 3, 1]);
+  // tfjs pools in NHWC: a channels-last input as stored, and the output stays channels-last.
+  let t = x.nhwc();
   let [pt, pl] = win.padBegin as [number, number];
   let [pb, pr] = win.padEnd as [number, number];
   if (kind === 'avg' && includePad && pt + pl + pb + pr > 0) {
@@ -44,7 +45,7 @@ function tfPool2d(ctx: KernelContext, kind: PoolKind, x: TensorValue, win: Windo
   const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
   const y = kind === 'max' ? tf.maxPool(t as tf.Tensor4D, [kh, kw], [sh, sw], pad) : tf.avgPool(t as tf.Tensor4D, [kh, kw], [sh, sw], pad);
   if (y.shape[1] !== oh || y.shape[2] !== ow) return undefined;
-  return tf.transpose(y, [0, 3, 1, 2]);
+  return TensorValue.ofChannelsLast(x.dtype, y);
 }
 
 function pool(kind: PoolKind): Kernel {
@@ -58,7 +59,7 @@ function pool(kind: PoolKind): Kernel {
     const win = windowOf(ctx, sp, kernel, ctx.int('ceil_mode', 0) !== 0);
     const includePad = ctx.int('count_include_pad', 0) !== 0;
     const fast = tfPool2d(ctx, kind, x, win, includePad);
-    if (fast !== undefined) return [out(x.dtype, fast)];
+    if (fast !== undefined) return [fast];
     const p = ctx.int('p', 2);
     const colMajor = ctx.int('storage_order', 0) !== 0;
     const [n, c] = x.shape as [number, number];
