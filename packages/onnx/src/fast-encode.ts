@@ -29,26 +29,35 @@ function shapeLength(shape: readonly Dim[], dens: readonly (string | undefined)[
   return n;
 }
 
-function tensorTypeLength(t: TensorLike): number {
-  return 1 + int64Length(t.dtype) + (t.shape === undefined ? 0 : fieldLength(shapeLength(t.shape, t.dimDenotations)));
+/** Lengths of a tensor TypeProto's nested messages, computed once per value (they frame each level). */
+interface TypeLengths {
+  /** TensorShapeProto (0 without a shape). */
+  readonly shape: number;
+  /** TypeProto.Tensor / SparseTensor. */
+  readonly tensorType: number;
+  /** TypeProto. */
+  readonly type: number;
 }
 
-function typeLength(t: TensorLike): number {
-  return fieldLength(tensorTypeLength(t)) + (t.denotation === undefined ? 0 : fieldLength(utf8Length(t.denotation)));
+function typeLengths(t: TensorLike): TypeLengths {
+  const shape = t.shape === undefined ? 0 : shapeLength(t.shape, t.dimDenotations);
+  const tensorType = 1 + int64Length(t.dtype) + (t.shape === undefined ? 0 : fieldLength(shape));
+  const type = fieldLength(tensorType) + (t.denotation === undefined ? 0 : fieldLength(utf8Length(t.denotation)));
+  return { shape, tensorType, type };
 }
 
-function writeType(w: Wire, t: TensorLike): void {
+function writeType(w: Wire, t: TensorLike, lengths: TypeLengths): void {
   // TypeProto in field order: tensor_type (1), denotation (6), sparse_tensor_type (8).
   const sparse = t.kind === 'sparse_tensor';
   if (sparse && t.denotation !== undefined) w.string(6, t.denotation);
   w.tag(sparse ? 8 : 1, 2);
-  w.varint(tensorTypeLength(t));
+  w.varint(lengths.tensorType);
   w.tag(1, 0);
   w.int64(t.dtype);
   if (t.shape !== undefined) {
     const dens = t.dimDenotations;
     w.tag(2, 2);
-    w.varint(shapeLength(t.shape, dens));
+    w.varint(lengths.shape);
     for (let i = 0; i < t.shape.length; i++) {
       const d = t.shape[i];
       const den = dens?.[i];
@@ -76,20 +85,21 @@ export function writeValueInfo(
   metadata: readonly (readonly [string, string])[] | undefined,
 ): boolean {
   if (type !== undefined && type.kind !== 'tensor' && type.kind !== 'sparse_tensor') return false;
+  const lengths = type === undefined ? undefined : typeLengths(type);
   let len = fieldLength(utf8Length(name));
-  if (type !== undefined) len += fieldLength(typeLength(type));
+  if (lengths !== undefined) len += fieldLength(lengths.type);
   if (docString !== undefined) len += fieldLength(utf8Length(docString));
-  for (const [k, v] of metadata ?? []) len += fieldLength(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
+  if (metadata !== undefined) for (const [k, v] of metadata) len += fieldLength(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
   w.tag(no, 2);
   w.varint(len);
   w.string(1, name);
-  if (type !== undefined) {
+  if (type !== undefined && lengths !== undefined) {
     w.tag(2, 2);
-    w.varint(typeLength(type));
-    writeType(w, type);
+    w.varint(lengths.type);
+    writeType(w, type, lengths);
   }
   if (docString !== undefined) w.string(3, docString);
-  for (const [k, v] of metadata ?? []) {
+  if (metadata !== undefined) for (const [k, v] of metadata) {
     w.tag(4, 2);
     w.varint(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
     w.string(1, k);
