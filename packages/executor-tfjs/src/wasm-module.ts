@@ -74,8 +74,8 @@ const op = {
   and: simd(0x4e), or: simd(0x50), xor: simd(0x51), bitselect: simd(0x52),
   // Comparisons of absolute-value bit patterns (below 2^31) are signed: one x64 instruction
   // each, where the unsigned forms take three.
-  gtS: simd(0x3b), geS: simd(0x3f), maxS: simd(0xb8),
-  iAdd: simd(0xae), shrU: simd(0xad), fAdd: simd(0xe4), fSub: simd(0xe5), fMin: simd(0xe8), fMax: simd(0xe9),
+  gtS: simd(0x3b), minS: simd(0xb6), maxS: simd(0xb8),
+  iAdd: simd(0xae), shrU: simd(0xad), fAdd: simd(0xe4), fSub: simd(0xe5), fMul: simd(0xe6), fMin: simd(0xe8), fMax: simd(0xe9),
   fPmin: simd(0xea), fPmax: simd(0xeb), i32x4Splat: simd(0x11),
   i32Reinterpret: [0xbc], i32ShrS: [0x75], i32Or: [0x72],
 } as const;
@@ -100,9 +100,12 @@ export interface Slots {
 /**
  * FLOAT16 rounding of local x, leaving the result on the stack: |x| rounded by the float32
  * sum (|x| + M) − M with M = 2^(e+13) for |x| in [2^e, 2^(e+1)) (e clamped below at −14, the
- * subnormal grid): the sum lies in [2^(e+13), 2^(e+14)), where the float32 spacing is 2^(e−10),
+ * subnormal grid, and above at 16): the sum lies in [2^(e+13), 2^(e+14)), where the float32 spacing is 2^(e−10),
  * the FLOAT16 spacing at |x|, so the one rounding of the sum is the FLOAT16 rounding (nearest,
- * ties to even) and the subtraction is exact. Then the sign; |x| ≥ 65520 → ±Inf, NaN kept.
+ * ties to even) and the subtraction is exact. Overflow by float arithmetic: a rounded |x| is
+ * multiplied by 2^112 and back by 2^−112, exact up to 65504 and +Inf from 65536 (what |x| ≥
+ * 65520 rounds to) on; then the sign. A NaN is returned as it came (a quiet copy would change
+ * a signalling NaN's bits).
  */
 export function f16Body(l: Slots): Code {
   const { get, set } = op;
@@ -110,12 +113,13 @@ export function f16Body(l: Slots): Code {
   return [
     ...get(l.x), ...k(0x7fffffff), ...op.and, ...set(l.a),
     ...get(l.x), ...get(l.a), ...op.xor, ...set(l.s),
-    // |x| ≥ 65520: NaN stays, else ±Inf
-    ...get(l.x), ...get(l.s), ...k(0x7f800000), ...op.or, ...get(l.a), ...k(0x7f800000), ...op.gtS, ...op.bitselect,
-    // M = 2^(max(e, −14) + 13), from the exponent bits of |x|
-    ...get(l.a), ...k(0x7f800000), ...op.and, ...k(0x38800000), ...op.maxS, ...k(0x06800000), ...op.iAdd, ...set(l.m),
-    ...get(l.a), ...get(l.m), ...op.fAdd, ...get(l.m), ...op.fSub, ...get(l.s), ...op.or,
-    ...get(l.a), ...k(0x477ff000), ...op.geS, ...op.bitselect,
+    // M = 2^(min(max(e, −14), 16) + 13), from the exponent bits of |x| (above 2^16 any sum
+    // ends at or beyond 65536, so Inf after the scaling; a larger M could overflow)
+    ...get(l.a), ...k(0x7f800000), ...op.and, ...k(0x38800000), ...op.maxS, ...k(0x47800000), ...op.minS, ...k(0x06800000), ...op.iAdd, ...set(l.m),
+    // NaN: x itself, else the rounded |x| with overflow to Inf, and the sign
+    ...get(l.x),
+    ...get(l.a), ...get(l.m), ...op.fAdd, ...get(l.m), ...op.fSub, ...k(0x77800000), ...op.fMul, ...k(0x07800000), ...op.fMul, ...get(l.s), ...op.or,
+    ...get(l.a), ...k(0x7f800000), ...op.gtS, ...op.bitselect,
   ];
 }
 
