@@ -22,6 +22,8 @@ export interface KernelHost {
    * value is resident (an initializer or a Constant output); otherwise `make()`.
    */
   derived?(x: RValue, key: string, make: () => tf.Tensor): tf.Tensor;
+  /** True when `x` is a resident value of a prepared model (an initializer or a Constant output). */
+  resident?(x: RValue): boolean;
 }
 
 /** Accumulation precision requested by a node (`mixprec.accumulation` metadata). */
@@ -105,6 +107,11 @@ export class KernelContext {
    * tfjs wants) — cached under `key` while the input is a resident constant of a prepared
    * model, so it is made once per model instead of once per run.
    */
+  isResident(i: number): boolean {
+    const x = this.inputs[i];
+    return x !== undefined && this.host.resident?.(x) === true;
+  }
+
   derived(i: number, key: string, make: () => tf.Tensor): tf.Tensor {
     const x = this.inputs[i];
     if (x === undefined || this.host.derived === undefined) return make();

@@ -195,6 +195,7 @@ function execNode(env: RunEnv, step: PlanStep, ins: readonly (RValue | undefined
     runSubgraph: (sg, inputs) => runGraph(env, sg, inputs, scope, scope.attrScope),
     note: (code, message) => env.notes.push({ severity: 'info', code, message: `${node.toString()}: ${message}`, node: node.name }),
     derived: (x, key, make) => resident.derived(x, key, make),
+    resident: (x) => resident.has(x),
   };
   let outs: (RValue | undefined)[] = [];
   tf.tidy(() => {

@@ -64,6 +64,28 @@ describe('matrix product kernel (gemm-module)', () => {
     expect(() => gemm(0, 0, 0, 0, 1, 4, 0)).to.throw(/K ≥ 1/);
   });
 
+  it('on the wasm backend, MatMul by a weight initializer (N = 6, padded) equals MatMul by the same weight fed as an input, bit for bit', async () => {
+    const backend = await initBackend('wasm').catch(() => undefined);
+    if (backend !== 'wasm') return;
+    const rnd = lcg(5);
+    const w = Tensor.of(DataType.FLOAT, [7, 6], Float32Array.from({ length: 42 }, rnd));
+    const make = (asInput: boolean) => {
+      const b = new GraphBuilder();
+      const x = b.input('X', DataType.FLOAT, [2, 5, 7]);
+      const wv = asInput ? b.input('W', DataType.FLOAT, [7, 6]) : b.initializer('W', w);
+      b.output(b.op1('MatMul', [x, wv]), 'Y');
+      b.output(b.op1('MatMul', [b.op1('ReduceMax', [x], { attrs: { axes: attr.ints([0, 1]), keepdims: attr.int(0) } }), wv]), 'V');
+      return b.model({ opset: 17 });
+    };
+    const m = make(false);
+    const feeds = generateInputs(m, { seed: 6 });
+    const own = await run(m, feeds);
+    const xnn = await run(make(true), { ...feeds, W: w });
+    expect(own.outputs['Y']!.dims).to.deep.equal([2, 5, 6]);
+    expect(own.outputs['V']!.dims).to.deep.equal([6]);
+    for (const o of ['Y', 'V']) expect(nums(own.outputs[o]), o).to.deep.equal(nums(xnn.outputs[o]));
+  });
+
   it('on the wasm backend, a pointwise Conv on a channels-last input runs on it and matches float64', async () => {
     const backend = await initBackend('wasm').catch(() => undefined);
     if (backend !== 'wasm') return;

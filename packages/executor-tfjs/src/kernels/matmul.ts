@@ -5,6 +5,7 @@ import { broadcastIndex, broadcastShapes, makeTensor, numbersOf } from '../host.
 import { addRound, gridOf, roundTo, type Grid } from '../low-precision.js';
 import { accumulating, family } from '../registry.js';
 import type { RValue, TensorValue } from '../values.js';
+import { residentProduct } from './resident-product.js';
 import { isFloat, out, safeMatMul, toF32 } from './util.js';
 
 /**
@@ -63,7 +64,10 @@ function matMul(ctx: KernelContext): RValue[] {
     let tb = toF32(ctx.tf(1));
     if (a.rank === 1) ta = tf.reshape(ta, [1, a.shape[0]!]);
     if (b.rank === 1) tb = tf.reshape(tb, [b.shape[0]!, 1]);
-    let r = safeMatMul(ta, tb);
+    const k = ta.shape[ta.rank - 1]!;
+    // A weight matrix of a prepared model: the executor's own product (resident-product.ts).
+    const own = b.rank === 2 && a.size > 0 && b.shape[0] === k && ta.dtype === 'float32' ? residentProduct(ctx, ta, 1, k, b.shape[1]!) : undefined;
+    let r = own === undefined ? safeMatMul(ta, tb) : tf.reshape(own, [...ta.shape.slice(0, -1), b.shape[1]!]);
     if (a.rank === 1) r = tf.squeeze(r, [r.rank - 2]);
     if (b.rank === 1) r = tf.squeeze(r, [r.rank - 1]);
     return [out(a.dtype, r)];
