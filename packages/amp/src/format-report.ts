@@ -1,21 +1,5 @@
 import type { AmpReport } from './report.js';
-
-function bytes(n: number): string {
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(2)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(1)} %`;
-}
-
-function flops(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GFLOP`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MFLOP`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kFLOP`;
-  return `${n} FLOP`;
-}
+import { formatBytes as bytes, formatFlops as flops, formatPercent as pct } from './units.js';
 
 function row(label: string, text: string): string {
   return `${label.padEnd(10)}${text}`;

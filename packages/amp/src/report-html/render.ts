@@ -4,13 +4,14 @@ import {
 import { createPassContext, runPipeline } from '@mixprec/passes';
 import { inferTypes } from '@mixprec/transforms';
 import type { AmpReport } from '../report.js';
+import { formatBytes } from '../units.js';
 import { escapeHtml as h, jsonForScript } from './escape.js';
 import { buildGraphViews, type GraphView, type ViewCounts } from './graph-data.js';
 import { PAGE_CSS } from './page-css.js';
 import { PAGE_SCRIPT } from './page-script.js';
 import { localizationSection, validationSection, type HtmlLocalization, type HtmlValidation } from './validation.js';
 import {
-  NodeLinks, castTables, diagnosticsTable, float32Table, formatBytes, ioTable, subgraphPanel, summary, tensorTables,
+  NodeLinks, castTables, diagnosticsTable, float32Table, ioTable, subgraphPanel, summary, tensorTables,
 } from './tables.js';
 
 /** Where the converted model came from and went, for the page header (all optional). */

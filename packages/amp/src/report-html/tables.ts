@@ -1,6 +1,7 @@
 import type { AmpReport } from '../report.js';
 import { escapeHtml as h } from './escape.js';
 import type { GraphView } from './graph-data.js';
+import { formatBytes, formatFlops as flops, formatPercent as pct } from '../units.js';
 
 /** Rows shown per table; the rest is counted (the JSON report has everything). */
 export const MAX_ROWS = 1000;
@@ -65,23 +66,6 @@ export function table(id: string, caption: string, head: readonly string[], rows
     + `<div class="scroll"><table><thead><tr>${head.map((c, i) => `<th${cls(i)}>${h(c)}</th>`).join('')}</tr></thead><tbody>`
     + shown.map((r, k) => `<tr${rowClasses[k] === undefined ? '' : ` class="${rowClasses[k]}"`}>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('')
     + `</tbody></table></div>${more}</section>`;
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(2)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
-}
-
-export function pct(x: number): string {
-  return `${(100 * x).toFixed(1)} %`;
-}
-
-function flops(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GFLOP`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} MFLOP`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kFLOP`;
-  return `${n} FLOP`;
 }
 
 /** Key figures of the conversion as a definition grid. */
