@@ -1,6 +1,7 @@
 import { PreconditionError } from './errors.js';
 import { NameAuthority } from './name-authority.js';
 import type { Node } from './node.js';
+import { NodeCursor } from './node-cursor.js';
 import { topologicalOrder } from './topo-sort.js';
 import type { Value } from './value.js';
 import type { ValueType } from './value-type.js';
@@ -334,46 +335,4 @@ function toArray(nodes: Node | readonly Node[]): readonly Node[] {
 function withinAny(n: Node, set: ReadonlySet<Node>): boolean {
   for (let cur: Node | undefined = n; cur !== undefined; cur = cur.graph?.parentNode) if (set.has(cur)) return true;
   return false;
-}
-
-/**
- * The graph's node iterator (a plain object: cheaper than a generator in the passes' loops).
- * It reads a node's successor only when asked for the next node, so nodes inserted after the
- * current one are visited, and a removed current node (which keeps its `_next`) is stepped
- * over; nodes not (or no longer) in the graph are skipped.
- */
-class NodeCursor implements IterableIterator<Node> {
-  readonly #graph: Graph;
-  #last: Node | undefined;
-  #started = false;
-  /**
-   * One result object, updated by every `next()`: `for…of`, spreading and `yield*` read it at
-   * once, and a walk over a big graph then allocates nothing per node (callers of `next()` keep
-   * `value`, not the result).
-   */
-  readonly #result: { done: boolean; value: Node | undefined } = { done: false, value: undefined };
-
-  constructor(graph: Graph) {
-    this.#graph = graph;
-  }
-
-  next(): IteratorResult<Node> {
-    let n: Node | undefined;
-    if (!this.#started) {
-      this.#started = true;
-      n = this.#graph.first;
-    } else {
-      n = this.#last?._next;
-    }
-    while (n !== undefined && n._graph !== this.#graph) n = n._next;
-    this.#last = n;
-    const r = this.#result;
-    r.done = n === undefined;
-    r.value = n;
-    return r as IteratorResult<Node>;
-  }
-
-  [Symbol.iterator](): IterableIterator<Node> {
-    return this;
-  }
 }
