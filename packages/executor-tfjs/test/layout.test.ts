@@ -46,7 +46,14 @@ function block(dtype: DataType, barrier: boolean): Model {
   b.output(d, 'D');
   b.output(p, 'P');
   b.output(b.op1('GlobalAveragePool', [p], { output: 'gap' }), 'G');
-  // Pools take a channels-last input as stored (in the barrier variant: the logical one).
+  // BatchNormalization and pools take a channels-last input as stored (in the barrier
+  // variant: the logical one).
+  const pos = (name: string, seed: number): Value => {
+    const t = values(DataType.FLOAT, [8], seed);
+    const f = Float32Array.from(t.data as Float32Array, (v) => Math.abs(v) + 0.25);
+    return b.initializer(name, dtype === DataType.FLOAT16 ? Tensor.of(dtype, [8], float32ToFloat16Bits(f)) : Tensor.of(dtype, [8], f));
+  };
+  b.output(b.op1('BatchNormalization', [c, init('BN_S', [8], 20), init('BN_B', [8], 21), init('BN_M', [8], 22), pos('BN_V', 23)], { attrs: { epsilon: attr.float(1e-3) } }), 'BN');
   b.output(b.op1('AveragePool', [c], { attrs: { kernel_shape: attr.ints([2, 2]), strides: attr.ints([2, 2]), pads: attr.ints([0, 0, 1, 1]), count_include_pad: attr.int(1) } }), 'AP');
   b.output(b.op1('MaxPool', [c], { attrs: { kernel_shape: attr.ints([3, 2]), pads: attr.ints([1, 0, 1, 1]) } }), 'MP');
   return b.model({ opset: 17 });
@@ -69,7 +76,7 @@ describe('channels-last values (conv outputs through elementwise ops)', () => {
         expect(got.dims, v).to.deep.equal([...l.intermediates!.get(v)!.dims]);
         expect(Array.from(got.data as ArrayLike<number>), v).to.deep.equal(Array.from(l.intermediates!.get(v)!.data as ArrayLike<number>));
       }
-      for (const o of ['Y', 'D', 'AP', 'MP']) expect(nums(a.outputs[o]), o).to.deep.equal(nums(l.outputs[o]));
+      for (const o of ['Y', 'D', 'AP', 'MP', 'BN']) expect(nums(a.outputs[o]), o).to.deep.equal(nums(l.outputs[o]));
       // The pointwise conv multiplies in another order per layout (NHWC rows · weight vs weight · NCHW columns).
       const tol = dtype === DataType.FLOAT ? 1e-5 : 2e-3;
       close(nums(a.outputs['P']), nums(l.outputs['P']), tol);

@@ -3,7 +3,7 @@ import { DataType } from '@mixprec/ir';
 import type { KernelContext } from '../context.js';
 import { makeTensor, numbersOf, stridesOf } from '../host.js';
 import { family } from '../registry.js';
-import type { RValue } from '../values.js';
+import { TensorValue, type RValue } from '../values.js';
 import { axesOf, axisOf, out, toF32 } from './util.js';
 
 /**
@@ -19,20 +19,27 @@ function perChannel(t: tf.Tensor, rank: number): tf.Tensor {
 
 function batchNorm(ctx: KernelContext): RValue[] {
   const x = ctx.tensor(0);
-  const t = toF32(ctx.tf(0));
   const eps = ctx.float('epsilon', 1e-5);
   const r = x.rank;
-  const scale = perChannel(ctx.tf(1), r);
-  const bias = perChannel(ctx.tf(2), r);
   const training = ctx.int('training_mode', 0) !== 0 || (ctx.opset < 14 && ctx.wantsOutput(1));
   if (!training) {
-    const mean = perChannel(ctx.tf(3), r);
-    const v = perChannel(ctx.tf(4), r);
-    return [out(x.dtype, tf.add(tf.mul(tf.div(tf.sub(t, mean), tf.sqrt(tf.add(v, eps))), scale), bias))];
+    // (x − mean) / √(var + ε) · scale + B, the per-channel operands made once per weight in a
+    // prepared model; a channels-last input is computed as stored (channels innermost) and
+    // stays channels-last: the same float32 operations per element either way.
+    const cl = x.channelsLast && r === 4;
+    const shape = (i: number): tf.Tensor => (cl ? tf.reshape(toF32(ctx.tf(i)), [-1]) : perChannel(ctx.tf(i), r));
+    const layout = cl ? 'nhwc' : `r${r}`;
+    const [mean, sc, b] = [3, 1, 2].map((i) => ctx.derived(i, `bn:${layout}`, () => shape(i)));
+    const den = ctx.derived(4, `bn:den:${layout}:${eps}`, () => tf.sqrt(tf.add(shape(4), eps)));
+    const y = tf.add(tf.mul(tf.div(tf.sub(cl ? x.stored! : toF32(ctx.tf(0)), mean!), den), sc!), b!);
+    return [cl ? TensorValue.ofChannelsLast(x.dtype, y) : out(x.dtype, y)];
   }
   const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   if (x.size === 0) ctx.fail(`training-mode statistics of an empty input ${x.toString()} are undefined`);
+  const t = toF32(ctx.tf(0));
   const { mean, variance } = tf.moments(t, axes, true);
+  const scale = perChannel(ctx.tf(1), r);
+  const bias = perChannel(ctx.tf(2), r);
   const y = tf.add(tf.mul(tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, eps))), scale), bias);
   const mom = ctx.float('momentum', 0.9);
   const flatMean = tf.reshape(mean, [x.shape[1]!]);
