@@ -111,6 +111,7 @@ export function runFused(
   const stepOf = new Map<Value, number>();
   const dtypes: DataType[] = [];
   let main: TensorValue | undefined;
+  let scalarRank = 0;
   const external = (v: Value | undefined, scalarOnly: boolean): FusedOperand | undefined => {
     if (v === undefined) return undefined;
     const k = stepOf.get(v);
@@ -118,6 +119,7 @@ export function runFused(
     const x = lookup(v);
     if (x === undefined || x.kind !== 'tensor' || x.stored === undefined || x.stored.dtype !== 'float32' || roundOf(x.dtype) === undefined) return undefined;
     if (x.size === 1 && (main === undefined || x.rank <= main.rank)) {
+      scalarRank = Math.max(scalarRank, x.rank);
       // Values are immutable once bound: a resident constant's number is read once per model.
       let s = cache.scalars.get(x);
       if (s === undefined) {
@@ -183,7 +185,8 @@ export function runFused(
     dtypes.push(dt);
     steps.push({ ...step, round });
   }
-  if (main === undefined) return undefined;
+  // A single element of a higher rank than the tensors would broadcast the result to its rank.
+  if (main === undefined || scalarRank > main.rank) return undefined;
   const m = main;
   const call = (program: FusedProgram, operands: readonly tf.Tensor[]): tf.Tensor => {
     const key = programKey(program);

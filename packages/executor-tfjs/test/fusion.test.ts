@@ -59,6 +59,20 @@ describe('fused elementwise chains in the interpreter (fusion.ts)', () => {
     wasm = (await initBackend('wasm').catch(() => undefined)) === 'wasm';
   });
 
+  it('a single-element operand of a higher rank than the tensor (the result takes its rank) is not fused and stays right', async () => {
+    if (!wasm) return;
+    const b = new GraphBuilder();
+    const x = b.input('X', DataType.FLOAT, [2, 3]);
+    const s = b.initializer('S', Tensor.of(DataType.FLOAT, [1, 1, 1], new Float32Array([2])));
+    const y = b.op1('Add', [b.op1('Mul', [s, x]), b.initializer('K', Tensor.of(DataType.FLOAT, [1], new Float32Array([1])))]);
+    b.output(y, 'Y');
+    const m = b.model({ opset: 17 });
+    const r = prepareModel(m).run({ X: Tensor.of(DataType.FLOAT, [2, 3], new Float32Array([1, 2, 3, 4, 5, 6])) });
+    if (r._tag === 'Left') throw r.left;
+    expect(r.right.outputs['Y']!.dims).to.deep.equal([1, 2, 3]);
+    expect(Array.from(r.right.outputs['Y']!.data as Float32Array)).to.deep.equal([3, 5, 7, 9, 11, 13]);
+  });
+
   it('plans the hard-swish chain with its Constants as one group (the second chain is declined at run time)', () => {
     const m = model(DataType.FLOAT);
     const groups = [...planFusion(topologicalOrder(m.graph), new Set(m.graph.outputs), 17).values()];
