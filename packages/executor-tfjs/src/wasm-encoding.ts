@@ -1,5 +1,5 @@
 /**
- * Byte encoding of the WebAssembly the executor assembles at run time (gemm-module.ts,
+ * Byte encoding of the WebAssembly the executor assembles at run time (wasm-module.ts, gemm-module.ts,
  * depthwise-module.ts): LEB128 numbers, sections, and the few instructions those kernels use
  * (opcodes from the WebAssembly core and SIMD specifications).
  */
@@ -59,15 +59,15 @@ export function functionBody(i32s: number, v128s: number, code: Code): number[] 
   return [...uleb(fn.length), ...fn];
 }
 
-function section(id: number, content: Code): number[] {
+export function section(id: number, content: Code): number[] {
   return [id, ...uleb(content.length), ...content];
 }
 
-function vec(items: readonly Code[]): number[] {
+export function vec(items: readonly Code[]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-function name(s: string): number[] {
+export function name(s: string): number[] {
   const b = [...new TextEncoder().encode(s)];
   return [...uleb(b.length), ...b];
 }
@@ -75,6 +75,7 @@ function name(s: string): number[] {
 /** Value types of parameters. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const V128 = 0x7b;
 
 /**
  * A module importing `env.memory` whose functions all take the same parameters (`params` i32

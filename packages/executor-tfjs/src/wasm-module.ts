@@ -19,37 +19,7 @@
  *   masks (`clipPseudoBody`), or with WebAssembly's min/max when a bound is NaN.
  */
 
-type Code = readonly number[];
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
+import { F32, I32, V128, name, section, sleb, uleb, vec, type Code } from './wasm-encoding.js';
 
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const MEM4 = [2, 0]; // memarg: align 2^2, offset 0
@@ -202,19 +172,6 @@ function loopFunction(params: number, body: (l: Slots) => Code, prologue: (l: Sl
   const locals = [2, ...uleb(3), I32, ...uleb(5 + consts.length), V128];
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
-}
-
-function section(id: number, content: Code): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function vec(items: readonly Code[]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
 }
 
 /** The module's bytes (built once at import; it is a few hundred bytes). */
