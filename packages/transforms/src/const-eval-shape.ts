@@ -39,22 +39,28 @@ export function broadcastDims(shapes: readonly (readonly number[])[]): number[] 
  * `inDims` it reads under numpy broadcasting (`inDims` right-aligned, size-1 dims repeated).
  */
 export function broadcastMap(outDims: readonly number[], inDims: readonly number[]): Int32Array {
-  const n = elementCount(outDims);
-  const map = new Int32Array(n);
   const rank = outDims.length;
   const inStrides = stridesOf(inDims);
   const stride = new Array<number>(rank).fill(0);
   const off = rank - inDims.length;
   for (let i = 0; i < inDims.length; i++) stride[off + i] = inDims[i] === 1 ? 0 : inStrides[i]!;
+  return stridedMap(outDims, stride);
+}
+
+/** For each element of a tensor of `outDims`, the flat index `Σ idx[d]·strides[d]` it reads. */
+export function stridedMap(outDims: readonly number[], strides: readonly number[]): Int32Array {
+  const n = elementCount(outDims);
+  const map = new Int32Array(n);
+  const rank = outDims.length;
   const idx = new Array<number>(rank).fill(0);
   let src = 0;
   for (let k = 0; k < n; k++) {
     map[k] = src;
     for (let d = rank - 1; d >= 0; d--) {
       idx[d]!++;
-      src += stride[d]!;
+      src += strides[d]!;
       if (idx[d]! < outDims[d]!) break;
-      src -= stride[d]! * idx[d]!;
+      src -= strides[d]! * idx[d]!;
       idx[d] = 0;
     }
   }

@@ -1,6 +1,6 @@
 import { DataType, Tensor, elementCount, type Node } from '@mixprec/ir';
 import {
-  axisIn, broadcastDims, broadcastMap, int64Of, intValues, isTakeable, reshaped, stridesOf, take,
+  axisIn, broadcastDims, broadcastMap, stridedMap, int64Of, intValues, isTakeable, reshaped, stridesOf, take,
 } from './const-eval-shape.js';
 import { fromBigInts, fromNumbers, isBigIntType, isNumberType, readBigInts, readNumbers, roundInPlace } from './const-eval-numeric.js';
 import type { EvalFn, EvalInfo } from './evaluator.js';
@@ -88,29 +88,9 @@ const transpose: EvalFn = (n, [x]) => {
   const dims = perm.map((p) => x.dims[p]!);
   const inStrides = stridesOf(x.dims);
   // Walk the output in order; the source index moves by the permuted input strides.
-  const map = broadcastMapWithStrides(dims, perm.map((p) => inStrides[p]!));
+  const map = stridedMap(dims, perm.map((p) => inStrides[p]!));
   return [take(x, map, dims)];
 };
-
-/** Flat source indices for an output walk with per-dim source strides. */
-function broadcastMapWithStrides(outDims: readonly number[], strides: readonly number[]): Int32Array {
-  const n = elementCount(outDims);
-  const map = new Int32Array(n);
-  const rank = outDims.length;
-  const idx = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let k = 0; k < n; k++) {
-    map[k] = src;
-    for (let d = rank - 1; d >= 0; d--) {
-      idx[d]!++;
-      src += strides[d]!;
-      if (idx[d]! < outDims[d]!) break;
-      src -= strides[d]! * idx[d]!;
-      idx[d] = 0;
-    }
-  }
-  return map;
-}
 
 const gather: EvalFn = (n, [x, indices], info) => {
   if (x === undefined || !isTakeable(x.dtype)) return undefined;
@@ -217,7 +197,7 @@ const slice: EvalFn = (n, ins, info) => {
   }
   const inStrides = stridesOf(x.dims);
   const base = begin.reduce((acc, b, i) => acc + b * inStrides[i]!, 0);
-  const map = broadcastMapWithStrides(dims, step.map((s, i) => s * inStrides[i]!));
+  const map = stridedMap(dims, step.map((s, i) => s * inStrides[i]!));
   for (let k = 0; k < map.length; k++) map[k] = map[k]! + base;
   return [take(x, map, dims)];
 };
