@@ -6,7 +6,7 @@ import { entriesFromProto } from './metadata.js';
 import type { AttributeProto, GraphProto, INodeProto, NodeProto, SparseTensorProto, TensorProto, ValueInfoProto } from './proto.js';
 import { onnx } from './proto.js';
 import { tensorFromProto, type TensorContext } from './tensor-decode.js';
-import { applyInfo, infoMatches, valueInfoFromProto } from './value-info.js';
+import { applyInfo, infoMatches, readValueInfoList, valueInfoFromProto } from './value-info.js';
 
 /** Names visible in one graph: its inputs, initializers and node outputs. */
 export type Scope = Map<string, Value>;
@@ -63,21 +63,7 @@ export function graphFromProto(gp: GraphProto, parents: readonly Scope[], ctx: T
   decodeNodes(g, gp.node ?? [], scope, parents, ctx, label);
 
   // value_info: attach to this graph's values; keep file order and entries that differ.
-  const order: (string | ValueInfo)[] = [];
-  for (const vi of gp.valueInfo ?? []) {
-    const info = valueInfoFromProto(vi as ValueInfoProto, ctx.file, `${label}: value_info`);
-    const v = scope.get(info.name);
-    if (v === undefined) {
-      g.valueInfoExtras.push(info);
-      order.push(info.name);
-    } else if (!assigned.has(v) && info.rawType === undefined) {
-      applyInfo(v, info);
-      assigned.add(v);
-      order.push(info.name);
-    } else {
-      order.push(infoMatches(v, info) ? info.name : info);
-    }
-  }
+  const order = readValueInfoList(g, gp.valueInfo ?? [], scope, assigned, ctx.file, `${label}: value_info`);
   const outputInfo: (ValueInfo | null)[] = [];
   for (const vi of gp.output ?? []) {
     const info = valueInfoFromProto(vi as ValueInfoProto, ctx.file, `${label}: output`);

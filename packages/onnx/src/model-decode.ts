@@ -1,11 +1,11 @@
-import { FunctionDef, Graph, Model, Value, fromBigInt, type ValueInfo } from '@mixprec/ir';
+import { FunctionDef, Graph, Model, Value, fromBigInt } from '@mixprec/ir';
 import { LoadFailure } from './errors.js';
 import { EXTRAS, has, presentDefaults, withExtras } from './extras.js';
 import { decodeNodes, functionAttrFromProto, graphFromProto, type Scope } from './graph-decode.js';
 import { entriesFromProto } from './metadata.js';
-import { int64ToBigInt, onnx, type AttributeProto, type FunctionProto, type GraphProto, type IOperatorSetIdProto, type ModelProto, type ProtoInt64, type ValueInfoProto } from './proto.js';
+import { int64ToBigInt, onnx, type AttributeProto, type FunctionProto, type GraphProto, type IOperatorSetIdProto, type ModelProto, type ProtoInt64 } from './proto.js';
 import type { TensorContext } from './tensor-decode.js';
-import { applyInfo, infoMatches, valueInfoFromProto } from './value-info.js';
+import { readValueInfoList } from './value-info.js';
 
 /** An `opset_import` entry exactly as read. */
 export interface OpsetImportRecord {
@@ -94,22 +94,8 @@ function functionFromProto(fp: FunctionProto, ctx: TensorContext, index: number)
     if (v === undefined) fail(`output '${name}' is not produced by any node or input`);
     g.addOutput(v!);
   }
-  const order: (string | ValueInfo)[] = [];
   const assigned = new Set<Value>();
-  for (const vi of fp.valueInfo ?? []) {
-    const info = valueInfoFromProto(vi as ValueInfoProto, ctx.file, `${label}: value_info`);
-    const v = scope.get(info.name);
-    if (v === undefined) {
-      g.valueInfoExtras.push(info);
-      order.push(info.name);
-    } else if (!assigned.has(v) && info.rawType === undefined) {
-      applyInfo(v, info);
-      assigned.add(v);
-      order.push(info.name);
-    } else {
-      order.push(infoMatches(v, info) ? info.name : info);
-    }
-  }
+  const order = readValueInfoList(g, fp.valueInfo ?? [], scope, assigned, ctx.file, `${label}: value_info`);
   g.extras = withExtras(g.extras, { [EXTRAS.valueInfo]: order });
   f.extras = withExtras(f.extras, {
     [EXTRAS.present]: presentDefaults(fp, ['name', 'domain', 'overload']),

@@ -1,4 +1,4 @@
-import { typesEqual, type Value, type ValueInfo, type ValueType } from '@mixprec/ir';
+import { typesEqual, type Graph, type Value, type ValueInfo, type ValueType } from '@mixprec/ir';
 import { LoadFailure } from './errors.js';
 import { has } from './extras.js';
 import { entriesFromProto, entriesToProto } from './metadata.js';
@@ -92,4 +92,30 @@ export function valueInfoToProto(info: ReadValueInfo): IValueInfoProto {
   if (info.docString !== undefined) out.docString = info.docString;
   if (info.metadataProps !== undefined && info.metadataProps.length > 0) out.metadataProps = entriesToProto(info.metadataProps);
   return out;
+}
+
+/**
+ * Reads a graph's `value_info` list: an entry naming a value of `scope` not yet typed (in
+ * `assigned`) types it; the others are kept. Returns the file order (a name, or the entry itself
+ * where it differs from its value), for a lossless re-encode.
+ */
+export function readValueInfoList(
+  g: Graph, list: readonly IValueInfoProto[], scope: ReadonlyMap<string, Value>, assigned: Set<Value>, file: string, where: string,
+): (string | ValueInfo)[] {
+  const order: (string | ValueInfo)[] = [];
+  for (const vi of list) {
+    const info = valueInfoFromProto(vi as ValueInfoProto, file, where);
+    const v = scope.get(info.name);
+    if (v === undefined) {
+      g.valueInfoExtras.push(info);
+      order.push(info.name);
+    } else if (!assigned.has(v) && info.rawType === undefined) {
+      applyInfo(v, info);
+      assigned.add(v);
+      order.push(info.name);
+    } else {
+      order.push(infoMatches(v, info) ? info.name : info);
+    }
+  }
+  return order;
 }
