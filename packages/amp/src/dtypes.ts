@@ -19,8 +19,8 @@ const ELEMENT_OF_FIRST_INPUT = new Set([
   'Optional', 'OptionalGetElement', 'Identity',
 ]);
 
-/** Ops with a dtype attribute: name, and the default when absent (`input` = like input 0). */
-const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>> = Object.freeze({
+/** Creation ops whose output dtype is an attribute: name, and the default when absent (`input`: like input 0). */
+export const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>> = Object.freeze({
   EyeLike: ['dtype', 'input'], RandomNormalLike: ['dtype', 'input'], RandomUniformLike: ['dtype', 'input'],
   Bernoulli: ['dtype', 'input'], RandomNormal: ['dtype', DataType.FLOAT], RandomUniform: ['dtype', DataType.FLOAT],
   SequenceEmpty: ['dtype', DataType.FLOAT], HannWindow: ['output_datatype', DataType.FLOAT],

@@ -4,7 +4,7 @@ import {
 } from '@mixprec/ir';
 import { MATERIALIZED_KEY } from './analysis-node.js';
 import { convertTensor, isPlannableConstant } from './constants.js';
-import { DTypeResolver } from './dtypes.js';
+import { DTYPE_ATTR, DTypeResolver } from './dtypes.js';
 import type { NodePlan, Plan } from './plan.js';
 import { CastInserter, dtypeSuffix, typeAs } from './rewrite-casts.js';
 import { CAST_STRING_TO_BELOW } from './runtime-gaps.js';
@@ -18,15 +18,6 @@ export const ACCUMULATION_KEY = 'mixprec.accumulation';
 export function accumulationName(d: DataType): string {
   return d === DataType.FLOAT ? 'float32' : d === DataType.FLOAT16 ? 'float16' : d === DataType.BFLOAT16 ? 'bfloat16' : dataTypeText(d);
 }
-
-/** Creation ops whose output dtype is an attribute: name, and its default (`input`: like input 0). */
-const DTYPE_ATTR: Readonly<Record<string, readonly [string, DataType | 'input']>> = Object.freeze({
-  EyeLike: ['dtype', 'input'], RandomNormalLike: ['dtype', 'input'], RandomUniformLike: ['dtype', 'input'],
-  Bernoulli: ['dtype', 'input'], RandomNormal: ['dtype', DataType.FLOAT], RandomUniform: ['dtype', DataType.FLOAT],
-  SequenceEmpty: ['dtype', DataType.FLOAT], HannWindow: ['output_datatype', DataType.FLOAT],
-  HammingWindow: ['output_datatype', DataType.FLOAT], BlackmanWindow: ['output_datatype', DataType.FLOAT],
-  MelWeightMatrix: ['output_datatype', DataType.FLOAT],
-});
 
 class Rewriter {
   readonly log: RewriteLog = emptyLog();
