@@ -6,22 +6,7 @@ import {
 import { generateInputs, initBackend, liveTensorCount, prepareModel } from '../src/index.js';
 import { planFusion } from '../src/fusion.js';
 import { FUSED } from '../src/heap-kernels.js';
-
-/**
- * Elementwise chains run as one fused kernel on the wasm backend (fusion.ts) give the same bits
- * as the nodes one by one (which `keepIntermediates` forces), FLOAT and FLOAT16.
- */
-
-function values(dtype: DataType, dims: readonly number[], seed: number): Tensor {
-  const n = dims.reduce((a, b) => a * b, 1);
-  const f = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    f[i] = (s / 2 ** 31 - 1) * 4;
-  }
-  return dtype === DataType.FLOAT16 ? Tensor.of(dtype, dims, float32ToFloat16Bits(f)) : Tensor.of(dtype, dims, f);
-}
+import { values } from './helpers.js';
 
 /**
  * Conv → lab affine → hard-swish (x·clip(x + 3, 0, 6)/6, x used twice) → lab affine, with the
@@ -35,7 +20,7 @@ function model(dtype: DataType, opset = 17): Model {
     const t = dtype === DataType.FLOAT16 ? Tensor.of(dtype, dims, float32ToFloat16Bits(new Float32Array(dims.reduce((p, q) => p * q, 1)).fill(v))) : Tensor.of(dtype, dims, new Float32Array(dims.reduce((p, q) => p * q, 1)).fill(v));
     return b.op1('Constant', [], { attrs: { value: attr.tensor(t) }, output: name });
   };
-  const c = b.op1('Conv', [x, b.initializer('W', values(dtype, [8, 4, 3, 3], 1))], { attrs: { pads: attr.ints([1, 1, 1, 1]) }, output: 'conv' });
+  const c = b.op1('Conv', [x, b.initializer('W', values(dtype, [8, 4, 3, 3], 1, 4))], { attrs: { pads: attr.ints([1, 1, 1, 1]) }, output: 'conv' });
   let y = b.op1('Mul', [k('s0', 1.25), c], { output: 'lab_mul' });
   const lab = b.op1('Add', [y, k('s1', -0.5)], { output: 'lab_add' });
   y = b.op1('Add', [lab, k('three', 3, [])], { output: 'hs_add' });
@@ -47,7 +32,7 @@ function model(dtype: DataType, opset = 17): Model {
   y = b.op1('Div', [y, k('d6', 6, [])], { output: 'hs_div' });
   y = b.op1('Sub', [k('s2', 0.75), y], { output: 'lab2_sub' });
   const first = b.op1('Mul', [y, k('s3', 0.5)], { output: 'chain_out' });
-  const z = b.op1('Mul', [first, b.initializer('PER_CHANNEL', values(dtype, [1, 8, 1, 1], 2))], { output: 'per_channel' });
+  const z = b.op1('Mul', [first, b.initializer('PER_CHANNEL', values(dtype, [1, 8, 1, 1], 2, 4))], { output: 'per_channel' });
   b.output(first, 'Y');
   b.output(b.op1('Add', [z, k('s4', 1)], { output: 'second' }), 'Z');
   return b.model({ opset });

@@ -1,4 +1,4 @@
-import { GraphBuilder, tensorToFloat64, tensorType, type Attr, type DataType, type Model, type Tensor, type Value } from '@mixprec/ir';
+import { DataType, GraphBuilder, Tensor, float32ToFloat16Bits, tensorToFloat64, tensorType, type Attr, type Model, type Value } from '@mixprec/ir';
 import { type ExecError, type Feed, type RunResult, initBackend, runModel } from '../src/index.js';
 
 /** Backend for tests: `EXECUTOR_BACKEND` or the default order (tensorflow → wasm → cpu). */
@@ -58,4 +58,16 @@ export function singleOp(
   for (const [k, v] of Object.entries(opts.metadata ?? {})) outs[0]!.producer()!.metadataProps.set(k, v);
   outs.forEach((o, i) => b.output(o, `Y${i}`));
   return b.model({ opset: opts.opset ?? 17, opsets: opts.domain !== undefined && opts.domain !== '' ? { [opts.domain]: 1 } : {} });
+}
+
+/** Deterministic values in [-scale, scale) (a small LCG), as a tensor of `dtype` (FLOAT or FLOAT16). */
+export function values(dtype: DataType, dims: readonly number[], seed: number, scale = 1): Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const f = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    f[i] = (s / 2 ** 31 - 1) * scale;
+  }
+  return dtype === DataType.FLOAT16 ? Tensor.of(dtype, dims, float32ToFloat16Bits(f)) : Tensor.of(dtype, dims, f);
 }

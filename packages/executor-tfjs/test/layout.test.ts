@@ -3,19 +3,7 @@ import {
   attr, DataType, float32ToFloat16Bits, GraphBuilder, int64Tensor, Tensor, type Model, type Value,
 } from '@mixprec/ir';
 import { generateInputs, liveTensorCount, prepareModel } from '../src/index.js';
-import { close, nums, run, setup } from './helpers.js';
-
-/** Deterministic values in [-1, 1) (a small LCG), as a tensor of `dtype` (FLOAT or FLOAT16). */
-function values(dtype: DataType, dims: readonly number[], seed: number): Tensor {
-  const n = dims.reduce((a, b) => a * b, 1);
-  const f = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    f[i] = s / 2 ** 31 - 1;
-  }
-  return dtype === DataType.FLOAT16 ? Tensor.of(dtype, dims, float32ToFloat16Bits(f)) : Tensor.of(dtype, dims, f);
-}
+import { close, nums, run, setup, values } from './helpers.js';
 
 /**
  * A PP-LCNet-like block: Conv (3×3, stored channels-last) → elementwise ops whose second
