@@ -67,7 +67,7 @@ export {
 export { compareOutput, isClassifierLike, type OutputMetrics } from './validate/metrics.js';
 export {
   executorRunner, feedsFor, randomFeedSets, type ExecutorRunnerOptions, type FeedSet, type ModelRunner,
-  type RandomFeedOptions, type RunnerResult,
+  type RandomFeedOptions, type RunnerResult, type RunnerSession,
 } from './validate/runner.js';
 export {
   compareModels, failureReason, type CompareOptions, type OutputSummary, type SampleReport, type ValidationError,

@@ -33,6 +33,38 @@ describe('validate: compareModels', () => {
     expect(JSON.parse(JSON.stringify(v))).to.deep.equal(v); // plain data
   });
 
+  it('prepares each model once for several samples: the same report as one run per sample, sessions disposed', async () => {
+    const m = chainModel(3);
+    const c = converted(m);
+    const sets = await randomFeedSets(m, { samples: 3, seed: 9 });
+    const base = executorRunner();
+    const events: string[] = [];
+    const counting: ModelRunner = {
+      name: 'executor',
+      run: (model, feeds) => base.run(model, feeds),
+      async prepare(model) {
+        const s = await base.prepare!(model);
+        const which = model === m ? 'ref' : 'cand';
+        events.push(`prepare ${which}`);
+        return { run: (feeds) => { events.push(`run ${which}`); return s.run(feeds); }, dispose: () => { events.push(`dispose ${which}`); s.dispose(); } };
+      },
+    };
+    const plain: ModelRunner = { name: 'executor', run: (model, feeds) => base.run(model, feeds) };
+    const opts = { tolerance: { atol: 1e-2, rtol: 0 } };
+    const a = await compareModels(m, c, sets, { ...opts, runner: counting });
+    const b = await compareModels(m, c, sets, { ...opts, runner: plain });
+    if (a._tag === 'Left' || b._tag === 'Left') throw new Error('compare failed');
+    expect({ ...a.right, ms: 0 }).to.deep.equal({ ...b.right, ms: 0 });
+    expect(events.filter((e) => e.startsWith('prepare'))).to.deep.equal(['prepare ref', 'prepare cand']);
+    expect(events.filter((e) => e.startsWith('run'))).to.have.length(6);
+    expect(events.slice(-2)).to.deep.equal(['dispose ref', 'dispose cand']);
+    // A failing run still disposes both sessions.
+    events.length = 0;
+    const bad = await compareModels(m, c, [{ label: 'x', feeds: {} }, { label: 'y', feeds: {} }], { runner: counting });
+    expect(bad._tag).to.equal('Left');
+    expect(events.slice(-2)).to.deep.equal(['dispose ref', 'dispose cand']);
+  });
+
   it('a tight tolerance fails with one line per failing sample and output', async () => {
     const m = chainModel(3);
     const r = await compareModels(m, converted(m), await randomFeedSets(m, { samples: 2 }), { tolerance: { atol: 1e-6, rtol: 0 } });

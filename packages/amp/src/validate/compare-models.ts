@@ -1,6 +1,6 @@
 import { err, ok, type Model, type Result, type Tensor } from '@mixprec/ir';
 import { compareOutput, type OutputMetrics } from './metrics.js';
-import { executorRunner, feedsFor, type FeedSet, type ModelRunner } from './runner.js';
+import { executorRunner, feedsFor, type FeedSet, type ModelRunner, type RunnerResult } from './runner.js';
 import type { Tolerance } from './tolerance.js';
 
 /** Why a validation could not be carried out (not a failed tolerance: that is a report). */
@@ -125,33 +125,45 @@ export async function compareModels(
   if (feedSets.length === 0) return err({ _tag: 'NoSamples', message: 'No samples to compare on; give data or a number of random samples' });
   const runner = options.runner ?? executorRunner();
   const candRunner = options.candidateRunner ?? runner;
+  // Several samples: each model is prepared once (plans, resident weights) when the runtime can.
+  const refSession = feedSets.length > 1 ? await runner.prepare?.(reference) : undefined;
+  const candSession = feedSets.length > 1 ? await candRunner.prepare?.(candidate) : undefined;
+  const runRef = (feeds: Readonly<Record<string, Tensor>>): Promise<RunnerResult> =>
+    refSession === undefined ? runner.run(reference, feeds) : refSession.run(feeds);
+  const runCand = (feeds: Readonly<Record<string, Tensor>>): Promise<RunnerResult> =>
+    candSession === undefined ? candRunner.run(candidate, feeds) : candSession.run(feeds);
   const names = options.outputs ?? reference.graph.outputs.map((v) => v.name);
   const total = feedSets.length * 2;
   let runs = 0;
   const samples: SampleReport[] = [];
   const failures: { sample: string; output: string; reason: string }[] = [];
-  for (const set of feedSets) {
-    const ref = await runner.run(reference, feedsFor(reference, set.feeds));
-    runs++;
-    options.onProgress?.(runs, total);
-    if (ref._tag === 'Left') return err({ _tag: 'RunFailed', model: 'reference', sample: set.label, message: `reference model on ${set.label}: ${ref.left}` });
-    const got = await candRunner.run(candidate, feedsFor(candidate, set.feeds));
-    runs++;
-    options.onProgress?.(runs, total);
-    if (got._tag === 'Left') return err({ _tag: 'RunFailed', model: 'candidate', sample: set.label, message: `candidate model on ${set.label}: ${got.left}` });
-    const outputs: Record<string, OutputMetrics> = {};
-    for (const name of names) {
-      const r: Tensor | undefined = ref.right[name];
-      if (r === undefined) return err({ _tag: 'OutputMissing', output: name, message: `The reference model has no tensor output '${name}'` });
-      const g = got.right[name];
-      if (g === undefined) {
-        return err({ _tag: 'OutputMissing', output: name, message: `The candidate model has no output '${name}' (its outputs: ${Object.keys(got.right).join(', ')}); compare a model with its own conversion` });
+  try {
+    for (const set of feedSets) {
+      const ref = await runRef(feedsFor(reference, set.feeds));
+      runs++;
+      options.onProgress?.(runs, total);
+      if (ref._tag === 'Left') return err({ _tag: 'RunFailed', model: 'reference', sample: set.label, message: `reference model on ${set.label}: ${ref.left}` });
+      const got = await runCand(feedsFor(candidate, set.feeds));
+      runs++;
+      options.onProgress?.(runs, total);
+      if (got._tag === 'Left') return err({ _tag: 'RunFailed', model: 'candidate', sample: set.label, message: `candidate model on ${set.label}: ${got.left}` });
+      const outputs: Record<string, OutputMetrics> = {};
+      for (const name of names) {
+        const r: Tensor | undefined = ref.right[name];
+        if (r === undefined) return err({ _tag: 'OutputMissing', output: name, message: `The reference model has no tensor output '${name}'` });
+        const g = got.right[name];
+        if (g === undefined) {
+          return err({ _tag: 'OutputMissing', output: name, message: `The candidate model has no output '${name}' (its outputs: ${Object.keys(got.right).join(', ')}); compare a model with its own conversion` });
+        }
+        const m = compareOutput(r, g, options.tolerance);
+        outputs[name] = m;
+        if (!m.passed) failures.push({ sample: set.label, output: name, reason: failureReason(m, options.tolerance) });
       }
-      const m = compareOutput(r, g, options.tolerance);
-      outputs[name] = m;
-      if (!m.passed) failures.push({ sample: set.label, output: name, reason: failureReason(m, options.tolerance) });
+      samples.push({ label: set.label, outputs, passed: Object.values(outputs).every((m) => m.passed) });
     }
-    samples.push({ label: set.label, outputs, passed: Object.values(outputs).every((m) => m.passed) });
+  } finally {
+    refSession?.dispose();
+    candSession?.dispose();
   }
   const summary: Record<string, OutputSummary> = {};
   for (const name of names) summary[name] = summarize(samples, name);

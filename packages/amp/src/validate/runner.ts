@@ -16,6 +16,19 @@ export interface ModelRunner {
   readonly name: string;
   /** Runs the model; a Left carries a one-line message (bad feeds, unsupported op, …). */
   run(model: Model, feeds: Readonly<Record<string, Tensor>>): Promise<RunnerResult>;
+  /**
+   * Optional: makes the model ready for several runs (like an inference session), for callers
+   * that run one unchanged model on many samples. The model must not be edited until the
+   * session is disposed.
+   */
+  prepare?(model: Model): Promise<RunnerSession>;
+}
+
+/** A model prepared by {@link ModelRunner.prepare}. */
+export interface RunnerSession {
+  run(feeds: Readonly<Record<string, Tensor>>): Promise<RunnerResult>;
+  /** Frees what the session keeps (idempotent). */
+  dispose(): void;
 }
 
 /** What a runner returns: the outputs by name, or why it could not run. */
@@ -40,6 +53,25 @@ export function executorRunner(options: ExecutorRunnerOptions = {}): ModelRunner
       });
       if (r._tag === 'Left') return { _tag: 'Left', left: r.left.message };
       return { _tag: 'Right', right: r.right.outputs };
+    },
+    async prepare(model) {
+      const ex = await executor();
+      let failure: string | undefined;
+      try {
+        await ex.initBackend(options.backend);
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+      const prepared = failure === undefined ? ex.prepareModel(model) : undefined;
+      return {
+        async run(feeds) {
+          if (prepared === undefined) return { _tag: 'Left', left: failure! };
+          const r = prepared.run(feeds, { seed: options.seed ?? 0 });
+          if (r._tag === 'Left') return { _tag: 'Left', left: r.left.message };
+          return { _tag: 'Right', right: r.right.outputs };
+        },
+        dispose: () => prepared?.dispose(),
+      };
     },
   };
 }
