@@ -7,6 +7,7 @@ import {
   irDumpFileName, parseConfigAssignment, parsePipeline, printPipeline, runPipeline,
   type OptLevel, type Pass, type PassInstrument, type PassRegistry, type TimingInstrument,
 } from '@mixprec/passes';
+import { listFlag } from './flags.js';
 import { CliError, ExitCode } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -23,11 +24,6 @@ export interface PipelineFlags {
   readonly optLevel?: string;
   readonly disable?: string[];
   readonly config?: string[];
-}
-
-/** Splits repeated and comma-separated flag values: `--disable a,b --disable c` → [a, b, c]. */
-export function listFlag(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
 }
 
 /** Parses pipeline text against the registry; an empty text is no pass at all. */

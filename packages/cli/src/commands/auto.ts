@@ -10,7 +10,7 @@ import { sortInputGraphs } from '../input-check.js';
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
-import { listFlag } from '../pipeline-run.js';
+import { collect, listFlag } from '../flags.js';
 import { resolvePolicy } from '../policies.js';
 import { progressBar } from '../progress.js';
 import { table } from '../table.js';
@@ -44,8 +44,6 @@ interface AutoFlags {
   readonly inPlace?: boolean;
   readonly quiet?: boolean;
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function unitFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

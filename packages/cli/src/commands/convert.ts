@@ -9,7 +9,7 @@ import { blameInvalidInput, inputProblems, requireGraph, sortInputGraphs } from 
 import { checkNotOverwritingInput, planJobs } from '../inputs.js';
 import type { CliIO } from '../io.js';
 import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../model-io.js';
-import { listFlag } from '../pipeline-run.js';
+import { collect, listFlag } from '../flags.js';
 import { resolvePolicy } from '../policies.js';
 import { parseDimValues } from './run-inputs.js';
 import { progressBar, type ProgressBar } from '../progress.js';
@@ -40,8 +40,6 @@ interface ConvertFlags {
   readonly calibrationData?: string[];
   readonly calibrationMargin?: string;
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** The result of converting one model. */
 export interface ConvertOutcome {

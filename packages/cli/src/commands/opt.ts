@@ -6,6 +6,7 @@ import { externalDataOption, formatBytes, loadOrFail, saveOrFail } from '../mode
 import { parsePipelineOrFail, printPipeline, runPassWithFlags, verifyOrFail, type PipelineFlags } from '../pipeline-run.js';
 import { loadPlugins } from '../plugins.js';
 import { createAppRegistry } from '../registry.js';
+import { collect } from '../flags.js';
 
 interface OptFlags extends PipelineFlags {
   readonly output?: string;
@@ -15,8 +16,6 @@ interface OptFlags extends PipelineFlags {
   readonly quiet?: boolean;
   readonly plugin?: string[];
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** Adds the pass-manager flags to a command. */
 export function addPipelineFlags(cmd: Command): Command {

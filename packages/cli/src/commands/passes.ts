@@ -3,8 +3,7 @@ import { formatPassList } from '@mixprec/passes';
 import type { CliIO } from '../io.js';
 import { loadPlugins } from '../plugins.js';
 import { createAppRegistry } from '../registry.js';
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+import { collect } from '../flags.js';
 
 /** `mixprec passes`: every pass with description, opt level and options; the aliases. */
 export function registerPasses(program: Command, io: CliIO): void {

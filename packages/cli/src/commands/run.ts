@@ -12,6 +12,7 @@ import { loadOrFail } from '../model-io.js';
 import { table } from '../table.js';
 import { tensorJson, tensorSummary } from '../tensor-summary.js';
 import { parseDimValues, readTensorFile } from './run-inputs.js';
+import { collect } from '../flags.js';
 
 interface RunFlags {
   readonly input?: string[];
@@ -22,8 +23,6 @@ interface RunFlags {
   readonly seed?: string;
   readonly dim?: string[];
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** `mixprec run MODEL`: runs a model on the reference executor (FP16/BF16 emulated exactly). */
 export function registerRun(program: Command, io: CliIO): void {

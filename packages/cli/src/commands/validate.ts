@@ -12,6 +12,7 @@ import { loadOrFail } from '../model-io.js';
 import { progressBar } from '../progress.js';
 import { ortRunner } from '../runtime-ort.js';
 import { table } from '../table.js';
+import { collect } from '../flags.js';
 
 interface ValidateFlags {
   readonly data?: string[];
@@ -26,8 +27,6 @@ interface ValidateFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** `--tolerance` text → a tolerance, or a CliError saying what to write. */
 export function toleranceFlag(text: string | undefined): Tolerance | undefined {
