@@ -26,6 +26,11 @@ export interface TensorSource {
    * whole tensor never needs to be in memory at once.
    */
   readChunks?(f: (chunk: Uint8Array) => void): void;
+  /**
+   * Optional random access: fills `dst` with the raw bytes `[byteOffset, byteOffset + dst.length)`
+   * (e.g. straight from a file into a WebAssembly heap, with no intermediate copy).
+   */
+  readInto?(dst: Uint8Array, byteOffset: number): void;
   /** For messages: e.g. `weights.data @ 4096+1024`. */
   readonly description: string;
 }
