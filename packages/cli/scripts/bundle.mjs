@@ -1,28 +1,35 @@
 /**
  * Bundles the built CLI (dist/index.js and everything it imports, workspace packages included)
- * into dist/bundle/ with esbuild, so that `mixprec` starts from a few files instead of about 240
- * ES modules. Run after `tsc -b` (the root `npm run build` does both).
+ * into dist/bundle/ with esbuild, so that `mixprec` starts from one CommonJS file instead of about
+ * 240 ES modules, then saves V8's code cache of it (see bin/bundle-loader.js). Run after `tsc -b`
+ * (the root `npm run build` does both).
  *
  *   node packages/cli/scripts/bundle.mjs [--out DIR]
  *
  * - External, loaded only when used: TensorFlow.js (its wasm backend finds its .wasm files
  *   relative to its own package) and onnxruntime-node (an optional peer). The reference
- *   executor is a separate chunk loaded by `import()`, sharing @mixprec/ir with the rest.
+ *   executor's modules are initialised (and require TensorFlow.js) only when `run`/`validate`
+ *   import them.
+ * - The code cache (`mixprec.cjs.cache`) is made by loading the new bundle in this process and
+ *   converting examples/models/showcase.onnx with it once, so the functions of a conversion are
+ *   in it. It depends on the V8 version and flags (V8 rejects one that does not fit, and the
+ *   CLI then compiles from source), so it is the one output that is not byte-for-byte
+ *   reproducible.
  * - Every module keeps its own `import.meta.url` (rewritten to its original file, relative to
- *   the bundle), so `createRequire(import.meta.url)` and `new URL('../x', import.meta.url)` in
+ *   the bundle file), so `createRequire(import.meta.url)` and `new URL('../x', import.meta.url)` in
  *   the packages resolve exactly as from dist.
  * - Deterministic: same inputs, same bytes (paths in the output are relative).
  * - dist/bundle/manifest.json lists the bundle's files and the stamps of its inputs (size and
  *   mtime of each bundled package's build-info file, of each dependency's package.json);
  *   bin/mixprec.js uses the bundle only when every stamp still matches (else it runs dist).
- * - Files are replaced atomically (write, then rename; the entry and the manifest last), and
- *   the previous build's chunks are kept, so a `mixprec` process started just before a rebuild
- *   still finds the chunks it loads late.
+ * - Files are replaced atomically (write, then rename; the manifest last).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { codeCacheFile, loadBundle } from '../bin/bundle-loader.js';
 
 const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // `--out DIR` (tests): another folder, which must sit inside the package (for Node to find
@@ -30,7 +37,7 @@ const cliDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outFlag = process.argv.indexOf('--out');
 const outDir = outFlag > 0 ? path.resolve(process.argv[outFlag + 1]) : path.join(cliDir, 'dist', 'bundle');
 const MANIFEST = 'manifest.json';
-const ENTRY = 'mixprec.js';
+const ENTRY = 'mixprec.cjs';
 
 const toPosix = (p) => p.split(path.sep).join('/');
 
@@ -42,26 +49,25 @@ const ownImportMetaUrl = {
       const text = await fs.promises.readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       const rel = toPosix(path.relative(outDir, args.path));
-      const url = `new URL(${JSON.stringify(rel)}, import.meta.url).href`;
+      const url = `new URL(${JSON.stringify(rel)}, __mixprecBundleUrl).href`;
       return { contents: text.replaceAll('import.meta.url', url), loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
 
-// CommonJS dependencies bundled into ES modules call `require` for Node built-ins.
-const banner = "import { createRequire as __mixprecCreateRequire } from 'node:module';\nconst require = __mixprecCreateRequire(import.meta.url);";
+// The bundle's own URL, the base of every rewritten `import.meta.url`.
+const banner = 'var __mixprecBundleUrl = require("node:url").pathToFileURL(__filename).href;';
 
 const options = {
   absWorkingDir: cliDir,
   entryPoints: { mixprec: 'dist/index.js' },
   outdir: outDir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   entryNames: '[name]',
-  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.cjs' },
   external: ['@tensorflow/*', 'onnxruntime-node', 'onnxruntime-common'],
   banner: { js: banner },
   legalComments: 'none',
@@ -121,30 +127,51 @@ for (let attempt = 1; ; attempt++) {
 
 const rel = (f) => toPosix(path.relative(outDir, f));
 const files = build.result.outputFiles.map((f) => ({ name: rel(f.path), contents: f.contents }));
+const CACHE = path.basename(codeCacheFile(ENTRY));
 const manifest = {
   entry: ENTRY,
-  files: files.map((f) => f.name).sort(),
+  codeCache: CACHE,
+  files: [...files.map((f) => f.name), CACHE].sort(),
   stamps: build.stamps.map((s) => ({ file: rel(s.file), mtimeMs: s.stat.mtimeMs, size: s.stat.size })),
 };
 
 fs.mkdirSync(outDir, { recursive: true });
-let previous = [];
-try {
-  previous = JSON.parse(fs.readFileSync(path.join(outDir, MANIFEST), 'utf8')).files ?? [];
-} catch {
-  // first build
-}
 const writeAtomic = (name, contents) => {
   const file = path.join(outDir, name);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, contents);
   fs.renameSync(tmp, file);
 };
-// Chunks first (content-hashed names), then the entry, then the manifest.
-for (const f of files) if (f.name !== ENTRY) writeAtomic(f.name, f.contents);
-writeAtomic(ENTRY, files.find((f) => f.name === ENTRY).contents);
+// The bundle, then its code cache, then the manifest (which makes bin/mixprec.js use them).
+for (const f of files) writeAtomic(f.name, f.contents);
+writeAtomic(CACHE, await trainCodeCache(path.join(outDir, ENTRY)));
 writeAtomic(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
-const keep = new Set([...manifest.files, ...previous, MANIFEST]);
+const keep = new Set([...manifest.files, MANIFEST]);
 for (const name of fs.readdirSync(outDir)) {
   if (!keep.has(name) && !name.endsWith('.tmp')) fs.rmSync(path.join(outDir, name), { force: true });
+}
+
+/**
+ * Loads the bundle `entry` in this process, converts the example model with it (and runs the
+ * O1 pipeline) so that V8 compiles what a conversion runs, and returns V8's code cache.
+ */
+async function trainCodeCache(entry) {
+  const { exports: cli, script } = loadBundle(entry, false);
+  const sample = path.resolve(cliDir, '..', '..', 'examples', 'models', 'showcase.onnx');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mixprec-bundle-'));
+  try {
+    const runs = fs.existsSync(sample)
+      ? [['convert', sample, '-o', path.join(work, 'a.onnx'), '-q'], ['opt', sample, '-o', path.join(work, 'b.onnx'), '-q', '-p', 'O1']]
+      : [['--version']];
+    for (const argv of runs) {
+      const code = await cli.main(['node', 'mixprec', ...argv]);
+      if (code !== 0) {
+        console.error(`bundle: \`mixprec ${argv.join(' ')}\` failed on the new bundle (exit ${code})`);
+        process.exit(1);
+      }
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return script.createCachedData();
 }

@@ -1,0 +1,40 @@
+// Runs the bundled CLI (dist/bundle/mixprec.cjs, one CommonJS file made by scripts/bundle.mjs)
+// with V8's code cache: the bundle is compiled as a vm.Script, which accepts the cached data
+// that scripts/bundle.mjs saved after running a conversion once, so functions that conversion
+// compiled (parsed, bytecode) are not compiled again. V8 checks the cache itself (its version,
+// flags and the source): a cache that does not fit is rejected and the source is compiled as
+// usual, only a little slower.
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { createRequire } from 'node:module';
+
+/** The code cache file of a bundle file. */
+export function codeCacheFile(file) {
+  return `${file}.cache`;
+}
+
+/**
+ * Compiles and runs the bundle `file` (a path) as a CommonJS module; returns its exports and
+ * the compiled script (for `createCachedData`). `useCache` false ignores a cache file.
+ */
+export function loadBundle(file, useCache = true) {
+  const source = fs.readFileSync(file, 'utf8');
+  let cachedData;
+  if (useCache) {
+    try {
+      cachedData = fs.readFileSync(codeCacheFile(file));
+    } catch {
+      cachedData = undefined; // no cache yet: compile from source
+    }
+  }
+  // The CommonJS wrapper on the source's first line, so line numbers in stack traces hold.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, path.dirname(file));
+  return { exports: module.exports, script, cacheRejected: cachedData !== undefined && script.cachedDataRejected === true };
+}
