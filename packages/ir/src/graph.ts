@@ -37,6 +37,12 @@ export class Graph implements Iterable<Node> {
   #size = 0;
   #parent: Node | undefined;
   readonly #authority: NameAuthority = new NameAuthority(this);
+  /**
+   * @internal True while the node order is known to be topological: set by `topologicalOrder`
+   * when it finds the graph sorted (and by {@link sortTopologically}), cleared by every edit
+   * that may break it (see {@link _orderMayChange}).
+   */
+  _sorted = false;
 
   constructor(name = '') {
     this.name = name;
@@ -53,6 +59,15 @@ export class Graph implements Iterable<Node> {
       throw new PreconditionError(`Graph '${this.name}' is already a subgraph of ${this.#parent.toString()}`);
     }
     this.#parent = n;
+  }
+
+  /**
+   * @internal Forgets that this graph and its enclosing graphs are sorted: called when a node
+   * is inserted or moved here, or an input of a node here starts reading a node output, or a
+   * node here gets a subgraph (an enclosing graph's order depends on its subgraphs' captures).
+   */
+  _orderMayChange(): void {
+    for (let g: Graph | undefined = this; g !== undefined; g = g.#parent?._graph) g._sorted = false;
   }
 
   /** The graph containing the parent node, if any. */
@@ -211,7 +226,9 @@ export class Graph implements Iterable<Node> {
 
   /** A snapshot of the nodes, in order. */
   nodes(): Node[] {
-    return [...this];
+    const out: Node[] = [];
+    for (let n = this.#first; n !== undefined; n = n._next) out.push(n);
+    return out;
   }
 
   append(nodes: Node | readonly Node[]): void {
@@ -285,6 +302,7 @@ export class Graph implements Iterable<Node> {
    */
   sortTopologically(): void {
     const order = topologicalOrder(this);
+    this._sorted = true;
     this.#first = undefined;
     this.#last = undefined;
     for (const n of order) {
@@ -312,6 +330,7 @@ export class Graph implements Iterable<Node> {
     if (next === undefined) this.#last = n;
     else next._prev = n;
     this.#size++;
+    this._orderMayChange();
     this.names.registerNodeTree(n);
   }
 

@@ -32,20 +32,29 @@ export class Node {
   overload: string;
   docString: string | undefined;
   /** `NodeProto.metadata_props` (mixprec writes `mixprec.accumulation` here). */
-  readonly metadataProps = new Map<string, string>();
+  readonly metadataProps: Map<string, string>;
   /** Fields of the file format this IR does not model, kept for lossless round trips. */
   extras: Readonly<Record<string, unknown>> | undefined;
 
-  readonly #inputs: (Value | undefined)[] = [];
-  readonly #uses: (Use | undefined)[] = [];
-  readonly #outputs: Value[] = [];
-  readonly #attributes = new Map<string, Attr>();
+  readonly #inputs: (Value | undefined)[];
+  readonly #uses: (Use | undefined)[];
+  readonly #outputs: Value[];
+  /** Created by the first attribute (most nodes of a big graph have none). */
+  #attributes: Map<string, Attr> | undefined;
   /** Number of GRAPH/GRAPHS attributes, so that nodes without subgraphs are skipped cheaply. */
   #graphAttrs = 0;
 
   /** @internal */ _graph: Graph | undefined;
   /** @internal */ _prev: Node | undefined;
   /** @internal */ _next: Node | undefined;
+  /**
+   * @internal Scratch of one synchronous walk of the IR package (topological order, verifier):
+   * `_pos` is meaningful only while `_mark` is that walk's own token object, so a stale value
+   * left by an earlier walk is never read as current.
+   */
+  _mark: object | undefined = undefined;
+  /** @internal See `_mark`. */
+  _pos = 0;
 
   constructor(init: NodeInit) {
     this.opType = init.opType;
@@ -53,14 +62,35 @@ export class Node {
     this.name = init.name ?? '';
     this.overload = init.overload ?? '';
     this.docString = init.docString;
-    for (const [k, v] of init.metadataProps ?? []) this.metadataProps.set(k, v);
+    this.extras = undefined;
+    const meta = init.metadataProps;
+    this.metadataProps = new Map(meta);
+    this.#attributes = undefined;
     const attrs = init.attributes;
     if (attrs !== undefined) {
       const entries = Symbol.iterator in attrs ? (attrs as Iterable<readonly [string, Attr]>) : Object.entries(attrs);
       for (const [k, a] of entries) this.setAttr(k, a);
     }
-    for (const v of init.inputs ?? []) this.appendInput(v);
-    for (const o of init.outputs ?? []) this.appendOutput(o);
+    // Input and output lists of their final length (a list grown by push reserves 17 slots).
+    const ins = init.inputs;
+    const ni = ins === undefined ? 0 : ins.length;
+    this.#inputs = new Array<Value | undefined>(ni);
+    this.#uses = new Array<Use | undefined>(ni);
+    for (let i = 0; i < ni; i++) {
+      const v = ins![i];
+      this.#inputs[i] = v;
+      if (v === undefined) {
+        this.#uses[i] = undefined;
+      } else {
+        const u = new Use(this, i);
+        v._addUse(u);
+        this.#uses[i] = u;
+      }
+    }
+    const outs = init.outputs;
+    const no = outs === undefined ? 0 : outs.length;
+    this.#outputs = [];
+    for (let i = 0; i < no; i++) this.appendOutput(outs![i]!);
   }
 
   /** The graph holding this node; undefined once removed (or before insertion). */
@@ -90,7 +120,7 @@ export class Node {
 
   /** Attributes by name. Change them with {@link setAttr} / {@link removeAttr}. */
   get attributes(): ReadonlyMap<string, Attr> {
-    return this.#attributes;
+    return this.#attributes ?? NO_ATTRIBUTES;
   }
 
   /** Sets input slot `index` (which must exist) to `value`, updating use lists. */
@@ -101,14 +131,15 @@ export class Node {
     const old = this.#inputs[index];
     if (old === value) return;
     const oldUse = this.#uses[index];
-    if (old !== undefined && oldUse !== undefined) old._uses.delete(oldUse);
+    if (old !== undefined && oldUse !== undefined) old._removeUse(oldUse);
     this.#inputs[index] = value;
     if (value === undefined) {
       this.#uses[index] = undefined;
     } else {
       const u = new Use(this, index);
-      value._uses.add(u);
+      value._addUse(u);
       this.#uses[index] = u;
+      if (value._producer !== undefined && this._graph !== undefined) this._graph._orderMayChange();
     }
   }
 
@@ -156,25 +187,27 @@ export class Node {
 
   /** Sets an attribute; graph-valued attributes become subgraphs of this node. */
   setAttr(name: string, a: Attr): void {
-    const old = this.#attributes.get(name);
+    const map = (this.#attributes ??= new Map());
+    const old = map.get(name);
     if (old !== undefined) {
       for (const g of attrGraphs(old)) g._setParent(undefined);
       if (isGraphAttr(old)) this.#graphAttrs--;
     }
     for (const g of attrGraphs(a)) g._setParent(this);
-    this.#attributes.set(name, a);
+    map.set(name, a);
     if (isGraphAttr(a)) {
       this.#graphAttrs++;
+      if (this._graph !== undefined) this._graph._orderMayChange();
       if (this._graph !== undefined && attrGraphs(a).length > 0) this._graph.names.registerSubgraphs(this);
     }
   }
 
   removeAttr(name: string): void {
-    const old = this.#attributes.get(name);
+    const old = this.#attributes?.get(name);
     if (old === undefined) return;
     for (const g of attrGraphs(old)) g._setParent(undefined);
     if (isGraphAttr(old)) this.#graphAttrs--;
-    this.#attributes.delete(name);
+    this.#attributes!.delete(name);
   }
 
   /** True when the node has a graph-valued attribute (cheap; no allocation). */
@@ -186,7 +219,7 @@ export class Node {
   subgraphs(): Graph[] {
     const out: Graph[] = [];
     if (this.#graphAttrs === 0) return out;
-    for (const a of this.#attributes.values()) out.push(...attrGraphs(a));
+    for (const a of this.#attributes!.values()) out.push(...attrGraphs(a));
     return out;
   }
 
@@ -198,54 +231,54 @@ export class Node {
   getInt(name: string): number | undefined;
   getInt(name: string, fallback: number): number;
   getInt(name: string, fallback?: number): number | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'INT' ? toNumber(a.value) : fallback;
   }
 
   getFloat(name: string): number | undefined;
   getFloat(name: string, fallback: number): number;
   getFloat(name: string, fallback?: number): number | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'FLOAT' ? a.value : a?.type === 'INT' ? toNumber(a.value) : fallback;
   }
 
   getString(name: string): string | undefined;
   getString(name: string, fallback: string): string;
   getString(name: string, fallback?: string): string | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     if (a?.type !== 'STRING') return fallback;
     return typeof a.value === 'string' ? a.value : new TextDecoder().decode(a.value);
   }
 
   getInts(name: string): number[] | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'INTS' ? a.value.map(toNumber) : undefined;
   }
 
   /** INTS as exact values (bigints where needed). */
   getIntsExact(name: string): readonly AttrInt[] | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'INTS' ? a.value : undefined;
   }
 
   getFloats(name: string): readonly number[] | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'FLOATS' ? a.value : undefined;
   }
 
   getStrings(name: string): string[] | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     if (a?.type !== 'STRINGS') return undefined;
     return a.value.map((s) => (typeof s === 'string' ? s : new TextDecoder().decode(s)));
   }
 
   getTensor(name: string): Tensor | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'TENSOR' ? a.value : undefined;
   }
 
   getGraph(name: string): Graph | undefined {
-    const a = this.#attributes.get(name);
+    const a = this.#attributes?.get(name);
     return a?.type === 'GRAPH' ? a.value : undefined;
   }
 
@@ -264,3 +297,43 @@ export class Node {
 function isGraphAttr(a: Attr): boolean {
   return a.type === 'GRAPH' || a.type === 'GRAPHS';
 }
+
+/** The attributes of a node that has none: an empty map no code can change. */
+class EmptyAttributes implements ReadonlyMap<string, Attr> {
+  get size(): number {
+    return 0;
+  }
+
+  get(_key: string): Attr | undefined {
+    return undefined;
+  }
+
+  has(_key: string): boolean {
+    return false;
+  }
+
+  forEach(_f: (value: Attr, key: string, map: ReadonlyMap<string, Attr>) => void): void {}
+
+  entries(): MapIterator<[string, Attr]> {
+    return emptyIterator();
+  }
+
+  keys(): MapIterator<string> {
+    return emptyIterator();
+  }
+
+  values(): MapIterator<Attr> {
+    return emptyIterator();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Attr]> {
+    return this.entries();
+  }
+}
+
+/** A fresh iterator over nothing (an empty array's: cheaper than an empty Map's). */
+function emptyIterator<T>(): MapIterator<T> {
+  return ([] as T[])[Symbol.iterator]() as unknown as MapIterator<T>;
+}
+
+const NO_ATTRIBUTES: ReadonlyMap<string, Attr> = Object.freeze(new EmptyAttributes());

@@ -50,9 +50,18 @@ export function implicitInputs(node: Node): Value[] {
  */
 export function topologicalOrder(graph: Graph): Node[] {
   const nodes = graph.nodes();
-  if (isSorted(graph, nodes)) return nodes;
-  const pos = new Map<Node, number>();
-  for (let i = 0; i < nodes.length; i++) pos.set(nodes[i]!, i);
+  if (graph._sorted) return nodes;
+  // Positions of this call (see Node._mark): a producer in this graph is one marked with `tok`.
+  const tok = {};
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    n._mark = tok;
+    n._pos = i;
+  }
+  if (isSorted(nodes, tok)) {
+    graph._sorted = true;
+    return nodes;
+  }
   // Dependencies as (from, to) index pairs, de-duplicated per node; `sorted` stays true while
   // every dependency points backwards.
   const from: number[] = [];
@@ -64,9 +73,8 @@ export function topologicalOrder(graph: Graph): Node[] {
     let seen: Set<number> | undefined; // for nodes with many inputs (linear, not quadratic)
     const add = (v: Value | undefined): void => {
       const p = v?.producer();
-      if (p === undefined || p === n) return;
-      const j = pos.get(p);
-      if (j === undefined) return;
+      if (p === undefined || p === n || p._mark !== tok) return;
+      const j = p._pos;
       if (seen !== undefined) {
         if (seen.has(j)) return;
         seen.add(j);
@@ -81,7 +89,10 @@ export function topologicalOrder(graph: Graph): Node[] {
     for (const v of n.inputs) add(v);
     if (n.hasSubgraphs()) for (const v of implicitInputs(n)) add(v);
   }
-  if (sorted) return nodes;
+  if (sorted) {
+    graph._sorted = true;
+    return nodes;
+  }
   // Successor lists in compressed form.
   const start = new Int32Array(nodes.length + 1);
   for (const j of from) start[j + 1]!++;
@@ -111,26 +122,24 @@ export function topologicalOrder(graph: Graph): Node[] {
 }
 
 /**
- * Whether every node of `graph` (listed in `nodes`, in order) comes after the producers in
- * this graph of the values it reads, subgraph captures included: one pass, nothing built per
- * dependency (the common case costs one map entry per node).
+ * Whether every node of `nodes` (a graph's nodes in order, each marked with `tok` and its
+ * position) comes after the producers in this graph of the values it reads, subgraph captures
+ * included: one pass, nothing allocated for a node without subgraphs.
  */
-function isSorted(graph: Graph, nodes: readonly Node[]): boolean {
-  const before = new Set<Node>();
+function isSorted(nodes: readonly Node[], tok: object): boolean {
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     const ins = n.inputs;
     for (let k = 0; k < ins.length; k++) {
-      const p = ins[k]?.producer();
-      if (p !== undefined && p !== n && p.graph === graph && !before.has(p)) return false;
+      const p = ins[k]?._producer;
+      if (p !== undefined && p._mark === tok && p._pos > i) return false;
     }
     if (n.hasSubgraphs()) {
       for (const v of implicitInputs(n)) {
-        const p = v.producer();
-        if (p !== undefined && p !== n && p.graph === graph && !before.has(p)) return false;
+        const p = v._producer;
+        if (p !== undefined && p._mark === tok && p._pos > i) return false;
       }
     }
-    before.add(n);
   }
   return true;
 }

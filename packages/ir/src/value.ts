@@ -8,6 +8,12 @@ import { elementDType, type Dim, type ValueType } from './value-type.js';
 
 /** One use of a value: input slot `index` of `node` (which may sit in a subgraph). */
 export class Use {
+  /** @internal The value whose use list holds this entry (undefined while unlinked). */
+  _list: Value | undefined = undefined;
+  /** @internal Neighbours in that list (insertion order). */
+  _prevUse: Use | undefined = undefined;
+  /** @internal */ _nextUse: Use | undefined = undefined;
+
   constructor(readonly node: Node, readonly index: number) {}
 }
 
@@ -30,7 +36,13 @@ export class Value {
 
   /** @internal */ _producer: Node | undefined;
   /** @internal */ _index = -1;
-  /** @internal */ readonly _uses = new Set<Use>();
+  /**
+   * @internal The use list: a doubly linked list of {@link Use} entries in insertion order
+   * (no container object per value; O(1) insertion and removal whatever the fan-out).
+   */
+  _firstUse: Use | undefined = undefined;
+  /** @internal */ _lastUse: Use | undefined = undefined;
+  /** @internal */ _useCount = 0;
   /** @internal Graph that lists this value as an input or initializer. */
   _owner: Graph | undefined;
   /** @internal Number of graph-input slots holding this value. */
@@ -39,6 +51,13 @@ export class Value {
   _outputIn: Graph[] | undefined;
   /** @internal True while listed in its owner's initializers. */
   _initializer = false;
+  /**
+   * @internal Scratch of one synchronous walk of the IR package (the verifier's value numbers):
+   * `_pos` is meaningful only while `_mark` is that walk's own token object.
+   */
+  _mark: object | undefined = undefined;
+  /** @internal See `_mark`. */
+  _pos = 0;
 
   constructor(name = '', type?: ValueType, constValue?: Tensor) {
     this.#name = name;
@@ -79,18 +98,46 @@ export class Value {
 
   /** A copy of the use list, so the graph may be edited while iterating it. */
   uses(): Use[] {
-    return [...this._uses];
+    const out: Use[] = [];
+    for (let u = this._firstUse; u !== undefined; u = u._nextUse) out.push(u);
+    return out;
   }
 
   get useCount(): number {
-    return this._uses.size;
+    return this._useCount;
   }
 
   /** The distinct nodes that use this value, in first-use order. */
   consumers(): Node[] {
     const seen = new Set<Node>();
-    for (const u of this._uses) seen.add(u.node);
+    for (let u = this._firstUse; u !== undefined; u = u._nextUse) seen.add(u.node);
     return [...seen];
+  }
+
+  /** @internal Appends an unlinked entry to the use list (Node keeps the lists in sync). */
+  _addUse(u: Use): void {
+    if (u._list !== undefined) throw new PreconditionError(`A use of '${u._list.name}' cannot be listed twice`);
+    u._list = this;
+    u._prevUse = this._lastUse;
+    u._nextUse = undefined;
+    if (this._lastUse === undefined) this._firstUse = u;
+    else this._lastUse._nextUse = u;
+    this._lastUse = u;
+    this._useCount++;
+  }
+
+  /** @internal Removes an entry from the use list (no-op when it is not in this list). */
+  _removeUse(u: Use): void {
+    if (u._list !== this) return;
+    const { _prevUse: prev, _nextUse: next } = u;
+    if (prev === undefined) this._firstUse = next;
+    else prev._nextUse = next;
+    if (next === undefined) this._lastUse = prev;
+    else next._prevUse = prev;
+    u._list = undefined;
+    u._prevUse = undefined;
+    u._nextUse = undefined;
+    this._useCount--;
   }
 
   isGraphInput(): boolean {

@@ -30,19 +30,71 @@ export function nodeLabel(n: Node, index: number | undefined): string {
   return n.name !== '' ? `'${n.name}' (${n.domain === '' ? '' : `${n.domain}.`}${n.opType})` : `${n.opType} #${index ?? '?'} (unnamed)`;
 }
 
-/** One tree: a main graph or a function body, with its subgraphs. */
+/**
+ * One tree: a main graph or a function body, with its subgraphs. Node positions and value
+ * numbers live in the objects' scratch fields under this tree's tokens (no map per node or
+ * value); a tree is built and checked before the next one is built.
+ */
 export class Tree {
   readonly graphs: GraphInfo[] = [];
   readonly infoOf = new Map<Graph, GraphInfo>();
-  readonly nodeIndex = new Map<Node, number>();
-  /** Position of each defined value in its graph: -1 for inputs and initializers, else the node index. */
-  readonly defPos = new Map<Value, number>();
-  /** The graph where each value is listed as defined (first site, in walk order). */
-  readonly defGraph = new Map<Value, GraphInfo>();
   readonly out: Diagnostic[] = [];
+  /** Marks nodes walked in this tree (`_pos`: the index in their graph, last walk wins). */
+  readonly #nodeTok = {};
+  /** Marks values numbered in this tree (`_pos`: the number). */
+  readonly #valueTok = {};
+  /** Values by number. */
+  readonly values: Value[] = [];
+  /** By value number: position of the definition in its graph (-1: input or initializer). */
+  readonly #defPos: number[] = [];
+  /** By value number: the graph where it is listed as defined (first site, in walk order). */
+  readonly #defGraph: (GraphInfo | undefined)[] = [];
 
   constructor(root: Graph, rootPath: string, subgraphs: boolean) {
     this.#add(root, rootPath, undefined, undefined, true, subgraphs);
+  }
+
+  /** The number of `v` in this tree, given on first request (dense: 0, 1, 2, …). */
+  valueId(v: Value): number {
+    if (v._mark === this.#valueTok) return v._pos;
+    const id = this.values.length;
+    v._mark = this.#valueTok;
+    v._pos = id;
+    this.values.push(v);
+    this.#defPos.push(0);
+    this.#defGraph.push(undefined);
+    return id;
+  }
+
+  /** Whether `v` has a number yet (was defined or read in the walked part). */
+  numbered(v: Value): boolean {
+    return v._mark === this.#valueTok;
+  }
+
+  /** The node's index in its graph, or undefined for a node outside this tree. */
+  nodeIndex(n: Node): number | undefined {
+    return n._mark === this.#nodeTok ? n._pos : undefined;
+  }
+
+  hasNode(n: Node): boolean {
+    return n._mark === this.#nodeTok;
+  }
+
+  /** The graph where `v` is first listed as defined, if any. */
+  defGraph(v: Value): GraphInfo | undefined {
+    return v._mark === this.#valueTok ? this.#defGraph[v._pos] : undefined;
+  }
+
+  /** Position of `v`'s first definition (-1: input or initializer); only for defined values. */
+  defPos(v: Value): number {
+    return this.#defPos[v._pos]!;
+  }
+
+  #define(v: Value, pos: number, info: GraphInfo): void {
+    const id = this.valueId(v);
+    if (this.#defGraph[id] !== undefined) return;
+    this.#defPos[id] = pos;
+    this.#defGraph[id] = info;
   }
 
   #add(g: Graph, path: string, parent: GraphInfo | undefined, holder: Node | undefined, checked: boolean, subgraphs: boolean): void {
@@ -50,22 +102,23 @@ export class Tree {
     const info: GraphInfo = { graph: g, path, parent, holder, checked };
     this.graphs.push(info);
     this.infoOf.set(g, info);
-    const define = (v: Value, pos: number): void => {
-      if (this.defPos.has(v)) return;
-      this.defPos.set(v, pos);
-      this.defGraph.set(v, info);
-    };
-    for (const v of g.inputs) define(v, -1);
-    for (const v of g.initializers.values()) define(v, -1);
-    for (const v of g.sparseInitializers.values()) define(v, -1);
+    const ins = g.inputs;
+    for (let k = 0; k < ins.length; k++) this.#define(ins[k]!, -1, info);
+    for (const v of g.initializers.values()) this.#define(v, -1, info);
+    for (const v of g.sparseInitializers.values()) this.#define(v, -1, info);
+    const tok = this.#nodeTok;
     let i = 0;
-    for (const n of g) {
-      this.nodeIndex.set(n, i);
-      for (const o of n.outputs) define(o, i);
-      const label = n.hasSubgraphs() ? (n.name !== '' ? n.name : `${n.opType}#${i}`) : '';
-      if (n.hasSubgraphs()) for (const [k, a] of n.attributes) {
-        if (a.type === 'GRAPH') this.#add(a.value, `${path}/${label}.${k}`, info, n, checked && subgraphs, subgraphs);
-        if (a.type === 'GRAPHS') a.value.forEach((sg, j) => this.#add(sg, `${path}/${label}.${k}[${j}]`, info, n, checked && subgraphs, subgraphs));
+    for (let n = g.first; n !== undefined; n = n._next) {
+      n._mark = tok;
+      n._pos = i;
+      const outs = n.outputs;
+      for (let j = 0; j < outs.length; j++) this.#define(outs[j]!, i, info);
+      if (n.hasSubgraphs()) {
+        const label = n.name !== '' ? n.name : `${n.opType}#${i}`;
+        for (const [k, a] of n.attributes) {
+          if (a.type === 'GRAPH') this.#add(a.value, `${path}/${label}.${k}`, info, n, checked && subgraphs, subgraphs);
+          if (a.type === 'GRAPHS') a.value.forEach((sg, j) => this.#add(sg, `${path}/${label}.${k}[${j}]`, info, n, checked && subgraphs, subgraphs));
+        }
       }
       i++;
     }
@@ -76,12 +129,12 @@ export class Tree {
     this.out.push({
       severity: 'error', code, message,
       ...(where.graph === undefined ? {} : { graph: where.graph.path }),
-      ...(where.node === undefined ? {} : { node: where.node.name !== '' ? where.node.name : nodeLabel(where.node, this.nodeIndex.get(where.node)) }),
+      ...(where.node === undefined ? {} : { node: where.node.name !== '' ? where.node.name : nodeLabel(where.node, this.nodeIndex(where.node)) }),
       ...(value === undefined ? {} : { value }),
     });
   }
 
   label(n: Node): string {
-    return nodeLabel(n, this.nodeIndex.get(n));
+    return nodeLabel(n, this.nodeIndex(n));
   }
 }

@@ -40,20 +40,22 @@ export type { VerifyOptions } from './verifier-context.js';
 /** Checks a model; `[]` means valid. Diagnostics come in graph order, main graph first, then functions. */
 export function verify(model: Model, options: VerifyOptions = {}): Diagnostic[] {
   const subgraphs = options.subgraphs !== false;
-  const trees: [Tree, ReadonlyMap<string, number>][] = [[new Tree(model.graph, model.graph.name === '' ? 'main' : model.graph.name, subgraphs), model.opsetImports]];
+  const out: Diagnostic[] = [];
+  // Each tree is built and checked before the next is built (they share the scratch fields).
+  const check = (root: Graph, path: string, imports: ReadonlyMap<string, number>, isMain: boolean): void => {
+    const tree = new Tree(root, path, subgraphs);
+    checkStructure(tree);
+    checkContents(tree, imports, options, isMain);
+    for (const d of tree.out) out.push(d);
+  };
+  check(model.graph, model.graph.name === '' ? 'main' : model.graph.name, model.opsetImports, true);
   if (options.functions !== false) {
     for (const f of model.functions) {
       const imports = new Map(model.opsetImports);
       for (const [d, v] of f.opsetImports) imports.set(d, v);
-      trees.push([new Tree(f.graph, `function ${f.domain === '' ? '' : `${f.domain}.`}${f.name}`, subgraphs), imports]);
+      check(f.graph, `function ${f.domain === '' ? '' : `${f.domain}.`}${f.name}`, imports, false);
     }
   }
-  const out: Diagnostic[] = [];
-  trees.forEach(([tree, imports], i) => {
-    checkStructure(tree);
-    checkContents(tree, imports, options, i === 0);
-    out.push(...tree.out);
-  });
   return out;
 }
 
@@ -79,27 +81,45 @@ function escapeControls(s: string): string {
 function checkStructure(t: Tree): void {
   const names = new Map<string, GraphInfo>();
   // Every value the checked graphs define or read, once, with the graph where it is first met
-  // (its use list is checked there, after that graph's nodes), in walk order.
+  // (its use list is checked there, after that graph's nodes), in walk order; `firstIn` is by
+  // value number (-1: not met yet).
   const distinct: Value[] = [];
   const firstIn: number[] = [];
-  const seenValues = new Set<Value>();
   const checked = t.graphs.filter((info) => info.checked);
-  checked.forEach((info, gi) => forEachValueOf(info.graph, (v) => {
-    if (seenValues.has(v)) return;
-    seenValues.add(v);
+  const meet = (v: Value, gi: number): void => {
+    const id = t.valueId(v);
+    while (firstIn.length <= id) firstIn.push(-1);
+    if (firstIn[id] !== -1) return;
+    firstIn[id] = gi;
     distinct.push(v);
-    firstIn.push(gi);
-  }));
+  };
+  for (let gi = 0; gi < checked.length; gi++) {
+    const g = checked[gi]!.graph;
+    const ins = g.inputs;
+    for (let k = 0; k < ins.length; k++) meet(ins[k]!, gi);
+    for (const v of g.initializers.values()) meet(v, gi);
+    for (const v of g.sparseInitializers.values()) meet(v, gi);
+    for (let n = g.first; n !== undefined; n = n._next) {
+      const outs = n.outputs;
+      for (let k = 0; k < outs.length; k++) meet(outs[k]!, gi);
+      const inputs = n.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const v = inputs[k];
+        if (v !== undefined) meet(v, gi);
+      }
+    }
+  }
   // Indexes built once per verify so that a value with many uses, or a subgraph inside a big
   // graph, costs linear time (the fuzzer found quadratic cases taking over 10 s).
   const usesOf = new UseIndex(distinct);
   const definedNames = new DefinedNames();
+  const sites = new SiteTable();
   let next = 0;
   checked.forEach((info, gi) => {
-    checkDefinitions(t, info, definedNames);
+    checkDefinitions(t, info, gi, definedNames, sites);
     const g = info.graph;
     let i = 0;
-    for (const n of g) {
+    for (let n = g.first; n !== undefined; n = n._next) {
       if (n.name !== '') {
         const prev = names.get(n.name);
         if (prev !== undefined) t.report('duplicate-node-name', `Node name '${n.name}' is used twice, in graph '${prev.path}' and in graph '${info.path}'; give one a fresh name (NameAuthority.freshNodeName)`, { graph: info, node: n });
@@ -124,36 +144,49 @@ function checkStructure(t: Tree): void {
         t.report('undefined-output', `Output ${k} '${v.name}' of graph '${info.path}' is not defined in it or an enclosing graph; make it a node output, input or initializer`, { graph: info, value: v });
       }
     });
-    for (; next < distinct.length && firstIn[next] === gi; next++) checkUseList(t, info, distinct[next]!);
+    for (; next < distinct.length && firstIn[distinct[next]!._pos] === gi; next++) checkUseList(t, info, distinct[next]!);
   });
 }
 
-/** Calls `f` with the inputs, initializers, node outputs and node inputs of one graph (a value may come twice). */
-function forEachValueOf(g: Graph, f: (v: Value) => void): void {
-  for (const v of g.inputs) f(v);
-  for (const v of g.initializers.values()) f(v);
-  for (const v of g.sparseInitializers.values()) f(v);
-  for (const n of g) {
-    for (const v of n.outputs) f(v);
-    for (const v of n.inputs) if (v !== undefined) f(v);
+/**
+ * Where each value is defined in the graph being checked, by value number: a value's site
+ * counts only when it was recorded for that graph (`graphOf`), so the table is not cleared
+ * between graphs.
+ */
+class SiteTable {
+  readonly #graphOf: number[] = [];
+  readonly #site: Site[] = [];
+
+  get(id: number, graph: number): Site | undefined {
+    return this.#graphOf[id] === graph ? this.#site[id] : undefined;
+  }
+
+  set(id: number, graph: number, s: Site): void {
+    while (this.#graphOf.length <= id) {
+      this.#graphOf.push(-1);
+      this.#site.push(INITIALIZER);
+    }
+    this.#graphOf[id] = graph;
+    this.#site[id] = s;
   }
 }
 
-function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames): void {
+/** `gi`: the graph's index among the checked graphs. */
+function checkDefinitions(t: Tree, info: GraphInfo, gi: number, definedNames: DefinedNames, sites: SiteTable): void {
   const g = info.graph;
   // Where each value is defined: its producer node, or the input index (-1: initializer).
   // Sites are described only when reported (a string per value would cost more than the check).
-  const sites = new Map<Value, Site>();
   const byName = new Map<string, Value>();
   const define = (v: Value, site: Site, slot = 0): void => {
-    const prev = sites.get(v);
+    const id = t.valueId(v);
+    const prev = sites.get(id, gi);
     if (prev !== undefined) {
       if (!(typeof prev === 'number' && prev >= 0 && site === INITIALIZER)) {
         t.report('multiple-definitions', `Value '${v.name}' is defined twice in graph '${info.path}', as ${describeSite(t, v, prev)} and as ${describeSite(t, v, site, slot)}`, { graph: info, value: v });
       }
       return;
     }
-    sites.set(v, site);
+    sites.set(id, gi, site);
     if (v.name === '') return;
     const other = byName.get(v.name);
     if (other !== undefined && other !== v) {
@@ -178,11 +211,11 @@ function checkDefinitions(t: Tree, info: GraphInfo, definedNames: DefinedNames):
       define(v, INITIALIZER);
     }
   }
-  for (const n of g) {
+  for (let n = g.first; n !== undefined; n = n._next) {
     const outs = n.outputs;
     for (let j = 0; j < outs.length; j++) {
       const o = outs[j]!;
-      if (o.producer() !== n || o.index() !== j) {
+      if (o._producer !== n || o._index !== j) {
         t.report('producer-mismatch', `Output ${j} '${o.name}' of node ${t.label(n)} in graph '${info.path}' names ${o.producer() === undefined ? 'no producer' : `${o.producer()!.toString()} output ${o.index()}`} as its producer; create outputs through the Node constructor or appendOutput`, { graph: info, node: n, value: o });
       }
       define(o, n, j);
@@ -230,8 +263,9 @@ class UseIndex {
 
   /** Looks at every use-list entry once: `values` (distinct) must hold every value any slot reads. */
   constructor(values: readonly Value[]) {
-    for (const v of values) {
-      for (const u of v._uses) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      for (let u = v._firstUse; u !== undefined; u = u._nextUse) {
         if (u.node._useAt(u.index) !== u) {
           this.#dirty.add(v);
           break;
@@ -245,12 +279,12 @@ class UseIndex {
     if (this.#dirty.size === 0 || !this.#dirty.has(v)) {
       // Entries are then distinct slots, so (n, k) is listed at most once: by n's own entry.
       const own = n._useAt(k);
-      return own !== undefined && own.node === n && own.index === k && v._uses.has(own) ? 1 : 0;
+      return own !== undefined && own.node === n && own.index === k && own._list === v ? 1 : 0;
     }
     let byNode = this.#byValue.get(v);
     if (byNode === undefined) {
       byNode = new Map();
-      for (const u of v._uses) {
+      for (let u = v._firstUse; u !== undefined; u = u._nextUse) {
         let slots = byNode.get(u.node);
         if (slots === undefined) byNode.set(u.node, (slots = new Map()));
         slots.set(u.index, (slots.get(u.index) ?? 0) + 1);
@@ -268,10 +302,10 @@ function checkUseEntry(t: Tree, info: GraphInfo, n: Node, k: number, v: Value, u
 }
 
 function checkUseList(t: Tree, info: GraphInfo, v: Value): void {
-  for (const u of v._uses) {
+  for (let u = v._firstUse; u !== undefined; u = u._nextUse) {
     let why: string | undefined;
     if (u.node.graph === undefined) why = 'is not in any graph (removed or never inserted)';
-    else if (!t.nodeIndex.has(u.node)) why = 'belongs to a graph outside this model';
+    else if (!t.hasNode(u.node)) why = 'belongs to a graph outside this model';
     else if (u.node.inputs[u.index] !== v) why = `holds ${u.node.inputs[u.index] === undefined ? 'nothing' : `'${u.node.inputs[u.index]!.name}'`} in that slot`;
     if (why !== undefined) {
       t.report('stale-use', `Value '${v.name}' (graph '${info.path}') lists a use by input ${u.index} of ${u.node.toString()}, which ${why}; edit inputs only through Node and Graph methods`, { graph: info, value: v });
@@ -286,16 +320,16 @@ type Scope = 'ok' | 'before-def' | 'out-of-scope' | 'dangling';
  * the tree as walked (definition sites and attribute nesting), not by back-pointers.
  */
 function scopeOf(t: Tree, info: GraphInfo, at: number, v: Value): Scope {
-  const d = t.defGraph.get(v);
+  const d = t.defGraph(v);
   if (d === undefined) return 'dangling';
   let cur: GraphInfo = info;
   let where = at;
   while (cur !== d) {
     if (cur.parent === undefined || cur.holder === undefined) return 'out-of-scope';
-    where = t.nodeIndex.get(cur.holder)!;
+    where = t.nodeIndex(cur.holder)!;
     cur = cur.parent;
   }
-  return t.defPos.get(v)! < where ? 'ok' : 'before-def';
+  return t.defPos(v) < where ? 'ok' : 'before-def';
 }
 
 function checkScope(t: Tree, info: GraphInfo, n: Node, i: number, k: number, v: Value): void {
@@ -304,6 +338,6 @@ function checkScope(t: Tree, info: GraphInfo, n: Node, i: number, k: number, v: 
   const at = `Node ${t.label(n)} in graph '${info.path}' reads '${v.name}' (input ${k})`;
   const where = { graph: info, node: n, value: v };
   if (s === 'before-def') t.report('use-before-def', `${at} before it is defined; sort the graph topologically (Graph.sortTopologically)`, where);
-  else if (s === 'out-of-scope') t.report('out-of-scope-use', `${at}, which is defined in graph '${t.defGraph.get(v)!.path}' that does not enclose it`, where);
+  else if (s === 'out-of-scope') t.report('out-of-scope-use', `${at}, which is defined in graph '${t.defGraph(v)!.path}' that does not enclose it`, where);
   else if (s === 'dangling') t.report('dangling-input', `${at}, which no graph of the model defines; connect it to an input, initializer or node output`, where);
 }
