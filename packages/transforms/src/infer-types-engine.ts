@@ -4,11 +4,11 @@ import {
 } from '@mixprec/ir';
 import { constantValue } from './constant-value.js';
 import { inferControlFlow, isControlFlow } from './infer-types-control.js';
-import { mergeTypes, type Inferred } from './infer-types-merge.js';
+import { agrees, mergeTypes, type Inferred } from './infer-types-merge.js';
 import { dataRules, tensorData } from './shape-inference-data.js';
 import type { OutputShapes, ShapeContext, SymData } from './shape-inference.js';
 import { shapeRules } from './shape-rules/index.js';
-import { inferOutputTypes, typeGroupCache, type TypeGroupsOf } from './type-rules.js';
+import { inferOutputTypes, TypeRuleCache } from './type-rules.js';
 import { trainingOutputTypes } from './type-rules-training.js';
 
 /** Options of one inference run. */
@@ -33,7 +33,7 @@ export class TypeInferencer {
   // Made once: the shape rules of every node read constants and data through them.
   readonly #constOf = (v: Value): Tensor | undefined => this.#consts.get(v);
   readonly #dataOf = (v: Value): SymData | undefined => this.#data.get(v);
-  readonly #groupsOf: TypeGroupsOf = typeGroupCache();
+  readonly #rules = new TypeRuleCache();
 
   constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
     // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
@@ -59,7 +59,7 @@ export class TypeInferencer {
     } catch {
       order = g.nodes();
     }
-    for (const n of order) this.inferNode(n, g);
+    for (let i = 0; i < order.length; i++) this.inferNode(order[i]!, g);
   }
 
   inferNode(n: Node, g: Graph): void {
@@ -74,7 +74,7 @@ export class TypeInferencer {
       if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
       if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.inferGraph(sg);
-      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf, this.#groupsOf);
+      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf, this.#rules);
     }
     const outs = n.outputs;
     for (let i = 0; i < outs.length; i++) {
@@ -103,6 +103,9 @@ export class TypeInferencer {
    * overwrite never applies to them or to initializers.
    */
   assign(v: Value, inferred: Inferred, node: Node | undefined, g: Graph): void {
+    // The common case, declaration and inference agreeing: nothing to merge, nothing to report.
+    const declared = v.type;
+    if (declared !== undefined && inferred.type !== undefined && agrees(declared, inferred.type, inferred.shape)) return;
     const producedHere = node !== undefined;
     const m = mergeTypes(v.type, inferred, this.options.overwrite && producedHere);
     if (m.conflict !== undefined) {
@@ -174,9 +177,9 @@ class NodeShapeContext implements ShapeContext {
 /** Types (and, with `shapes`, shapes) of a node without subgraphs, from the schema and shape rules. */
 function inferPlainNode(
   n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined,
-  dataOf: (v: Value) => SymData | undefined, groupsOf?: TypeGroupsOf,
+  dataOf: (v: Value) => SymData | undefined, rules?: TypeRuleCache,
 ): Inferred[] {
-  const types = inferOutputTypes(n, opset, n.inputs.map((v) => v?.type), groupsOf);
+  const types = inferOutputTypes(n, opset, undefined, rules);
   let out: OutputShapes | undefined;
   if (shapes && opset !== undefined && n.domain === '') {
     const rule = shapeRules.get(n.opType);
@@ -192,11 +195,14 @@ function inferPlainNode(
       if (t !== undefined) out = [t.dims];
     }
   }
-  return n.outputs.map((_, i) => {
+  const result: Inferred[] = [];
+  const nOut = n.outputs.length;
+  for (let i = 0; i < nOut; i++) {
     const t = types[i];
     const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
-    return { type: t, shape: isTensor ? out?.[i] : undefined };
-  });
+    result.push({ type: t, shape: isTensor ? out?.[i] : undefined });
+  }
+  return result;
 }
 
 /**

@@ -59,7 +59,7 @@ function withShape(t: ValueType, shape: readonly Dim[] | undefined): ValueType {
 }
 
 /** Whether merging would give back `declared` unchanged: a known, equal dtype and equal (or no inferred) dims. */
-function agrees(declared: ValueType, it: ValueType, shape: readonly Dim[] | undefined): boolean {
+export function agrees(declared: ValueType, it: ValueType, shape: readonly Dim[] | undefined): boolean {
   if (declared.kind !== 'tensor' || it.kind !== 'tensor' || declared.dtype !== it.dtype || declared.dtype === DataType.UNDEFINED) return false;
   const d = declared.shape;
   if (d === undefined) return false;

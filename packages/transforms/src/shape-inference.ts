@@ -147,14 +147,17 @@ export function broadcastDim(a: Dim, b: Dim): Dim {
 /** Multidirectional (numpy) broadcasting of shapes; undefined when a rank is unknown. */
 export function broadcastShapes(shapes: readonly (readonly Dim[] | undefined)[]): Dim[] | undefined {
   let rank = 0;
-  for (const s of shapes) {
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k];
     if (s === undefined) return undefined;
-    rank = Math.max(rank, s.length);
+    if (s.length > rank) rank = s.length;
   }
-  const out: Dim[] = Array.from({ length: rank }, () => 1);
-  for (const s of shapes) {
-    const off = rank - s!.length;
-    for (let i = 0; i < s!.length; i++) out[off + i] = broadcastDim(out[off + i], s![i]);
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) out.push(1);
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k]!;
+    const off = rank - s.length;
+    for (let i = 0; i < s.length; i++) out[off + i] = broadcastDim(out[off + i], s[i]);
   }
   return out;
 }

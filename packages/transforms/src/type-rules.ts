@@ -28,7 +28,7 @@ function stripShape(t: ValueType): ValueType {
 
 /** A type complete enough to type an output (no UNDEFINED element type, no missing element). */
 function isKnown(t: ValueType): boolean {
-  if ((t.kind === 'tensor' || t.kind === 'sparse_tensor') && t.dtype === DataType.UNDEFINED) return false;
+  if (t.kind === 'tensor' || t.kind === 'sparse_tensor') return t.dtype !== DataType.UNDEFINED; // always spelt
   return typeStringOf(t) !== undefined;
 }
 
@@ -120,55 +120,134 @@ export function hasTypeRule(node: Node, opset: number | undefined): boolean {
 export type TypeGroupsOf = (schema: OpSchema, inputCount: number, outputCount: number) => readonly TypeGroup[];
 
 /**
- * {@link typeParamGroups} memoised per schema and arity, for one inference run over many nodes
- * (the groups depend on nothing else; one cache per run: no state outlives it).
+ * How one output of a schema (at one arity) gets its type: `param` undefined → the fixed
+ * `fixed` type; else the first known type among `inputs` (the inputs bound to the same
+ * parameter), else `single` when the parameter allows one type only.
  */
-export function typeGroupCache(): TypeGroupsOf {
-  const bySchema = new Map<OpSchema, Map<number, readonly TypeGroup[]>>();
-  return (schema, inputCount, outputCount) => {
-    let byArity = bySchema.get(schema);
-    if (byArity === undefined) bySchema.set(schema, (byArity = new Map()));
+interface OutputTyping {
+  readonly param: string | undefined;
+  readonly fixed: ValueType | undefined;
+  readonly inputs: readonly number[];
+  readonly single: ValueType | undefined;
+}
+
+/**
+ * The typing of each output of a schema at one arity (types shared: value types are
+ * immutable).
+ */
+function outputTypings(schema: OpSchema, inputCount: number, outputCount: number, groupsOf: TypeGroupsOf): OutputTyping[] {
+  const groups = groupsOf(schema, inputCount, outputCount);
+  const out: OutputTyping[] = [];
+  for (let o = 0; o < outputCount; o++) {
+    const param = outputTypeParam(schema, o);
+    if (param === undefined) {
+      const p = outputParam(schema, o);
+      out.push({ param, fixed: p === undefined ? undefined : parseTypeString(p.typeStr), inputs: [], single: undefined });
+      continue;
+    }
+    const group = groups.find((g) => g.param === param && g.outputs.includes(o));
+    const allowed = schema.typeConstraints.get(param) ?? [];
+    out.push({ param, fixed: undefined, inputs: group?.inputs ?? [], single: allowed.length === 1 ? parseTypeString(allowed[0]!) : undefined });
+  }
+  return out;
+}
+
+/**
+ * Memoised per schema and arity, for one inference run over many nodes (what is memoised
+ * depends on nothing else; one cache per run: no state outlives it). Also the dtype-level
+ * tensor types handed out ({@link stripShape} of a shaped tensor type), one per element type.
+ */
+export class TypeRuleCache {
+  readonly #groups = new Map<OpSchema, Map<number, readonly TypeGroup[]>>();
+  readonly #typings = new Map<OpSchema, Map<number, readonly OutputTyping[]>>();
+  readonly #tensorTypes: (ValueType | undefined)[] = [];
+  readonly groupsOf: TypeGroupsOf = (schema, inputCount, outputCount) => {
+    let byArity = this.#groups.get(schema);
+    if (byArity === undefined) this.#groups.set(schema, (byArity = new Map()));
     const key = inputCount * 65536 + outputCount;
     let groups = byArity.get(key);
     if (groups === undefined) byArity.set(key, (groups = typeParamGroups(schema, inputCount, outputCount)));
     return groups;
   };
+
+  typings(schema: OpSchema, inputCount: number, outputCount: number): readonly OutputTyping[] {
+    let byArity = this.#typings.get(schema);
+    if (byArity === undefined) this.#typings.set(schema, (byArity = new Map()));
+    const key = inputCount * 65536 + outputCount;
+    let t = byArity.get(key);
+    if (t === undefined) byArity.set(key, (t = outputTypings(schema, inputCount, outputCount, this.groupsOf)));
+    return t;
+  }
+
+  /** {@link stripShape}, sharing one object per tensor element type. */
+  strip(t: ValueType): ValueType {
+    if (t.kind !== 'tensor') return stripShape(t);
+    const d = t.dtype;
+    if (!Number.isInteger(d) || d < 0 || d > 1024) return stripShape(t);
+    let c = this.#tensorTypes[d];
+    if (c === undefined) {
+      while (this.#tensorTypes.length <= d) this.#tensorTypes.push(undefined);
+      c = this.#tensorTypes[d] = tensor(d);
+    }
+    return c;
+  }
+}
+
+/**
+ * {@link typeParamGroups} memoised per schema and arity, for one inference run over many nodes
+ * (the groups depend on nothing else; one cache per run: no state outlives it).
+ */
+export function typeGroupCache(): TypeGroupsOf {
+  return new TypeRuleCache().groupsOf;
 }
 
 /**
  * The dtype-level types of `node`'s outputs given its inputs' types (`undefined` = unknown).
- * `opset` is the model's import of the node's domain; `groupsOf` may cache the schema's type
- * groups across nodes ({@link typeGroupCache}).
+ * `opset` is the model's import of the node's domain; `cache` may memoise the schema's
+ * typing across nodes ({@link TypeRuleCache}). `inputs` defaults to the types the node's inputs
+ * have now.
  */
 export function inferOutputTypes(
-  node: Node, opset: number | undefined, inputs: readonly (ValueType | undefined)[], groupsOf: TypeGroupsOf = typeParamGroups,
+  node: Node, opset: number | undefined, inputs?: readonly (ValueType | undefined)[], cache: TypeRuleCache = new TypeRuleCache(),
 ): (ValueType | undefined)[] {
-  const out: (ValueType | undefined)[] = node.outputs.map(() => undefined);
+  const nOut = node.outputs.length;
+  const out: (ValueType | undefined)[] = [];
+  for (let o = 0; o < nOut; o++) out.push(undefined);
   if (opset === undefined) return out;
-  const special = node.domain === '' ? SPECIAL.get(node.opType)?.(node, inputs, opset) : undefined;
+  const ins = node.inputs;
+  const typeOf = (i: number): ValueType | undefined => (inputs === undefined ? ins[i]?.type : inputs[i]);
+  const rule = node.domain === '' ? SPECIAL.get(node.opType) : undefined;
+  let special: readonly (ValueType | undefined)[] | undefined;
+  if (rule !== undefined) {
+    const types: (ValueType | undefined)[] = [];
+    for (let i = 0; i < ins.length; i++) types.push(typeOf(i));
+    special = rule(node, types, opset);
+  }
   const schema = getOpSchema(node.domain, node.opType, opset);
   if (schema !== undefined) {
-    const groups = groupsOf(schema, node.inputs.length, node.outputs.length);
-    for (let o = 0; o < out.length; o++) {
-      const param = outputTypeParam(schema, o);
-      if (param === undefined) {
-        const p = outputParam(schema, o);
-        out[o] = p === undefined ? undefined : parseTypeString(p.typeStr);
+    const typings = cache.typings(schema, ins.length, nOut);
+    for (let o = 0; o < nOut; o++) {
+      const ty = typings[o]!;
+      if (ty.param === undefined) {
+        out[o] = ty.fixed;
         continue;
       }
-      const group = groups.find((g) => g.param === param && g.outputs.includes(o));
-      for (const i of group?.inputs ?? []) {
-        const t = inputs[i];
-        if (node.inputs[i] === undefined || t === undefined || !isKnown(t)) continue;
-        out[o] = stripShape(t);
+      const bound = ty.inputs;
+      for (let k = 0; k < bound.length; k++) {
+        const i = bound[k]!;
+        const t = typeOf(i);
+        if (ins[i] === undefined || t === undefined || !isKnown(t)) continue;
+        out[o] = cache.strip(t);
         break;
       }
-      const allowed = schema.typeConstraints.get(param) ?? [];
-      if (out[o] === undefined && allowed.length === 1) out[o] = parseTypeString(allowed[0]!);
+      if (out[o] === undefined && ty.single !== undefined) out[o] = ty.single;
     }
   }
-  special?.forEach((t, o) => {
-    if (t !== undefined && o < out.length) out[o] = t;
-  });
+  if (special !== undefined) {
+    for (let o = 0; o < special.length; o++) {
+      const t = special[o];
+      if (t !== undefined && o < nOut) out[o] = t;
+    }
+  }
   return out;
 }
