@@ -232,7 +232,12 @@ export class Graph implements Iterable<Node> {
   }
 
   append(nodes: Node | readonly Node[]): void {
-    for (const n of toArray(nodes)) this.#link(n, this.#last, undefined);
+    if (!Array.isArray(nodes)) {
+      this.#link(nodes as Node, this.#last, undefined);
+      return;
+    }
+    const arr = nodes as readonly Node[];
+    for (let i = 0; i < arr.length; i++) this.#link(arr[i]!, this.#last, undefined);
   }
 
   prepend(nodes: Node | readonly Node[]): void {
@@ -242,13 +247,22 @@ export class Graph implements Iterable<Node> {
 
   insertBefore(at: Node, nodes: Node | readonly Node[]): void {
     this.#checkMember(at);
-    for (const n of toArray(nodes)) this.#link(n, at._prev, at);
+    if (!Array.isArray(nodes)) {
+      this.#link(nodes as Node, at._prev, at);
+      return;
+    }
+    const arr = nodes as readonly Node[];
+    for (let i = 0; i < arr.length; i++) this.#link(arr[i]!, at._prev, at);
   }
 
   insertAfter(at: Node, nodes: Node | readonly Node[]): void {
     this.#checkMember(at);
+    if (!Array.isArray(nodes)) {
+      this.#link(nodes as Node, at, at._next);
+      return;
+    }
     let prev = at;
-    for (const n of toArray(nodes)) {
+    for (const n of nodes as readonly Node[]) {
       this.#link(n, prev, prev._next);
       prev = n;
     }
@@ -278,6 +292,13 @@ export class Graph implements Iterable<Node> {
    * that stays, and throws otherwise.
    */
   remove(nodes: Node | readonly Node[], options: { safe?: boolean } = {}): void {
+    if (options.safe !== true && !Array.isArray(nodes)) {
+      const n = nodes as Node;
+      this.#checkMember(n);
+      n.detach();
+      this.#unlink(n);
+      return;
+    }
     const set = new Set(toArray(nodes));
     for (const n of set) this.#checkMember(n);
     if (options.safe === true) {

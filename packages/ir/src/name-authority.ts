@@ -37,7 +37,7 @@ export class NameAuthority {
   #scanNode(n: Node): void {
     if (n.name !== '') this.#nodes.add(n.name);
     for (const o of n.outputs) if (o.name !== '') this.#values.add(o.name);
-    for (const sg of n.subgraphs()) this.#scanGraph(sg);
+    if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.#scanGraph(sg);
   }
 
   /** Records a value name now in use (no-op until the first scan). */

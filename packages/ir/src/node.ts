@@ -182,7 +182,7 @@ export class Node {
   /** Removes input uses of this node and of every node in its subgraphs (the node is dead). */
   detach(): void {
     for (let i = 0; i < this.#inputs.length; i++) this.replaceInput(i, undefined);
-    for (const g of this.subgraphs()) for (const n of g) n.detach();
+    if (this.#graphAttrs > 0) for (const g of this.subgraphs()) for (const n of g) n.detach();
   }
 
   /** Sets an attribute; graph-valued attributes become subgraphs of this node. */

@@ -1,6 +1,6 @@
 /** Schema checks of node attributes for the verifier: required attributes present, types as declared. */
 import type { Node } from './node.js';
-import { getOpSchema, maxKnownOpset } from './schema/op-schema.js';
+import { getOpSchema, maxKnownOpset, type AttributeSchema, type OpSchema } from './schema/op-schema.js';
 import type { GraphInfo, Tree } from './verifier-context.js';
 
 /**
@@ -17,23 +17,54 @@ import type { GraphInfo, Tree } from './verifier-context.js';
  * its name, so a misnamed value attribute loads there (the conversion leaves such a node's dtype
  * unknown and does not touch it).
  */
-export function checkAttributes(t: Tree, info: GraphInfo, n: Node, opset: number | undefined): void {
+export function checkAttributes(t: Tree, info: GraphInfo, n: Node, opset: number | undefined, memo: SchemaMemo = new SchemaMemo()): void {
   if (opset === undefined || (n.domain !== '' && n.domain !== 'ai.onnx') || n.opType === 'Constant') return;
-  if (opset > (maxKnownOpset('') ?? 0)) return;
-  const schema = getOpSchema('', n.opType, opset);
-  if (schema === undefined) return;
+  const entry = memo.get(n.opType, opset);
+  if (entry === undefined) return;
+  const { schema, required } = entry;
+  const attrs = n.attributes;
+  if (required.length === 0 && attrs.size === 0) return;
   const version = `${n.opType}-${schema.sinceVersion}`;
-  for (const s of schema.attributes.values()) {
+  for (const s of required) {
     // Cast without `to` is reported as `cast-missing-to` (with Cast's other checks).
-    if (s.required && !n.attributes.has(s.name) && !(n.opType === 'Cast' && s.name === 'to')) {
+    if (!attrs.has(s.name) && !(n.opType === 'Cast' && s.name === 'to')) {
       t.report('missing-required-attribute', `Node ${t.label(n)} in graph '${info.path}' lacks the attribute '${s.name}' (${s.type}), which ${version} requires; add it`, { graph: info, node: n });
     }
   }
-  for (const [name, a] of n.attributes) {
+  for (const [name, a] of attrs) {
     if (a.refAttrName !== undefined || a.type === 'UNDEFINED') continue;
     const s = schema.attributes.get(name);
     if (s !== undefined && s.type !== a.type) {
       t.report('attribute-type-mismatch', `Node ${t.label(n)} in graph '${info.path}' has attribute '${name}' of type ${a.type}, but ${version} declares it ${s.type}; fix its type`, { graph: info, node: n });
     }
+  }
+}
+
+/** An ai.onnx schema and its required attributes (in schema order). */
+interface SchemaEntry {
+  readonly schema: OpSchema;
+  readonly required: readonly AttributeSchema[];
+}
+
+/**
+ * The ai.onnx schemas of one verify run by op type and opset (undefined: not checked: opsets
+ * newer than the table, ops it does not know), looked up once per op type.
+ */
+export class SchemaMemo {
+  readonly #byOp = new Map<string, SchemaEntry | null>();
+  #opset: number | undefined;
+
+  get(opType: string, opset: number): SchemaEntry | undefined {
+    if (opset !== this.#opset) {
+      this.#byOp.clear();
+      this.#opset = opset;
+    }
+    let e = this.#byOp.get(opType);
+    if (e === undefined) {
+      const schema = opset > (maxKnownOpset('') ?? 0) ? undefined : getOpSchema('', opType, opset);
+      e = schema === undefined ? null : { schema, required: [...schema.attributes.values()].filter((s) => s.required) };
+      this.#byOp.set(opType, e);
+    }
+    return e ?? undefined;
   }
 }

@@ -3,7 +3,7 @@ import { dataTypeName, DataType, parseDataType } from './data-type.js';
 import { formatType } from './printer-values.js';
 import { storageArrayType, storageLength, type Tensor } from './tensor.js';
 import { elementDType, tensorType, type ValueType } from './value-type.js';
-import { checkAttributes } from './verifier-attributes.js';
+import { checkAttributes, SchemaMemo } from './verifier-attributes.js';
 import type { GraphInfo, Tree, VerifyOptions } from './verifier-context.js';
 import type { Node } from './node.js';
 
@@ -17,6 +17,7 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
       if (v.type === undefined) t.report('missing-io-type', `Output ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
     });
   }
+  const schemas = new SchemaMemo();
   for (const info of t.graphs) {
     if (!info.checked) continue;
     const g = info.graph;
@@ -37,24 +38,32 @@ export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, opt
       checkTensor(t, info, s.values, `Sparse initializer '${v.name}' (values)`, options, undefined, v.name);
       checkTensor(t, info, s.indices, `Sparse initializer '${v.name}' (indices)`, options, undefined, v.name);
     }
-    for (const n of g) {
+    const onnxImported = imports.has('');
+    for (let n = g.first; n !== undefined; n = n._next) {
       const domain = n.domain === 'ai.onnx' ? '' : n.domain;
-      if (!imports.has(domain)) {
+      if (domain === '' ? !onnxImported : !imports.has(domain)) {
         t.report('missing-opset', `Node ${t.label(n)} in graph '${info.path}' uses domain '${n.domain === '' ? 'ai.onnx' : n.domain}', which is not imported; add it to the opset imports`, { graph: info, node: n });
       }
-      for (const [k, a] of n.attributes) {
-        if (a.refAttrName !== undefined) continue;
-        const ts = a.type === 'TENSOR' ? [a.value] : a.type === 'TENSORS' ? a.value : a.type === 'SPARSE_TENSOR' ? [a.value.values, a.value.indices] : [];
-        for (const x of ts) checkTensor(t, info, x, `Attribute '${k}' of node ${t.label(n)}`, options, n, undefined);
+      const attrs = n.attributes;
+      if (attrs.size > 0) {
+        for (const [k, a] of attrs) {
+          if (a.refAttrName !== undefined) continue;
+          const ts = a.type === 'TENSOR' ? [a.value] : a.type === 'TENSORS' ? a.value : a.type === 'SPARSE_TENSOR' ? [a.value.values, a.value.indices] : [];
+          for (const x of ts) checkTensor(t, info, x, `Attribute '${k}' of node ${t.label(n)}`, options, n, undefined);
+        }
       }
-      for (const o of n.outputs) {
+      const outs = n.outputs;
+      for (let j = 0; j < outs.length; j++) {
+        const o = outs[j]!;
         if (o.constValue !== undefined && !typeFits(o.type, o.constValue)) {
           t.report('const-value-type-mismatch', `Value '${o.name}' (output of node ${t.label(n)} in graph '${info.path}') is typed ${formatType(o.type!)} but its known constant is ${formatType(tensorType(o.constValue.dtype, o.constValue.dims))}`, { graph: info, node: n, value: o });
         }
       }
-      if (domain === '') checkAttributes(t, info, n, imports.get(''));
-      if (domain === '' && n.opType === 'Cast') checkCast(t, info, n);
-      if (domain === '' && n.opType === 'CastLike') checkCastLike(t, info, n);
+      if (domain === '') {
+        checkAttributes(t, info, n, imports.get(''), schemas);
+        if (n.opType === 'Cast') checkCast(t, info, n);
+        else if (n.opType === 'CastLike') checkCastLike(t, info, n);
+      }
     }
   }
 }

@@ -134,8 +134,10 @@ function checkStructure(t: Tree): void {
       for (let k = 0; k < inputs.length; k++) {
         const v = inputs[k];
         if (v === undefined) continue;
-        checkUseEntry(t, info, n, k, v, usesOf);
-        checkScope(t, info, n, i, k, v);
+        // Fast paths of the two checks for the common case: the slot's own entry in a clean
+        // list, a value defined earlier in the same graph.
+        if (!usesOf.clean(v, n, k)) checkUseEntry(t, info, n, k, v, usesOf);
+        if (!(t.defGraph(v) === info && t.defPos(v) < i)) checkScope(t, info, n, i, k, v);
       }
       i++;
     }
@@ -272,6 +274,13 @@ class UseIndex {
         }
       }
     }
+  }
+
+  /** True when `v`'s list is clean and holds input `k` of `n` once (by `n`'s own entry): a count of 1. */
+  clean(v: Value, n: Node, k: number): boolean {
+    if (this.#dirty.size > 0 && this.#dirty.has(v)) return false;
+    const own = n._useAt(k);
+    return own !== undefined && own._list === v && own.node === n && own.index === k;
   }
 
   /** How many entries of `v`'s use list name input `k` of `n`. */
