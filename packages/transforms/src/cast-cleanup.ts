@@ -97,7 +97,7 @@ export const castCleanup = definePass({
     const visit = (g: Graph, scope: Scope): void => {
       for (const n of g) {
         if (isPlainCast(n) && simplify(n, g, scope)) continue;
-        for (const sg of n.subgraphs()) visit(sg, { table: new Map(), parent: scope });
+        if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg, { table: new Map(), parent: scope });
       }
     };
     visit(model.graph, { table: new Map(), parent: undefined });

@@ -37,7 +37,7 @@ export const constantToInitializer = definePass({
     const sparseOk = (model.opset('') ?? 1) >= 11;
     const toInitializers = (g: Graph): void => {
       for (const n of g) {
-        for (const sg of n.subgraphs()) toInitializers(sg);
+        if (n.hasSubgraphs()) for (const sg of n.subgraphs()) toInitializers(sg);
         const cv = constantValue(n);
         const y = n.outputs[0];
         if (cv === undefined || y === undefined || y.name === '' || isOutputOf(y, g)) continue;
@@ -75,7 +75,7 @@ export const constantToInitializer = definePass({
       };
       for (const v of [...g.initializers.values()]) convert(v, false);
       if (sparseOk) for (const v of [...g.sparseInitializers.values()]) convert(v, true);
-      for (const n of g) for (const sg of n.subgraphs()) toConstants(sg);
+      for (const n of g) if (n.hasSubgraphs()) for (const sg of n.subgraphs()) toConstants(sg);
       if (made.length > 0) {
         g.prepend(made);
         modified = true;

@@ -91,7 +91,7 @@ export const cse = definePass({
     const visit = (g: Graph, scope: Scope): void => {
       if (opts.dedupeInitializers && dedupeInitializers(g)) modified = true;
       for (const n of g) {
-        const key = n.subgraphs().length === 0 ? keyOf(n) : undefined;
+        const key = !n.hasSubgraphs() || n.subgraphs().length === 0 ? keyOf(n) : undefined;
         if (key !== undefined) {
           const rep = find(scope, key, n);
           if (rep !== undefined && canMerge(n, rep)) {
@@ -106,7 +106,7 @@ export const cse = definePass({
           if (bucket === undefined) scope.table.set(key, [n]);
           else bucket.push(n);
         }
-        for (const sg of n.subgraphs()) visit(sg, { table: new Map(), parent: scope });
+        if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg, { table: new Map(), parent: scope });
       }
     };
     visit(model.graph, { table: new Map(), parent: undefined });

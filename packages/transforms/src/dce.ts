@@ -40,16 +40,17 @@ export const dce = definePass({
     for (const v of model.graph.outputs) mark(v);
     while (work.length > 0) {
       const n = work.pop()!;
-      for (const v of n.inputs) mark(v);
+      const ins = n.inputs;
+      for (let i = 0; i < ins.length; i++) mark(ins[i]);
       // A live node keeps its subgraphs' interfaces alive; their nodes reach outer values.
-      for (const sg of n.subgraphs()) for (const v of sg.outputs) mark(v);
+      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) for (const v of sg.outputs) mark(v);
     }
     let modified = false;
     const sweep = (g: Graph): void => {
       const dead: Node[] = [];
       for (const n of g) {
         if (!live.has(n)) dead.push(n);
-        else for (const sg of n.subgraphs()) sweep(sg);
+        else if (n.hasSubgraphs()) for (const sg of n.subgraphs()) sweep(sg);
       }
       if (dead.length > 0) {
         g.remove(dead);
@@ -71,7 +72,7 @@ export const dce = definePass({
             modified = true;
           }
         }
-        for (const n of g) for (const sg of n.subgraphs()) visit(sg);
+        for (const n of g) if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
       };
       visit(model.graph);
     }

@@ -5,8 +5,8 @@ import {
 import { constantValue } from './constant-value.js';
 import { inferControlFlow, isControlFlow } from './infer-types-control.js';
 import { agrees, mergeTypes, type Inferred } from './infer-types-merge.js';
-import { dataRules, tensorData } from './shape-inference-data.js';
-import type { OutputShapes, ShapeContext, SymData } from './shape-inference.js';
+import { dataRules, tensorData, type DataRule } from './shape-inference-data.js';
+import type { OutputShapes, ShapeContext, ShapeRule, SymData } from './shape-inference.js';
 import { shapeRules } from './shape-rules/index.js';
 import { inferOutputTypes, TypeRuleCache } from './type-rules.js';
 import { trainingOutputTypes } from './type-rules-training.js';
@@ -34,6 +34,7 @@ export class TypeInferencer {
   readonly #constOf = (v: Value): Tensor | undefined => this.#consts.get(v);
   readonly #dataOf = (v: Value): SymData | undefined => this.#data.get(v);
   readonly #rules = new TypeRuleCache();
+  readonly #onnxOps = new Map<string, EngineOp>();
 
   constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
     // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
@@ -62,19 +63,30 @@ export class TypeInferencer {
     for (let i = 0; i < order.length; i++) this.inferNode(order[i]!, g);
   }
 
+  /** Per ai.onnx op type: whether it is control flow, its shape and data rules. */
+  #onnxOp(opType: string): EngineOp {
+    let op = this.#onnxOps.get(opType);
+    if (op === undefined) {
+      op = { controlFlow: isControlFlow(opType), shapeRule: shapeRules.get(opType), dataRule: dataRules.get(opType) };
+      this.#onnxOps.set(opType, op);
+    }
+    return op;
+  }
+
   inferNode(n: Node, g: Graph): void {
-    if (n.opType === 'Constant' && n.domain === '') {
+    const onnx = n.domain === '' ? this.#onnxOp(n.opType) : undefined;
+    if (onnx !== undefined && n.opType === 'Constant') {
       const cv = constantValue(n);
       if (cv?.kind === 'dense' && n.outputs[0] !== undefined) this.#consts.set(n.outputs[0], cv.tensor);
     }
     const opset = this.opset(n.domain);
     let inferred: readonly Inferred[];
-    if (n.domain === '' && isControlFlow(n.opType) && opset !== undefined) {
+    if (onnx !== undefined && onnx.controlFlow && opset !== undefined) {
       inferred = inferControlFlow(n, opset, this);
       if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
       if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.inferGraph(sg);
-      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf, this.#rules);
+      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf, this.#rules, onnx?.shapeRule);
     }
     const outs = n.outputs;
     for (let i = 0; i < outs.length; i++) {
@@ -82,8 +94,8 @@ export class TypeInferencer {
       const inf = inferred[i];
       if (o.name !== '' && inf !== undefined) this.assign(o, inf, n, g);
     }
-    if (opset !== undefined && n.domain === '' && this.options.shapes) {
-      const rule = dataRules.get(n.opType);
+    if (opset !== undefined && onnx !== undefined && this.options.shapes) {
+      const rule = onnx.dataRule;
       const out = outs[0];
       if (rule !== undefined && out !== undefined && isIntTensor(out.type)) {
         const d = rule(new NodeShapeContext(n, opset, this.#constOf, this.#dataOf));
@@ -121,6 +133,13 @@ export class TypeInferencer {
       this.modified = true;
     }
   }
+}
+
+/** What inference needs to know of an ai.onnx op type, looked up once per run. */
+interface EngineOp {
+  readonly controlFlow: boolean;
+  readonly shapeRule: ShapeRule | undefined;
+  readonly dataRule: DataRule | undefined;
 }
 
 function isIntTensor(t: ValueType | undefined): boolean {
@@ -177,12 +196,12 @@ class NodeShapeContext implements ShapeContext {
 /** Types (and, with `shapes`, shapes) of a node without subgraphs, from the schema and shape rules. */
 function inferPlainNode(
   n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined,
-  dataOf: (v: Value) => SymData | undefined, rules?: TypeRuleCache,
+  dataOf: (v: Value) => SymData | undefined, rules?: TypeRuleCache, knownRule?: ShapeRule,
 ): Inferred[] {
   const types = inferOutputTypes(n, opset, undefined, rules);
   let out: OutputShapes | undefined;
   if (shapes && opset !== undefined && n.domain === '') {
-    const rule = shapeRules.get(n.opType);
+    const rule = knownRule ?? shapeRules.get(n.opType);
     if (rule !== undefined) {
       try {
         out = rule(new NodeShapeContext(n, opset, constOf, dataOf));

@@ -26,7 +26,7 @@ export const topoSort = definePass({
       for (const n of g) {
         if (n !== before[i]) modified = true;
         i++;
-        for (const sg of n.subgraphs()) visit(sg);
+        if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
       }
     };
     visit(model.graph);

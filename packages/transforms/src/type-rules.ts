@@ -152,12 +152,21 @@ function outputTypings(schema: OpSchema, inputCount: number, outputCount: number
   return out;
 }
 
+/** What typing an ai.onnx op needs, looked up once per op type and opset. */
+interface OnnxOp {
+  readonly schema: OpSchema | undefined;
+  readonly special: Special | undefined;
+}
+
 /**
  * Memoised per schema and arity, for one inference run over many nodes (what is memoised
  * depends on nothing else; one cache per run: no state outlives it). Also the dtype-level
  * tensor types handed out ({@link stripShape} of a shaped tensor type), one per element type.
  */
 export class TypeRuleCache {
+  /** ai.onnx ops at `#onnxOpset`: the schema and the special rule, by op type. */
+  readonly #onnx = new Map<string, OnnxOp>();
+  #onnxOpset = -1;
   readonly #groups = new Map<OpSchema, Map<number, readonly TypeGroup[]>>();
   readonly #typings = new Map<OpSchema, Map<number, readonly OutputTyping[]>>();
   readonly #tensorTypes: (ValueType | undefined)[] = [];
@@ -169,6 +178,20 @@ export class TypeRuleCache {
     if (groups === undefined) byArity.set(key, (groups = typeParamGroups(schema, inputCount, outputCount)));
     return groups;
   };
+
+  /** The schema and special rule of an ai.onnx op at `opset` (looked up once per op type). */
+  onnxOp(opType: string, opset: number): OnnxOp {
+    if (opset !== this.#onnxOpset) {
+      this.#onnx.clear();
+      this.#onnxOpset = opset;
+    }
+    let op = this.#onnx.get(opType);
+    if (op === undefined) {
+      op = { schema: getOpSchema('', opType, opset), special: SPECIAL.get(opType) };
+      this.#onnx.set(opType, op);
+    }
+    return op;
+  }
 
   typings(schema: OpSchema, inputCount: number, outputCount: number): readonly OutputTyping[] {
     let byArity = this.#typings.get(schema);
@@ -216,14 +239,15 @@ export function inferOutputTypes(
   if (opset === undefined) return out;
   const ins = node.inputs;
   const typeOf = (i: number): ValueType | undefined => (inputs === undefined ? ins[i]?.type : inputs[i]);
-  const rule = node.domain === '' ? SPECIAL.get(node.opType) : undefined;
+  const onnx = node.domain === '' ? cache.onnxOp(node.opType, opset) : undefined;
+  const rule = onnx?.special;
   let special: readonly (ValueType | undefined)[] | undefined;
   if (rule !== undefined) {
     const types: (ValueType | undefined)[] = [];
     for (let i = 0; i < ins.length; i++) types.push(typeOf(i));
     special = rule(node, types, opset);
   }
-  const schema = getOpSchema(node.domain, node.opType, opset);
+  const schema = onnx !== undefined ? onnx.schema : getOpSchema(node.domain, node.opType, opset);
   if (schema !== undefined) {
     const typings = cache.typings(schema, ins.length, nOut);
     for (let o = 0; o < nOut; o++) {
