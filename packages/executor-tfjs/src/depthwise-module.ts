@@ -12,7 +12,10 @@
  * 4.
  */
 
-import { functionBody, ins, instantiate, moduleOf, type Code } from './wasm-encoding.js';
+import { wasm } from '@mixprec/ir';
+
+const { functionBody, ins, instantiate, moduleOf } = wasm;
+type Code = wasm.Code;
 
 const { get, set, i32, add, sub, mul, shl, geS, ltS, select, blockLoop, end2, br, brIf, load, store, fAdd, fMul } = ins;
 

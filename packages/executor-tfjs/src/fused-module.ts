@@ -12,8 +12,10 @@
  * wasm-module.ts), so NaN bounds must not reach it.
  */
 
+import { wasm } from '@mixprec/ir';
 import { bf16Body, f16Body, type Slots } from './wasm-module.js';
-import { F32, I32, ins, instantiate, moduleOf, uleb } from './wasm-encoding.js';
+
+const { F32, I32, ins, instantiate, moduleOf, uleb } = wasm;
 
 /** Where an op takes an operand from. */
 export type FusedOperand =

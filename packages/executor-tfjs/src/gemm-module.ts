@@ -19,7 +19,10 @@
  * byte offsets in the memory.
  */
 
-import { functionBody, ins, instantiate, moduleOf, type Code } from './wasm-encoding.js';
+import { wasm } from '@mixprec/ir';
+
+const { functionBody, ins, instantiate, moduleOf } = wasm;
+type Code = wasm.Code;
 
 const { get, set, tee, i32, br, brIf } = ins;
 const I32_ADD = ins.add;

@@ -19,7 +19,10 @@
  *   masks (`clipPseudoBody`), or with WebAssembly's min/max when a bound is NaN.
  */
 
-import { F32, I32, V128, name, section, sleb, uleb, vec, type Code } from './wasm-encoding.js';
+import { wasm } from '@mixprec/ir';
+
+const { F32, I32, V128, name, section, sleb, uleb, vec } = wasm;
+type Code = wasm.Code;
 
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 const MEM4 = [2, 0]; // memarg: align 2^2, offset 0

@@ -14,6 +14,7 @@ export {
   fromBFloat16Bits, fromFloat16Bits, roundToBFloat16, roundToFloat16, toBFloat16Bits, toFloat16Bits,
 } from './float16.js';
 export { forEachFloat32Chunk, narrowFloat32, type NarrowCounts, type NarrowOptions } from './narrow.js';
+export * as wasm from './wasm-encoding.js';
 export {
   Tensor, decodeRawBytes, elementCount, storageArrayType, storageLength,
   type ExternalLocation, type TensorData, type TensorMeta, type TensorSource,
