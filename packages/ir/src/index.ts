@@ -13,7 +13,10 @@ export {
   bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBFloat16Bits, float32ToFloat16Bits,
   fromBFloat16Bits, fromFloat16Bits, roundToBFloat16, roundToFloat16, toBFloat16Bits, toFloat16Bits,
 } from './float16.js';
-export { forEachFloat32Chunk, narrowFloat32, type NarrowCounts, type NarrowOptions } from './narrow.js';
+export { forEachFloat32Chunk, narrowFloat32Reference, type NarrowCounts, type NarrowOptions } from './narrow.js';
+export { Narrower } from './narrower.js';
+export { censusFloat32, narrowFloat32, narrowFloat32Chunks } from './narrow-float32.js';
+export { censusFloat32Reference, type Float32Census } from './float32-census.js';
 export * as wasm from './wasm-encoding.js';
 export {
   Tensor, decodeRawBytes, elementCount, storageArrayType, storageLength,

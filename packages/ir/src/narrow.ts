@@ -4,6 +4,9 @@
  * read) in chunks, so no aligned copy of the whole tensor is made; rounds to nearest even
  * exactly as {@link float32ToFloat16Bits} / {@link float32ToBFloat16Bits}, and can saturate
  * overflow and keep tiny values from becoming zero while counting both.
+ *
+ * The plain loops here are the reference implementation: `narrowFloat32` (narrower.ts) runs
+ * the WebAssembly SIMD kernels of a {@link Narrower} on big tensors and these loops elsewhere.
  */
 import { DataType } from './data-type.js';
 import { Tensor } from './tensor.js';
@@ -14,6 +17,8 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** 1.5 · 2^52: adding and subtracting it rounds a float64 to an integer, ties to even. */
 const MAGIC = 6755399441055744;
 const TWO_POW_24 = 16777216;
+/** Values per chunk of {@link streamReference} (1 MiB of output). */
+const STREAM_ELEMENTS = 1 << 19;
 
 /**
  * Calls `f` with the FLOAT values of `src` chunk by chunk, as bit patterns and as floats over
@@ -70,12 +75,10 @@ export interface NarrowCounts {
 }
 
 /**
- * Converts FLOAT values to `target` bit patterns (FLOAT16 or BFLOAT16), writing them into
- * `dst` (one element per value) or, without `dst`, only counting. `src` is little-endian bytes
- * (any alignment) or a FLOAT tensor (streamed when its source can). NaN stays NaN, ±Infinity
- * stays ±Infinity, the sign of zero is kept.
+ * `narrowFloat32` by plain loops (the reference implementation, and the fallback of
+ * {@link Narrower}): the same arguments, results and errors.
  */
-export function narrowFloat32(
+export function narrowFloat32Reference(
   src: Uint8Array | Tensor, target: DataType.FLOAT16 | DataType.BFLOAT16, dst?: Uint16Array, options: NarrowOptions = {},
 ): NarrowCounts {
   const count = src instanceof Tensor ? src.byteLength >>> 2 : src.length >>> 2;
@@ -162,5 +165,30 @@ function countNarrowing(src: Uint8Array | Tensor, target: DataType.FLOAT16 | Dat
       }
     }
   });
+  return { overflowed, underflowed };
+}
+
+/** `narrowFloat32Chunks` by the plain loops, through one output buffer of at most 1 MiB. */
+export function streamReference(
+  src: Uint8Array | Tensor, target: DataType.FLOAT16 | DataType.BFLOAT16, options: NarrowOptions, f: (chunk: Uint8Array) => void,
+): NarrowCounts {
+  const n = src instanceof Tensor ? src.byteLength >>> 2 : src.length >>> 2;
+  const out = new Uint16Array(Math.min(n, STREAM_ELEMENTS));
+  const out8 = new Uint8Array(out.buffer);
+  let overflowed = 0;
+  let underflowed = 0;
+  const each = (bytes: Uint8Array): void => {
+    const m = bytes.length >>> 2;
+    if (bytes.length !== m * 4) throw new RangeError(`FLOAT bytes must be a multiple of 4, got ${bytes.length}`);
+    for (let at = 0; at < m; at += out.length) {
+      const k = Math.min(out.length, m - at);
+      const c = narrowFloat32Reference(bytes.subarray(at * 4, (at + k) * 4), target, out.subarray(0, k), options);
+      overflowed += c.overflowed;
+      underflowed += c.underflowed;
+      f(out8.subarray(0, k * 2));
+    }
+  };
+  if (src instanceof Tensor) src.forEachRawChunk(each);
+  else each(src);
   return { overflowed, underflowed };
 }
