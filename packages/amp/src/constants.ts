@@ -1,7 +1,7 @@
 import {
-  BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, dataTypeName, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
-  forEachFloat32Chunk, narrowFloat32, tensorToFloat32, type LowPrecisionFloat, type NarrowCounts, type Node, type TensorMeta,
-  type Value,
+  BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, censusFloat32, dataTypeName, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
+  forEachFloat32Chunk, narrowFloat32, narrowFloat32Chunks, tensorToFloat32, type LowPrecisionFloat, type NarrowCounts,
+  type Narrower, type Node, type TensorMeta, type Value,
 } from '@mixprec/ir';
 
 /** |v| at or above this is a mask sentinel (−1e30, float32 lowest/max), not a weight. */
@@ -13,9 +13,6 @@ export const SENTINEL_THRESHOLD = 1e30;
  * only have underflow reported.
  */
 export const UNDERFLOW_FIX_LIMIT = 400;
-
-/** Elements converted at a time when a lazy weight is streamed to the saver (1 MiB of output). */
-const STREAM_ELEMENTS = 1 << 19;
 
 /** The largest finite value of a 16-bit float type. */
 export function maxFinite(target: LowPrecisionFloat): number {
@@ -95,10 +92,10 @@ const SENTINEL_BITS = ((): number => {
 })();
 
 /**
- * {@link rangeStats} of a FLOAT tensor on its raw bytes: one pass over the bit patterns, chunk
- * by chunk (no float copy of the tensor; a lazy tensor is read once).
+ * {@link rangeStats} of a FLOAT tensor by a plain loop over its bit patterns, chunk by chunk:
+ * the reference of the census-based {@link rangeStatsFloat32} (tests compare the two).
  */
-function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
+export function rangeStatsFloat32Loop(t: Tensor, target: LowPrecisionFloat): RangeStats {
   const fp16 = target === DataType.FLOAT16;
   // |v| > max, 65520 (rounds to Inf in fp16), 2^-25 (rounds to 0 in fp16), bf16: rounds to 0.
   const maxBits = fp16 ? 0x477fe000 : 0x7f7f0000;
@@ -139,9 +136,48 @@ function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat): RangeStats {
   return { elements: t.size, absMax, overflow, sentinels, underflow, narrowing: { overflowed: overflow + rounded, underflowed: underflow } };
 }
 
-/** Range statistics of a FLOAT tensor against a 16-bit target. */
-export function rangeStats(t: Tensor, target: LowPrecisionFloat): RangeStats {
-  if (t.dtype === DataType.FLOAT) return rangeStatsFloat32(t, target);
+function bitsToFloat(bits: number): number {
+  return new Float32Array(new Uint32Array([bits]).buffer)[0]!;
+}
+
+/**
+ * {@link rangeStats} of a FLOAT tensor on its raw bytes, by one census of the bit patterns
+ * (`censusFloat32`: WebAssembly SIMD on big tensors; no float copy; a lazy tensor is read once).
+ * Bounds on |bits|: nonzero, above the largest value that rounds to 0, the first that rounds to
+ * Inf (FLOAT16; BFLOAT16: above its max, then the first that rounds to Inf), the sentinel
+ * threshold, Inf; the largest magnitude below the sentinels is `absMax`.
+ */
+function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat, narrower: Narrower | undefined): RangeStats {
+  const S = SENTINEL_BITS;
+  if (target === DataType.FLOAT16) {
+    // |v| ≥ 65520 rounds to Inf, |v| ≤ 2^-25 to 0; every sentinel is above 65504 and rounds to Inf.
+    const r = censusFloat32(t, [1, 0x33000001, 0x477ff000, S, 0x7f800000], S, 1, narrower);
+    const c = r.atLeast;
+    const overflow = c[2]! - c[3]!;
+    const sentinels = c[3]! - c[4]!;
+    const underflow = c[0]! - c[1]!;
+    return {
+      elements: t.size, absMax: bitsToFloat(r.maxBelow), overflow, sentinels, underflow,
+      narrowing: { overflowed: overflow + sentinels, underflowed: underflow },
+    };
+  }
+  // BFLOAT16: |bits| ≤ 0x8000 rounds to 0; sentinels above 0x7f7f0000 (its max) saturate, and
+  // those at or above 0x7f7f8000 round to Inf; nothing below the sentinels overflows.
+  const r = censusFloat32(t, [1, 0x8001, S, 0x7f7f0001, 0x7f7f8000, 0x7f800000], S, 1, narrower);
+  const c = r.atLeast;
+  const underflow = c[0]! - c[1]!;
+  return {
+    elements: t.size, absMax: bitsToFloat(r.maxBelow), overflow: 0, sentinels: c[3]! - c[5]!, underflow,
+    narrowing: { overflowed: c[4]! - c[5]!, underflowed: underflow },
+  };
+}
+
+/**
+ * Range statistics of a FLOAT tensor against a 16-bit target. `narrower`: the conversion run's
+ * (see `Narrower` in @mixprec/ir), reused for every weight; without one a big tensor gets its own.
+ */
+export function rangeStats(t: Tensor, target: LowPrecisionFloat, narrower?: Narrower): RangeStats {
+  if (t.dtype === DataType.FLOAT) return rangeStatsFloat32(t, target, narrower);
   const x = tensorToFloat32(t);
   const max = maxFinite(target);
   const tiny = target === DataType.FLOAT16 ? 2.9802322387695312e-8 /* 2^-25: rounds to 0 */ : 0;
@@ -194,10 +230,11 @@ function keptMeta(m: TensorMeta): TensorMeta {
  * ±Inf saturate to ±max; nonzero values that round to zero are counted and, in tensors of
  * fewer than {@link UNDERFLOW_FIX_LIMIT} elements, replaced by ±(smallest subnormal).
  * `known`: the counts of the tensor's {@link rangeStats} for this target (`narrowing`), when
- * known: a lazy FLOAT tensor is then not read to count them again.
+ * known: a lazy FLOAT tensor is then not read to count them again. `narrower`: as for
+ * {@link rangeStats}; a lazy result keeps it to narrow when the saver reads it.
  */
-export function convertTensor(t: Tensor, target: LowPrecisionFloat, known?: NarrowCounts): Converted {
-  if (t.dtype === DataType.FLOAT) return convertFloat32(t, target, known);
+export function convertTensor(t: Tensor, target: LowPrecisionFloat, known?: NarrowCounts, narrower?: Narrower): Converted {
+  if (t.dtype === DataType.FLOAT) return convertFloat32(t, target, known, narrower);
   const x = tensorToFloat32(t);
   const bits = target === DataType.FLOAT16 ? float32ToFloat16Bits(x) : float32ToBFloat16Bits(x);
   const inf = target === DataType.FLOAT16 ? 0x7c00 : 0x7f80;
@@ -230,40 +267,31 @@ export function convertTensor(t: Tensor, target: LowPrecisionFloat, known?: Narr
  * from its range statistics) and converted when its bytes are read (by the saver, one tensor at
  * a time), so the converted weights are never all in memory together.
  */
-function convertFloat32(t: Tensor, target: LowPrecisionFloat, known: NarrowCounts | undefined): Converted {
+function convertFloat32(t: Tensor, target: LowPrecisionFloat, known: NarrowCounts | undefined, narrower: Narrower | undefined): Converted {
   const options = { saturate: true, keepTiny: t.size < UNDERFLOW_FIX_LIMIT };
   const n = t.size;
   let tensor: Tensor;
   let counts;
   if (t.isLazy) {
-    counts = known ?? narrowFloat32(t, target);
+    counts = known ?? narrowFloat32(t, target, undefined, {}, narrower);
     tensor = Tensor.lazy(target, t.dims, {
       byteLength: n * 2,
       description: `${t.source!.description}, converted to ${dataTypeName(target)}`,
       read: () => {
         const bits = new Uint16Array(n);
-        narrowFloat32(t, target, bits, options);
+        narrowFloat32(t, target, bits, options, narrower);
         return new Uint8Array(bits.buffer);
       },
-      // The saver streams: each chunk of the source is converted and written in turn, through
-      // one small output buffer (a chunk is valid only during `f`), so no tensor-sized array is
-      // allocated and the converted bytes are still in cache when they are written.
+      // The saver streams: the source is converted chunk by chunk and written in turn, through
+      // the narrower's heap (chunks of up to 1 MiB, valid only during `f`), so no tensor-sized
+      // array is allocated and the converted bytes are still in cache when they are written.
       readChunks: (f) => {
-        const out = new Uint16Array(Math.min(n, STREAM_ELEMENTS));
-        const out8 = new Uint8Array(out.buffer);
-        t.forEachRawChunk((bytes) => {
-          const m = bytes.length >>> 2;
-          for (let at = 0; at < m; at += out.length) {
-            const k = Math.min(out.length, m - at);
-            narrowFloat32(bytes.subarray(at * 4, (at + k) * 4), target, out.subarray(0, k), options);
-            f(out8.subarray(0, k * 2));
-          }
-        });
+        narrowFloat32Chunks(t, target, options, f, narrower);
       },
     }, keptMeta(t.meta));
   } else {
     const bits = new Uint16Array(n);
-    counts = narrowFloat32(t, target, bits, options);
+    counts = narrowFloat32(t, target, bits, options, narrower);
     tensor = Tensor.of(target, t.dims, bits, keptMeta(t.meta));
   }
   return { tensor, saturated: counts.overflowed, underflowed: counts.underflowed, replaced: options.keepTiny ? counts.underflowed : 0 };

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { DataType, Tensor, floatTensor, fromBFloat16Bits, fromFloat16Bits, narrowFloat32 } from '@mixprec/ir';
-import { convertTensor, rangeStats } from '../src/constants.js';
+import { DataType, Narrower, Tensor, floatTensor, fromBFloat16Bits, fromFloat16Bits, narrowFloat32 } from '@mixprec/ir';
+import { convertTensor, rangeStats, rangeStatsFloat32Loop } from '../src/constants.js';
 
 const F32_MAX = 3.4028234663852886e38;
 
@@ -79,5 +79,39 @@ describe('constants: range statistics and 16-bit storage', () => {
     const t = Tensor.of(DataType.FLOAT, [1], new Float32Array([2]), { name: 'w', docString: 'd', external: { location: 'w.bin' } });
     const c = convertTensor(t, DataType.FLOAT16);
     expect(c.tensor.meta).to.deep.equal({ name: 'w', docString: 'd' });
+  });
+
+  it('on big tensors (WebAssembly SIMD, own or shared narrower) gives the statistics and bytes of the plain loops', () => {
+    let seed = 777;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    // Weights, with zeros, tiny values, overflow, sentinels, Inf and NaN sprinkled in.
+    const n = 300_001;
+    const w = new Float32Array(n).map(() => ((next() / 2 ** 32) - 0.5) * 0.05);
+    const rare = [0, -0, 1e-9, -3e-8, 1e-40, 7e4, -65520, 65519, 1e30, -F32_MAX, 3.39e38, Infinity, Number.NaN, 1e-5];
+    for (let i = 0; i < 3000; i++) w[next() % n] = rare[i % rare.length]!;
+    const bits = new Uint32Array(w.buffer);
+    // Unaligned bytes, as a view into a model file would be.
+    const file = new Uint8Array(n * 4 + 1);
+    file.set(new Uint8Array(w.buffer), 1);
+    const bytes = file.subarray(1);
+    const lazy = (): Tensor => Tensor.lazy(DataType.FLOAT, [n], { byteLength: bytes.length, description: 'weights', read: () => bytes });
+    const eager = Tensor.of(DataType.FLOAT, [n], new Float32Array(bits.buffer.slice(0)));
+    const narrower = new Narrower();
+    for (const target of [DataType.FLOAT16, DataType.BFLOAT16] as const) {
+      const want = rangeStatsFloat32Loop(eager, target);
+      expect(want.underflow + want.sentinels + want.overflow).to.be.greaterThan(0);
+      for (const t of [eager, lazy()]) {
+        expect(rangeStats(t, target), String(target)).to.deep.equal(want);
+        expect(rangeStats(t, target, narrower)).to.deep.equal(want);
+      }
+      const reference = convertTensor(floatTensor([n], w), target);
+      for (const c of [convertTensor(eager, target, undefined, narrower), convertTensor(lazy(), target), convertTensor(lazy(), target, want.narrowing, narrower)]) {
+        expect([c.saturated, c.underflowed, c.replaced]).to.deep.equal([reference.saturated, reference.underflowed, reference.replaced]);
+        const chunks: Uint8Array[] = [];
+        c.tensor.forEachRawChunk((chunk) => chunks.push(chunk.slice()));
+        expect(Buffer.concat(chunks).equals(Buffer.from(reference.tensor.rawBytes())), 'streamed').to.equal(true);
+        expect(Buffer.from(c.tensor.rawBytes()).equals(Buffer.from(reference.tensor.rawBytes())), 'read').to.equal(true);
+      }
+    }
   });
 });
