@@ -1,70 +1,31 @@
-import {
-  DataType, dataTypeText, getOpSchema, maxKnownOpset, type Node, type Value,
-} from '@mixprec/ir';
+import { DataType, dataTypeText, type Node, type Value } from '@mixprec/ir';
 import { calibrationReason } from './analysis-calibration.js';
+import type { OpFacts, Verdict } from './analysis-op-facts.js';
 import { hostileReason } from './analysis-sanity.js';
 import type { Analysis } from './analysis-state.js';
 import { constantBehind, isPlannableConstant } from './constants.js';
-import { nodeSlots, type NodeSlots, type SlotGroup } from './node-slots.js';
-import { decide, type Color, type Decision, type PolicyQuery } from './policy.js';
-import type { NodePlan, PlanColor, PlanRule } from './plan.js';
+import { slotsOf, type MergedGroups, type NodeSlots, type SlotGroup } from './node-slots.js';
+import type { Decision, PolicyQuery } from './policy.js';
+import type { NodePlan, PlanRule } from './plan.js';
+import type { DTypeRow } from './plan-rows.js';
 import { runtimeGap } from './runtime-gaps.js';
 
 /** Metadata key marking a node that `materialize` made compute in float32 between Casts. */
 export const MATERIALIZED_KEY = 'mixprec.materialized';
 
-/** ONNX ops on quantized integers: untouched. */
-const QUANTIZED = new Set(['QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'QLinearConv', 'QLinearMatMul', 'MatMulInteger', 'ConvInteger']);
-
-/**
- * Ops whose output stays in (or near) the 16-bit range whatever the magnitude of their input:
- * a value that may exceed ±65504 stops spreading there (the op itself still reads it in float32).
- */
-const RANGE_COMPRESSING = new Set([
-  'Log', 'Sigmoid', 'Tanh', 'Softmax', 'Erf', 'Sin', 'Cos', 'Atan', 'Sign', 'HardSigmoid', 'Softsign',
-  'LayerNormalization', 'InstanceNormalization', 'GroupNormalization', 'MeanVarianceNormalization', 'LpNormalization',
-  'RMSNormalization', 'Equal', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'IsInf', 'IsNaN', 'ArgMax', 'ArgMin',
-  'Shape', 'Size',
-]);
-
-/** Ops kept float32 by a large weight whose output is nevertheless in range (they divide by it or normalise with it). */
-const LARGE_WEIGHT_SHRINKS = new Set(['Div', 'BatchNormalization']);
-
-function isQuantized(n: Node, opset: number): boolean {
-  if (n.domain === '') {
-    // From opset 19, Q/DQ take 16-bit scales: their float side follows the schema (see decideNode).
-    if ((n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear') && opset >= 19) return false;
-    return QUANTIZED.has(n.opType) || n.opType.startsWith('QLinear') || n.opType.endsWith('Integer');
-  }
-  if (n.domain === 'com.microsoft') return /^Q[A-Z]/.test(n.opType) || /Quantize|Integer/.test(n.opType);
-  return false;
-}
-
 // What a policy query reads of values (one function each, not two closures per node).
 const shapeOf: PolicyQuery['shapeOf'] = (v) => v.shape;
 const constantOf: PolicyQuery['constantOf'] = (v) => constantBehind(v)?.tensor;
 
-function opKey(n: Node): string {
-  return n.domain === '' ? n.opType : `${n.domain}.${n.opType}`;
-}
+/** Verdicts without a per-node reason, built once. */
+const QUANTIZED: Verdict = Object.freeze({ color: 'red', rule: 'quantized', reason: 'quantized op: integer tensors and the op stay as they are', lowPrecision: false });
+const BLOCKED: Verdict = Object.freeze({ color: 'red', rule: 'user-block', reason: 'blocked by the user', lowPrecision: false });
+const MATERIALIZED: Verdict = Object.freeze({ color: 'red', rule: 'materialized', reason: 'computed in float32 between Casts by an earlier conversion', lowPrecision: false });
+const ISLAND: Verdict = Object.freeze({ color: 'red', rule: 'cast-intent', reason: 'computes only on values the model author upcast to float32: the island stays float32', lowPrecision: false });
+const CLUSTER: Verdict = Object.freeze({ color: 'red', rule: 'cluster', reason: 'a sequence/optional value it shares a type with stays float32', lowPrecision: false });
 
-interface Verdict {
-  readonly color: PlanColor;
-  readonly rule: PlanRule;
-  readonly reason?: string;
-  readonly lowPrecision: boolean;
-  readonly decision?: Decision;
-}
-
-function red(rule: PlanRule, reason?: string): Verdict {
-  return reason === undefined ? { color: 'red', rule, lowPrecision: false } : { color: 'red', rule, reason, lowPrecision: false };
-}
-
-/** Float input slots of the groups that could convert. */
-function candidateInputs(n: Node, groups: readonly SlotGroup[], a: Analysis): number[] {
-  const out: number[] = [];
-  for (const g of groups) for (const i of g.inputs) if (a.isFloat(n.inputs[i])) out.push(i);
-  return out;
+function red(rule: PlanRule, reason: string): Verdict {
+  return { color: 'red', rule, reason, lowPrecision: false };
 }
 
 function describeProducer(v: Value): string {
@@ -82,7 +43,9 @@ function isWeightLike(v: Value): boolean {
 /** Every non-weight float input is an island value (and there is at least one). */
 function inIsland(n: Node, a: Analysis): boolean {
   let any = false;
-  for (const v of n.inputs) {
+  const ins = n.inputs;
+  for (let i = 0; i < ins.length; i++) {
+    const v = ins[i];
     if (v === undefined || !a.isFloat(v) || isWeightLike(v)) continue;
     if (!a.island.has(v)) return false;
     any = true;
@@ -90,43 +53,47 @@ function inIsland(n: Node, a: Analysis): boolean {
   return any;
 }
 
-/** The rules 1–7 for one ordinary node (not control flow, not a Constant). */
-function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly SlotGroup[], hasSchema: boolean, claimed: boolean): Verdict {
-  const o = a.opts;
-  const opset = a.opset(n.domain) ?? 0;
-  if (isQuantized(n, opset)) return red('quantized', 'quantized op: integer tensors and the op stay as they are');
-  if (!hasSchema && !claimed) {
-    return red('no-schema', `no ONNX schema for ${opKey(n)} at opset ${opset} (custom, unknown or newer than the table): left in float32`);
+/** Whether group `g` of `n` holds a value that must stay float32 (a container at a boundary). */
+function touchesForced(a: Analysis, n: Node, g: SlotGroup): boolean {
+  for (let k = 0; k < g.inputs.length; k++) {
+    const v = n.inputs[g.inputs[k]!];
+    if (v !== undefined && a.forced.has(v)) return true;
   }
-  const hostile = hostileReason(n);
-  if (hostile !== undefined) return red('inconsistent', `${hostile}: left in float32`);
-  if (convertible.length === 0) {
-    const unsound = slots.groups.find((g) => g.float && g.admits && g.unsound !== undefined);
-    if (unsound !== undefined) return red('inconsistent', `${unsound.unsound}: the types contradict each other or the schema, left in float32`);
-    const forcedOut = slots.groups.some((g) => g.float && g.admits);
-    if (forcedOut) return red('cluster', 'a sequence/optional value it shares a type with stays float32');
-    return red('schema', `${opKey(n)}-${opset} admits no ${dataTypeText(a.target)} for its float inputs/outputs`);
-  }
-  const gap = runtimeGap(n, a.opset('') ?? 1, a.target, o.runtime);
-  if (gap !== undefined) return red('runtime', gap);
-  if (n.domain === '' && n.opType === 'Cast') {
-    const to = n.getInt('to');
-    const from = a.orig(n.inputs[0]);
-    if (to === DataType.FLOAT && (from === DataType.FLOAT16 || from === DataType.BFLOAT16 || from === DataType.DOUBLE)) {
-      return red('cast-intent', `Cast ${dataTypeText(from)}→float written by the model author: kept, its consumers see float32`);
-    }
-  }
-  if (n.metadataProps.has(MATERIALIZED_KEY)) return red('materialized', 'computed in float32 between Casts by an earlier conversion');
-  if (o.blockOps.has(opKey(n)) || o.blockNodes.matches(n.name)) return red('user-block', 'blocked by the user');
-  const forced = n.name !== '' && o.forceNodes.matches(n.name);
-  if (!forced && inIsland(n, a)) return red('cast-intent', 'computes only on values the model author upcast to float32: the island stays float32');
-  const q: PolicyQuery = { node: n, model: a.model, target: a.target, opset, shapeOf, constantOf };
-  if (!forced && a.target === DataType.FLOAT16) {
-    for (const v of n.inputs) {
+  for (let k = 0; k < g.outputs.length; k++) if (a.forced.has(n.outputs[g.outputs[k]!]!)) return true;
+  return false;
+}
+
+/** The groups of `groups` that hold no value that must stay float32. */
+function untouchedByForced(a: Analysis, n: Node, groups: readonly SlotGroup[]): readonly SlotGroup[] {
+  const out: SlotGroup[] = [];
+  for (let k = 0; k < groups.length; k++) if (!touchesForced(a, n, groups[k]!)) out.push(groups[k]!);
+  return out;
+}
+
+/** Why a node cannot convert when none of its groups can. */
+function noGroupVerdict(a: Analysis, f: OpFacts, slots: NodeSlots): Verdict {
+  const unsound = slots.groups.find((g) => g.float && g.admits && g.unsound !== undefined);
+  if (unsound !== undefined) return red('inconsistent', `${unsound.unsound}: the types contradict each other or the schema, left in float32`);
+  if (slots.groups.some((g) => g.float && g.admits)) return CLUSTER;
+  return red('schema', `${f.key}-${f.opset ?? 0} admits no ${dataTypeText(a.target)} for its float inputs/outputs`);
+}
+
+/** The weight-range rule (fp16): a red verdict when an input may exceed ±65504, else undefined. */
+function weightRange(n: Node, a: Analysis, flags: Uint8Array, convertible: readonly SlotGroup[]): Verdict | undefined {
+  if (a.large.size > 0) {
+    for (let i = 0; i < n.inputs.length; i++) {
+      const v = n.inputs[i];
       const why = v === undefined ? undefined : a.large.get(v);
       if (why !== undefined) return red('weight-range', `reads '${v!.name}', which may exceed ±65504 (${why})`);
     }
-    for (const i of candidateInputs(n, convertible, a)) {
+  }
+  // (Indexed loops in this file: `for…of` allocates an iterator and a result per step until the
+  // code is optimized, and this runs once per node of the model.)
+  for (let k = 0; k < convertible.length; k++) {
+    const gi = convertible[k]!.inputs;
+    for (let j = 0; j < gi.length; j++) {
+      const i = gi[j]!;
+      if (flags[i] !== 1) continue;
       const c = constantBehind(n.inputs[i]!);
       if (c === undefined) continue;
       const s = a.stats(c.tensor);
@@ -136,93 +103,183 @@ function verdictOf(n: Node, a: Analysis, slots: NodeSlots, convertible: readonly
       }
     }
   }
-  const d = decide(a.policy, q);
-  if (!forced) {
-    const why = calibrationReason(n, a, q, d);
+  return undefined;
+}
+
+/** The rules 1–7 for one ordinary node (not control flow, not a Constant). */
+function verdictOf(n: Node, a: Analysis, f: OpFacts, flags: Uint8Array, slots: NodeSlots, convertible: readonly SlotGroup[]): Verdict {
+  const o = a.opts;
+  const opset = f.opset ?? 0;
+  if (f.quantized) return QUANTIZED;
+  if (f.schema === undefined && !f.claimed) {
+    return red('no-schema', `no ONNX schema for ${f.key} at opset ${opset} (custom, unknown or newer than the table): left in float32`);
+  }
+  const hostile = hostileReason(n);
+  if (hostile !== undefined) return red('inconsistent', `${hostile}: left in float32`);
+  if (convertible.length === 0) return noGroupVerdict(a, f, slots);
+  const gap = f.gapVaries ? runtimeGap(n, a.opset('') ?? 1, a.target, o.runtime) : f.gap;
+  if (gap !== undefined) return red('runtime', gap);
+  if (n.domain === '' && n.opType === 'Cast') {
+    const to = n.getInt('to');
+    const from = a.orig(n.inputs[0]);
+    if (to === DataType.FLOAT && (from === DataType.FLOAT16 || from === DataType.BFLOAT16 || from === DataType.DOUBLE)) {
+      return red('cast-intent', `Cast ${dataTypeText(from)}→float written by the model author: kept, its consumers see float32`);
+    }
+  }
+  if (n.metadataProps.size > 0 && n.metadataProps.has(MATERIALIZED_KEY)) return MATERIALIZED;
+  if (f.blocked || (o.blockNodes.size > 0 && o.blockNodes.matches(n.name))) return BLOCKED;
+  const forced = n.name !== '' && o.forceNodes.size > 0 && o.forceNodes.matches(n.name);
+  if (!forced && a.island.size > 0 && inIsland(n, a)) return ISLAND;
+  if (!forced && a.target === DataType.FLOAT16) {
+    const w = weightRange(n, a, flags, convertible);
+    if (w !== undefined) return w;
+  }
+  // The policy: its answer for the op type when no rule needs the node (and no calibration reads the query).
+  const calibrated = o.calibration !== undefined;
+  let d: Decision | undefined = calibrated ? undefined : a.decider.knownFor(f);
+  let q: PolicyQuery | undefined;
+  if (d === undefined) {
+    q = { node: n, model: a.model, target: a.target, opset, shapeOf, constantOf };
+    d = a.decider.decide(q, f);
+  }
+  if (!forced && calibrated) {
+    const why = calibrationReason(n, a, q!, d);
     if (why !== undefined) return red('calibration', why);
   }
   if (forced) return { color: 'green', rule: 'user-force', reason: 'forced by the user', lowPrecision: true, decision: { ...d, color: 'green' } };
-  return resolveColor(n, a, convertible, d.color, d);
+  return resolveColor(n, a, f, flags, convertible, d);
 }
 
-function resolveColor(n: Node, a: Analysis, convertible: readonly SlotGroup[], color: Color, d: Decision): Verdict {
-  const reason = d.reason;
-  if (color === 'green') return { color, rule: 'policy', lowPrecision: true, decision: d, ...(reason === undefined ? {} : { reason }) };
-  if (color === 'red') return { color, rule: 'policy', lowPrecision: false, decision: d, ...(reason === undefined ? {} : { reason }) };
-  for (const i of candidateInputs(n, convertible, a)) {
-    const v = n.inputs[i]!;
-    if (!a.available(v)) {
-      return { color, rule: 'gray-follow', lowPrecision: false, decision: d, reason: `input '${v.name}' from ${describeProducer(v)} is float32` };
+function policyVerdict(d: Decision, lowPrecision: boolean, reason: string | undefined): Verdict {
+  return reason === undefined
+    ? { color: d.color, rule: 'policy', lowPrecision, decision: d }
+    : { color: d.color, rule: 'policy', lowPrecision, decision: d, reason };
+}
+
+/** Green and red as the policy said; gray: 16-bit when every float input is available in the target. */
+function resolveColor(n: Node, a: Analysis, f: OpFacts, flags: Uint8Array, convertible: readonly SlotGroup[], d: Decision): Verdict {
+  if (d.color !== 'gray') {
+    if (f.verdictOf !== d) {
+      f.verdict = policyVerdict(d, d.color === 'green', d.reason);
+      f.verdictOf = d;
+    }
+    return f.verdict!;
+  }
+  for (let k = 0; k < convertible.length; k++) {
+    const gi = convertible[k]!.inputs;
+    for (let j = 0; j < gi.length; j++) {
+      const i = gi[j]!;
+      const v = n.inputs[i];
+      if (flags[i] !== 1 || a.available(v!)) continue;
+      return { color: 'gray', rule: 'gray-follow', lowPrecision: false, decision: d, reason: `input '${v!.name}' from ${describeProducer(v!)} is float32` };
     }
   }
-  return { color, rule: 'gray-follow', lowPrecision: true, decision: d, reason: `float inputs available in ${dataTypeText(a.target)}` };
+  if (f.grayOf !== d) {
+    f.grayVerdict = { color: 'gray', rule: 'gray-follow', lowPrecision: true, decision: d, reason: `float inputs available in ${dataTypeText(a.target)}` };
+    f.grayOf = d;
+  }
+  return f.grayVerdict!;
+}
+
+/** The merged type groups of `n`'s schema and arity (undefined: no schema), kept per op type. */
+function mergedOf(a: Analysis, f: OpFacts, n: Node): MergedGroups | undefined {
+  if (f.schema === undefined) return undefined;
+  const arity = n.inputs.length * 65536 + n.outputs.length;
+  if (f.mergedArity !== arity || f.merged === undefined) {
+    f.merged = a.slotGroups.get(f.schema, n.inputs.length, n.outputs.length, n.domain === '');
+    f.mergedArity = arity;
+  }
+  return f.merged;
+}
+
+/** A plan with nothing to convert. */
+function untouched(a: Analysis, n: Node, graphPath: string, color: NodePlan['color'], rule: PlanRule, reason?: string): NodePlan {
+  return nodePlan(n, graphPath, color, rule, reason, undefined, undefined, false, false, a.rows.none(n.inputs.length), a.rows.none(n.outputs.length));
 }
 
 /** Decides one ordinary node (rules 1–8 of the design) and records its plan. */
 export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
-  const opset = a.opset(n.domain);
-  const known = opset === undefined ? undefined : getOpSchema(n.domain, n.opType, opset);
-  const beyond = known !== undefined && opset! > (maxKnownOpset(n.domain) ?? 0);
-  const schema = beyond ? undefined : known;
-  const claimed = schema === undefined && (a.policy.claimsOp?.(n.domain, n.opType) ?? false);
-  const slots = nodeSlots(n, schema, a.dt, a.target, claimed, a.slotGroups);
-  const nIn = n.inputs.length;
-  const nOut = n.outputs.length;
-  if (!slots.hasFloat) {
-    return { node: n, graph: graphPath, color: 'none', rule: 'no-float', converted: false, materialized: false, inputs: new Array(nIn).fill(undefined), outputs: new Array(nOut).fill(undefined) };
-  }
+  const f = a.ops.of(n);
+  const ins = n.inputs;
+  const outs = n.outputs;
+  const nIn = ins.length;
+  const flags = a.floatFlags(n);
+  const slots = slotsOf(n, flags, mergedOf(a, f, n), f.claimed, a.dt, a.target);
+  if (!slots.hasFloat) return untouched(a, n, graphPath, 'none', 'no-float');
   if (n.domain === '' && n.opType === 'Cast' && (n.getInt('to') === undefined || n.getInt('to') !== DataType.FLOAT)) {
     // A Cast to another type reads its input in whatever float type it is planned (Cast takes any).
     const why = n.getInt('to') === undefined ? 'Cast with a string `to` (opset 1) is left alone' : `Cast to ${dataTypeText(n.getInt('to')!)} reads its input as planned`;
-    return { node: n, graph: graphPath, color: 'gray', rule: 'cast-boundary', reason: why, converted: false, materialized: false, inputs: new Array(nIn).fill(undefined), outputs: new Array(nOut).fill(undefined) };
+    return untouched(a, n, graphPath, 'gray', 'cast-boundary', why);
   }
-  const touchesForced = (g: SlotGroup): boolean => a.forced.size > 0 && (
-    g.inputs.some((i) => { const v = n.inputs[i]; return v !== undefined && a.forced.has(v); })
-    || g.outputs.some((o) => a.forced.has(n.outputs[o]!)));
-  const convertible = slots.groups.filter((g) => g.float && g.admits && g.unsound === undefined && !touchesForced(g));
-  const v = verdictOf(n, a, slots, convertible, schema !== undefined, claimed);
+  const convertible = a.forced.size === 0 ? slots.sound : untouchedByForced(a, n, slots.sound);
+  const v = verdictOf(n, a, f, flags, slots, convertible);
   const T = a.target;
   const acc = v.lowPrecision ? v.decision?.accumulation : undefined;
   const materialized = v.lowPrecision && a.opts.accumulation === 'materialize' && acc !== undefined && acc !== T;
   const groupDType = materialized ? acc! : T;
   const outputOverride = materialized ? (v.decision?.output ?? T) : v.decision?.output;
-  const inputs: (DataType | undefined)[] = new Array(nIn).fill(undefined);
-  const outputs: (DataType | undefined)[] = new Array(nOut).fill(undefined);
-  const conv: readonly SlotGroup[] = v.lowPrecision ? convertible : [];
-  for (const g of slots.groups) {
-    for (const i of g.inputs) if (a.isFloat(n.inputs[i])) inputs[i] = conv.includes(g) ? groupDType : DataType.FLOAT;
-    for (const o of g.outputs) {
-      const val = n.outputs[o];
-      if (!a.isFloat(val)) continue;
-      outputs[o] = conv.includes(g) ? groupDType : DataType.FLOAT;
-      const seen = conv.includes(g) && v.lowPrecision && outputOverride !== undefined && outputOverride !== groupDType ? outputOverride : outputs[o]!;
-      a.planned.set(val!, seen);
+  // Filled in scratch rows, then shared (most nodes have one of a few rows: no array per node).
+  const inputs = a.rows.scratch(0, nIn);
+  const outputs = a.rows.scratch(1, outs.length);
+  const groups = slots.groups;
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k]!;
+    const c = v.lowPrecision && convertible.includes(g);
+    const d = c ? groupDType : DataType.FLOAT;
+    const seen = c && outputOverride !== undefined && outputOverride !== groupDType ? outputOverride : d;
+    const gi = g.inputs;
+    for (let j = 0; j < gi.length; j++) if (flags[gi[j]!] === 1) inputs[gi[j]!] = d;
+    const go = g.outputs;
+    for (let j = 0; j < go.length; j++) {
+      const o = go[j]!;
+      if (flags[nIn + o] !== 1) continue;
+      outputs[o] = d;
+      a.planned.set(outs[o]!, seen);
     }
   }
-  for (const i of slots.fixedInputs) inputs[i] = DataType.FLOAT;
-  for (const o of slots.fixedOutputs) {
-    outputs[o] = DataType.FLOAT;
-    a.planned.set(n.outputs[o]!, DataType.FLOAT);
+  const fi = slots.fixedInputs;
+  for (let j = 0; j < fi.length; j++) inputs[fi[j]!] = DataType.FLOAT;
+  const fo = slots.fixedOutputs;
+  for (let j = 0; j < fo.length; j++) {
+    outputs[fo[j]!] = DataType.FLOAT;
+    a.planned.set(outs[fo[j]!]!, DataType.FLOAT);
   }
-  if (v.rule === 'weight-range' && !(n.domain === '' && RANGE_COMPRESSING.has(n.opType))) {
+  if (v.rule === 'weight-range' && !f.rangeCompressing) {
     const direct = !(v.reason ?? '').startsWith('reads ');
-    if (!direct || !(n.domain === '' && LARGE_WEIGHT_SHRINKS.has(n.opType))) {
-      const why = direct ? `${n.opType} '${n.name !== '' ? n.name : n.outputs[0]?.name ?? ''}' scales by a weight beyond ±65504` : (a.large.get(n.inputs.find((x) => x !== undefined && a.large.has(x))!) ?? '');
-      for (const val of n.outputs) if (a.isFloat(val)) a.large.set(val, why);
+    if (!direct || !f.largeWeightShrinks) {
+      const why = direct ? `${n.opType} '${n.name !== '' ? n.name : outs[0]?.name ?? ''}' scales by a weight beyond ±65504` : (a.large.get(ins.find((x) => x !== undefined && a.large.has(x))!) ?? '');
+      for (const val of outs) if (a.isFloat(val)) a.large.set(val, why);
     }
   }
   if (v.rule === 'cast-intent') {
-    const src = n.inputs[0];
+    const src = ins[0];
     const fromConstant = n.opType === 'Cast' && src !== undefined && isPlannableConstant(src);
-    if (!fromConstant) for (const val of n.outputs) if (a.isFloat(val)) a.island.add(val);
+    if (!fromConstant) for (const val of outs) if (a.isFloat(val)) a.island.add(val);
   }
-  const converted = v.lowPrecision && !materialized;
   const out = v.decision?.output;
-  // Built key by key (no spreads: one plan per node), in the order of NodePlan.
-  const plan: { -readonly [K in keyof NodePlan]?: NodePlan[K] } = { node: n, graph: graphPath, color: v.color, rule: v.rule };
-  if (v.reason !== undefined) plan.reason = v.reason;
-  if (v.lowPrecision && acc !== undefined) plan.accumulation = acc;
-  if (v.lowPrecision && out !== undefined && out !== T) plan.output = out;
+  return nodePlan(
+    n, graphPath, v.color, v.rule, v.reason, v.lowPrecision ? acc : undefined, v.lowPrecision && out !== undefined && out !== T ? out : undefined,
+    v.lowPrecision && !materialized, materialized, a.rows.shareScratch(inputs, nIn), a.rows.shareScratch(outputs, outs.length),
+  );
+}
+
+/**
+ * A node plan, keys in the order of NodePlan; optional ones only when set. The usual shapes are
+ * object literals (one allocation of a fixed layout, not a growing object per node).
+ */
+function nodePlan(
+  node: Node, graph: string, color: NodePlan['color'], rule: PlanRule, reason: string | undefined, accumulation: DataType | undefined,
+  output: DataType | undefined, converted: boolean, materialized: boolean, inputs: DTypeRow, outputs: DTypeRow,
+): NodePlan {
+  if (accumulation === undefined && output === undefined) {
+    return reason === undefined
+      ? { node, graph, color, rule, converted, materialized, inputs, outputs }
+      : { node, graph, color, rule, reason, converted, materialized, inputs, outputs };
+  }
+  const plan: { -readonly [K in keyof NodePlan]?: NodePlan[K] } = { node, graph, color, rule };
+  if (reason !== undefined) plan.reason = reason;
+  if (accumulation !== undefined) plan.accumulation = accumulation;
+  if (output !== undefined) plan.output = output;
   plan.converted = converted;
   plan.materialized = materialized;
   plan.inputs = inputs;

@@ -2,12 +2,15 @@ import {
   DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type NarrowCounts, type Node, type Tensor,
   type Value,
 } from '@mixprec/ir';
+import { OpFactsCache } from './analysis-op-facts.js';
 import { isPlannableConstant, rangeStats, type RangeStats } from './constants.js';
 import { DTypeResolver } from './dtypes.js';
-import { SlotGroupCache } from './node-slots.js';
+import { SlotGroupCache, floatFlags } from './node-slots.js';
 import type { ResolvedAmpOptions } from './options.js';
 import type { KeptForRange, NodePlan } from './plan.js';
+import { DTypeRows } from './plan-rows.js';
 import type { Policy } from './policy.js';
+import { PolicyDecider } from './policy-memo.js';
 import { ioKeptFloat32 } from './runtime-gaps.js';
 
 /**
@@ -41,12 +44,32 @@ export class Analysis {
   readonly #stats = new Map<Tensor, RangeStats>();
   /** Type groups per schema and arity, shared by the nodes (see `nodeSlots`). */
   readonly slotGroups = new SlotGroupCache();
+  /** What is the same for every node of an op type (schema, quantized, runtime gap, …). */
+  readonly ops: OpFactsCache;
+  /** Scratch of `floatFlags` for the node being decided (decisions do not nest). */
+  #flags = new Uint8Array(16);
+  /** Shared dtype rows of the node plans. */
+  readonly rows = new DTypeRows();
+  /** The policy, asked once per op type where its rules allow (see `PolicyRule.scope`). */
+  readonly decider: PolicyDecider;
 
   constructor(readonly model: Model, readonly opts: ResolvedAmpOptions) {
     this.target = opts.target;
     this.dt = new DTypeResolver(model);
     this.main = model.graph;
     this.paths.set(this.main, this.main.name === '' ? 'main' : this.main.name);
+    this.decider = new PolicyDecider(opts.policy);
+    this.ops = new OpFactsCache(opts, (d) => this.opset(d), (d, op) => opts.policy.claimsOp?.(d, op) ?? false);
+  }
+
+  /**
+   * Which positions of `n` hold a FLOAT value (inputs first, then outputs), in a scratch array
+   * valid until the next call.
+   */
+  floatFlags(n: Node): Uint8Array {
+    const size = n.inputs.length + n.outputs.length;
+    if (this.#flags.length < size) this.#flags = new Uint8Array(Math.max(size, 2 * this.#flags.length));
+    return floatFlags(n, this.dt, this.#flags);
   }
 
   /** Clears the decisions of a round (forced containers, paths and range stats stay). */

@@ -1,5 +1,5 @@
 import {
-  DataType, dataTypeText, graphValues, topologicalOrder, walkGraphs, type Graph, type Model, type Node, type Value,
+  DataType, dataTypeText, graphValues, walkGraphs, type Graph, type Model, type Node, type Value,
 } from '@mixprec/ir';
 import { decideControlFlow, isControlFlow } from './analysis-control-flow.js';
 import { decideNode } from './analysis-node.js';
@@ -39,13 +39,24 @@ function untouchedBody(a: Analysis, g: Graph, path: string, inner: Set<Graph>): 
 /** Decides every node of `g` in topological order (bodies when their node is reached). */
 function decideGraph(a: Analysis, g: Graph): void {
   const path = a.path(g);
-  for (const n of topologicalOrder(g)) {
+  const order = a.dt.order(g);
+  // (Indexed loops over the nodes and values: `for…of` allocates per step in unoptimized code.)
+  for (let k = 0; k < order.length; k++) {
+    const n = order[k]!;
     if (isControlFlow(n)) {
       a.plans.set(n, decideControlFlow(a, n, path, decideGraph));
       continue;
     }
-    const subs = n.subgraphs();
-    if (subs.length > 0) {
+    // (`hasSubgraphs` first: no array per node; a GRAPHS attribute may still hold none.)
+    if (!n.hasSubgraphs() || n.subgraphs().length === 0) {
+      if (n.domain === '' && n.opType === 'Constant' && a.isFloat(n.outputs[0]) && constantNodeTensor(n) !== undefined) {
+        a.plans.set(n, emptyPlan(n, path, 'constant', 'gray', 'follows its consumers'));
+      } else {
+        a.plans.set(n, decideNode(a, n, path));
+      }
+      continue;
+    }
+    {
       const p = decideNode(a, n, path);
       const red = emptyPlan(n, path, 'unsupported-subgraph', 'red', `${n.opType} bodies are not converted`);
       const inputs = p.inputs.map((d) => (d === undefined ? undefined : DataType.FLOAT));
@@ -61,13 +72,7 @@ function decideGraph(a: Analysis, g: Graph): void {
           untouchedBody(a, at.value, a.path(at.value), new Set());
         }
       }
-      continue;
     }
-    if (n.domain === '' && n.opType === 'Constant' && a.isFloat(n.outputs[0]) && constantNodeTensor(n) !== undefined) {
-      a.plans.set(n, emptyPlan(n, path, 'constant', 'gray', 'follows its consumers'));
-      continue;
-    }
-    a.plans.set(n, decideNode(a, n, path));
   }
 }
 
@@ -78,7 +83,8 @@ function preForce(a: Analysis): void {
   };
   for (const g of walkGraphs(a.model)) {
     for (const v of g.sparseInitializers.values()) if (a.isFloat(v)) a.forced.add(v);
-    for (const n of g) {
+    for (let n = g.first; n !== undefined; n = n.next) {
+      if (!n.hasSubgraphs()) continue;
       const subs = n.subgraphs();
       if (subs.length === 0) continue;
       n.inputs.forEach(force);
@@ -129,24 +135,32 @@ function planMainOutputs(a: Analysis): void {
   a.graphOutputs.set(a.main, wants);
 }
 
+/** Whether a consumer or graph-output slot of container value `v` wants another dtype than planned. */
+function disagrees(a: Analysis, v: Value, g: Graph, outWants: readonly (DataType | undefined)[] | undefined): boolean {
+  const p = a.plannedOf(v);
+  let bad = false;
+  for (const u of v.uses()) {
+    const w = a.plans.get(u.node)?.inputs[u.index];
+    if (w !== undefined && w !== p) bad = true;
+  }
+  g.outputs.forEach((o, k) => {
+    const w = outWants?.[k];
+    if (o === v && w !== undefined && w !== p) bad = true;
+  });
+  return bad;
+}
+
 /** Forces float32 on container values whose producer and consumers disagree; true when any was added. */
 function checkContainers(a: Analysis): boolean {
   let added = false;
   for (const g of walkGraphs(a.model)) {
     const outWants = a.graphOutputs.get(g);
-    for (const v of graphValues(g)) {
-      if (a.forced.has(v) || !a.isFloat(v) || !a.dt.isContainer(v)) continue;
-      const p = a.plannedOf(v);
-      let bad = false;
-      for (const u of v.uses()) {
-        const w = a.plans.get(u.node)?.inputs[u.index];
-        if (w !== undefined && w !== p) bad = true;
-      }
-      g.outputs.forEach((o, k) => {
-        const w = outWants?.[k];
-        if (o === v && w !== undefined && w !== p) bad = true;
-      });
-      if (bad) {
+    const values = graphValues(g);
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k]!;
+      // Containers first: most values are tensors, rejected by one lookup.
+      if (!a.dt.isContainer(v) || (a.forced.size > 0 && a.forced.has(v)) || !a.isFloat(v)) continue;
+      if (disagrees(a, v, g, outWants)) {
         a.forced.add(v);
         added = true;
       }
@@ -177,13 +191,23 @@ function constantWants(a: Analysis, c: Value, outs: ReadonlyMap<Value, DataType[
   return wants;
 }
 
+/** The constants of `g` the conversion may store 16-bit: initializers (not graph inputs), then Constant outputs. */
+function plannableConstants(g: Graph): Value[] {
+  const consts: Value[] = [];
+  for (const v of g.initializers.values()) if (isPlannableConstant(v)) consts.push(v);
+  for (let n = g.first; n !== undefined; n = n.next) {
+    if (n.opType === 'Constant' && n.domain === '' && constantNodeTensor(n) !== undefined) consts.push(n.outputs[0]!);
+  }
+  return consts;
+}
+
 /** Constants become 16-bit in place when every consumer wants 16-bit, else stay and get a 16-bit copy. */
 function planConstants(a: Analysis, copies: Set<Value>): void {
   const outs = outputWants(a);
   for (const g of walkGraphs(a.model)) {
-    const consts: Value[] = [...g.initializers.values()].filter((v) => isPlannableConstant(v));
-    for (const n of g) if (n.domain === '' && n.opType === 'Constant' && constantNodeTensor(n) !== undefined) consts.push(n.outputs[0]!);
-    for (const c of consts) {
+    const consts = plannableConstants(g);
+    for (let k = 0; k < consts.length; k++) {
+      const c = consts[k]!;
       if (!a.isFloat(c)) continue;
       const wants = constantWants(a, c, outs);
       if (wants.size === 0) continue;
@@ -208,8 +232,7 @@ function planWeightsOnly(a: Analysis): Value[] {
       for (const [k, at] of n.attributes) if (at.type === 'GRAPH') a.registerSubgraph(g, n, k, at.value);
       a.plans.set(n, emptyPlan(n, path, a.isFloat(n.outputs[0]) || n.inputs.some((v) => a.isFloat(v)) ? 'weights-only' : 'no-float', 'none', 'weightsOnly: computes as before'));
     }
-    const consts: Value[] = [...g.initializers.values()].filter((v) => isPlannableConstant(v));
-    for (const n of g) if (n.domain === '' && n.opType === 'Constant' && constantNodeTensor(n) !== undefined) consts.push(n.outputs[0]!);
+    const consts = plannableConstants(g);
     for (const c of consts) {
       if (!a.isFloat(c) || c.useCount === 0 || c.isGraphOutput()) continue;
       const s = a.stats(constantBehind(c)!.tensor);

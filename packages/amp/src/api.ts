@@ -51,14 +51,17 @@ export interface SixteenBitOptions extends ConvertOptions {
 
 function snapshotTypes(model: Model): Map<Value, ValueType | undefined> {
   const out = new Map<Value, ValueType | undefined>();
-  for (const g of walkGraphs(model)) for (const v of graphValues(g)) out.set(v, v.type);
+  for (const g of walkGraphs(model)) {
+    const values = graphValues(g);
+    for (let k = 0; k < values.length; k++) out.set(values[k]!, values[k]!.type);
+  }
   return out;
 }
 
 /** The element dtypes the values of a snapshot have now, in the snapshot's order. */
 function elementDTypes(snapshot: ReadonlyMap<Value, unknown>): (DataType | undefined)[] {
   const out: (DataType | undefined)[] = [];
-  for (const v of snapshot.keys()) out.push(elementDType(v.type));
+  snapshot.forEach((_, v) => out.push(elementDType(v.type)));
   return out;
 }
 
@@ -80,8 +83,10 @@ function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | und
     if (next !== undefined || !(v.isGraphInput() || v.isGraphOutput())) v.type = next;
   });
   for (const g of walkGraphs(model)) {
-    for (const v of graphValues(g)) {
-      if (declared.has(v) || v.isInitializer() || v.isGraphInput() || v.isGraphOutput()) continue;
+    const values = graphValues(g);
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k]!;
+      if (v.type === undefined || v.isInitializer() || v.isGraphInput() || v.isGraphOutput() || declared.has(v)) continue;
       v.type = undefined;
     }
   }

@@ -1,4 +1,4 @@
-import { DataType, dataTypeText, walkGraphs, walkNodes, type Model, type Tensor } from '@mixprec/ir';
+import { DataType, dataTypeText, walkGraphs, type Graph, type Model, type Tensor } from '@mixprec/ir';
 import { constantNodeTensor } from './constants.js';
 
 /** The weights of a model: initializers and Constant-node tensors, in every graph. */
@@ -47,11 +47,19 @@ export function weightCensus(model: Model): WeightCensus {
     }
   }
   let casts = 0;
-  for (const n of walkNodes(model)) {
-    if (n.domain === '' && n.opType === 'Cast') casts++;
-    const t = constantNodeTensor(n);
-    if (t !== undefined) add(t);
-  }
+  // In `walkNodes` order (a node, then its bodies' nodes), without a generator step per node.
+  const visit = (g: Graph): void => {
+    for (let n = g.first; n !== undefined; n = n.next) {
+      if (n.opType === 'Cast') {
+        if (n.domain === '') casts++;
+      } else if (n.opType === 'Constant') {
+        const t = constantNodeTensor(n);
+        if (t !== undefined) add(t);
+      }
+      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
+    }
+  };
+  visit(model.graph);
   const total = f32 + f16;
   return { count, bytes, bytesByType: byType, float32Elements: f32, float16Elements: f16, fraction16: total === 0 ? 0 : f16 / total, casts };
 }

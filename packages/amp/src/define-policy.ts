@@ -68,6 +68,7 @@ export function definePolicy(spec: PolicySpec): Policy {
     rules.push({
       name: `${spec.name}:lists`,
       level: LIST_LEVEL,
+      scope: 'op',
       decide(q: PolicyQuery): Decision | undefined {
         const key = opKey(q.node.domain, q.node.opType);
         const color = colors.get(key);
@@ -114,6 +115,7 @@ function withAccumulation(rules: readonly PolicyRule[], acc: ReadonlyMap<string,
   return Object.freeze(real.map((r) => ({
     name: r.name,
     level: r.level,
+    ...(r.scope === undefined ? {} : { scope: r.scope }),
     decide(q: PolicyQuery): Decision | undefined {
       const d = r.decide(q);
       if (d === undefined || d.accumulation !== undefined || d.color === 'red') return d;
@@ -129,6 +131,7 @@ function overridingAccumulation(r: PolicyRule, acc: ReadonlyMap<string, DataType
   return {
     name: r.name,
     level: r.level,
+    ...(r.scope === undefined ? {} : { scope: r.scope }),
     decide(q: PolicyQuery): Decision | undefined {
       const d = r.decide(q);
       if (d === undefined || d.color === 'red') return d;

@@ -52,24 +52,51 @@ function infoOfType(t: ValueType | undefined): Info {
  * changed, so the mixed-precision analysis stays pure even without `infer-types`.
  */
 export class DTypeResolver {
+  /**
+   * Infos that differ from what the value's type says now: derived ones (untyped values), and
+   * those pinned before an edit changed the type. Every other value's info is its type's (most
+   * values once `infer-types` ran: they cost no entry, and looking them up no hash).
+   */
   readonly #info = new Map<Value, Info>();
   readonly #model: Model;
+  /** Nodes of each graph in topological order, as resolved (the analysis walks the same order). */
+  readonly #order = new Map<Graph, readonly Node[]>();
 
   constructor(model: Model) {
     this.#model = model;
     this.#graph(model.graph);
   }
 
+  /**
+   * Keeps the info `v` has now as its original one: call it before changing the type of a
+   * value of the resolved model (the rewrite does), so that `dtype`/`kind` still answer the
+   * original element type and kind afterwards.
+   */
+  pin(v: Value): void {
+    if (v.name !== '' && !this.#info.has(v)) this.#info.set(v, infoOfType(v.type));
+  }
+
+  /** The nodes of `g` in the topological order the resolver used (`g` as it was then). */
+  order(g: Graph): readonly Node[] {
+    let o = this.#order.get(g);
+    if (o === undefined) this.#order.set(g, (o = topologicalOrder(g)));
+    return o;
+  }
+
   /** Element dtype (looking through sequences/optionals); undefined when unknown. */
   dtype(v: Value | undefined): DataType | undefined {
     if (v === undefined || v.name === '') return undefined;
-    return (this.#info.get(v) ?? infoOfType(v.type)).dtype;
+    const i = this.#info.get(v);
+    if (i !== undefined) return i.dtype;
+    const t = v.type;
+    return t === undefined ? undefined : t.kind === 'tensor' ? t.dtype : elementDType(t);
   }
 
   /** Kind of value; undefined when unknown (treated as a tensor). */
   kind(v: Value | undefined): ValueKind | undefined {
     if (v === undefined) return undefined;
-    return (this.#info.get(v) ?? infoOfType(v.type)).kind;
+    const i = this.#info.get(v);
+    return i !== undefined ? i.kind : v.type?.kind;
   }
 
   /** True for float values a Cast cannot convert (sequences, optionals, maps, sparse tensors). */
@@ -78,33 +105,35 @@ export class DTypeResolver {
     return k !== undefined && k !== 'tensor';
   }
 
+  /** Records `info` for `v` unless its type says the same. */
   #set(v: Value, info: Info): void {
-    if (v.name !== '') this.#info.set(v, info);
+    if (v.name !== '' && info !== infoOfType(v.type)) this.#info.set(v, info);
   }
 
   #graph(g: Graph): void {
-    for (const v of g.inputs) this.#set(v, infoOfType(v.type) ?? NONE);
+    // Graph inputs are taken as typed (also with no type: unknown).
     for (const v of g.initializers.values()) {
-      const c = v.constValue;
-      this.#set(v, v.type !== undefined ? infoOfType(v.type) : { dtype: c?.dtype, kind: 'tensor' });
+      if (v.type === undefined) this.#set(v, { dtype: v.constValue?.dtype, kind: 'tensor' });
     }
     for (const v of g.sparseInitializers.values()) this.#set(v, { dtype: v.sparseValue?.values.dtype, kind: 'sparse_tensor' });
-    for (const n of topologicalOrder(g)) this.#node(n);
+    const order = this.order(g);
+    for (let k = 0; k < order.length; k++) this.#node(order[k]!);
   }
 
   #node(n: Node): void {
-    if (n.domain === '' && (n.opType === 'Loop' || n.opType === 'Scan')) this.#typeBodyInputs(n);
-    for (const sg of n.subgraphs()) this.#graph(sg);
-    n.outputs.forEach((o, i) => {
-      if (o.name === '') return;
+    if (n.hasSubgraphs()) {
+      if (n.domain === '' && (n.opType === 'Loop' || n.opType === 'Scan')) this.#typeBodyInputs(n);
+      for (const sg of n.subgraphs()) this.#graph(sg);
+    }
+    const outs = n.outputs;
+    for (let i = 0; i < outs.length; i++) {
+      const o = outs[i]!;
+      if (o.name === '') continue;
       const declared = infoOfType(o.type);
-      if (declared.dtype !== undefined) {
-        this.#set(o, declared);
-        return;
-      }
+      if (declared.dtype !== undefined) continue;
       const derived = this.#derive(n, i);
       this.#set(o, { dtype: derived.dtype, kind: declared.kind ?? derived.kind });
-    });
+    }
   }
 
   /** Body inputs without a type take the dtype of the outer value they receive. */

@@ -34,6 +34,11 @@ export interface NodeSlots {
   readonly fixedOutputs: readonly number[];
   /** The node has at least one FLOAT input or output. */
   readonly hasFloat: boolean;
+  /**
+   * The groups that could convert before the container rule: `float`, `admits` and no
+   * `unsound` (the analysis removes those touching a value that must stay float32).
+   */
+  readonly sound: readonly SlotGroup[];
 }
 
 /**
@@ -88,6 +93,8 @@ interface MergedGroup {
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
   readonly allowed: readonly string[];
+  /** {@link SlotGroupCache.tensorAdmits} of this group (the group belongs to one cache). */
+  memo: TensorAdmits | undefined;
 }
 
 /**
@@ -96,20 +103,6 @@ interface MergedGroup {
  */
 export class SlotGroupCache {
   readonly #bySchema = new Map<OpSchema, Map<number, MergedGroups>>();
-  readonly #tensorAdmits = new Map<MergedGroup, TensorAdmits>();
-
-  /**
-   * Whether a plain tensor position of group `m` admits `target`: the answer depends only on
-   * whether its type is tensor(float) (else the allowed float spellings decide), so it is
-   * computed once per group, not for every node.
-   */
-  tensorAdmits(m: MergedGroup, v: Value, target: LowPrecisionFloat): boolean {
-    let a = this.#tensorAdmits.get(m);
-    if (a === undefined || a.target !== target) this.#tensorAdmits.set(m, (a = { target, float: undefined, other: undefined }));
-    const t = v.type;
-    if (t !== undefined && t.kind === 'tensor' && t.dtype === DataType.FLOAT) return (a.float ??= positionAdmits(m.allowed, v, target));
-    return (a.other ??= positionAdmits(m.allowed, v, target));
-  }
 
   /** `defaultDomain`: the node's domain is written `''` (only then are parameters linked). */
   get(schema: OpSchema, inputs: number, outputs: number, defaultDomain: boolean): MergedGroups {
@@ -122,12 +115,36 @@ export class SlotGroupCache {
   }
 }
 
+/**
+ * Whether a plain tensor position of group `m` admits `target`: the answer depends only on
+ * whether its type is tensor(float) (else the allowed float spellings decide), so it is
+ * computed once per group, not for every node.
+ */
+function tensorAdmits(m: MergedGroup, v: Value, target: LowPrecisionFloat): boolean {
+  let a = m.memo;
+  if (a === undefined || a.target !== target) m.memo = a = { target, float: undefined, other: undefined };
+  const t = v.type;
+  if (t !== undefined && t.kind === 'tensor' && t.dtype === DataType.FLOAT) return (a.float ??= positionAdmits(m.allowed, v, target));
+  return (a.other ??= positionAdmits(m.allowed, v, target));
+}
+
 /** The merged groups of one schema and arity, with the positions some group holds. */
-interface MergedGroups {
+export interface MergedGroups {
   readonly groups: readonly MergedGroup[];
   readonly groupedInputs: readonly boolean[];
   readonly groupedOutputs: readonly boolean[];
+  /**
+   * The slots of nodes whose float positions all lie in groups and whose groups are sound, by
+   * the groups' (float, admits) bits: most nodes of a model share a handful of these, so they
+   * are built once, not per node.
+   */
+  readonly shared: Map<number, NodeSlots>;
+  /** Scratch of `slotsOf` for one group at a time (no object per node). */
+  readonly scan: GroupScan;
 }
+
+/** Most groups whose (float, admits) bits make a shared-slots key (2 bits each, in a double's 53). */
+const MAX_SHARED_GROUPS = 24;
 
 function withMasks(groups: readonly MergedGroup[], inputs: number, outputs: number): MergedGroups {
   const groupedInputs = new Array<boolean>(inputs).fill(false);
@@ -136,7 +153,10 @@ function withMasks(groups: readonly MergedGroup[], inputs: number, outputs: numb
     for (const i of g.inputs) groupedInputs[i] = true;
     for (const o of g.outputs) groupedOutputs[o] = true;
   }
-  return Object.freeze({ groups, groupedInputs: Object.freeze(groupedInputs), groupedOutputs: Object.freeze(groupedOutputs) });
+  return Object.freeze({
+    groups, groupedInputs: Object.freeze(groupedInputs), groupedOutputs: Object.freeze(groupedOutputs), shared: new Map(),
+    scan: { float: false, admits: true, unknown: undefined, other: undefined },
+  });
 }
 
 function mergedGroups(schema: OpSchema, inputCount: number, outputCount: number, defaultDomain: boolean): readonly MergedGroup[] {
@@ -155,8 +175,8 @@ function mergedGroups(schema: OpSchema, inputCount: number, outputCount: number,
       merged.push({ param: g.param, inputs: [...g.inputs], outputs: [...g.outputs], allowed: [...g.allowed] });
     }
   }
-  return Object.freeze(merged.map((m) => Object.freeze({
-    param: m.param, inputs: Object.freeze(m.inputs), outputs: Object.freeze(m.outputs), allowed: Object.freeze(m.allowed),
+  return Object.freeze(merged.map((m): MergedGroup => ({
+    param: m.param, inputs: Object.freeze(m.inputs), outputs: Object.freeze(m.outputs), allowed: Object.freeze(m.allowed), memo: undefined,
   })));
 }
 
@@ -169,47 +189,120 @@ export function nodeSlots(
   node: Node, schema: OpSchema | undefined, dt: DTypeResolver, target: LowPrecisionFloat, claimed: boolean,
   cache: SlotGroupCache = new SlotGroupCache(),
 ): NodeSlots {
+  const flags = floatFlags(node, dt, new Uint8Array(node.inputs.length + node.outputs.length));
+  const merged = schema === undefined ? undefined : cache.get(schema, node.inputs.length, node.outputs.length, node.domain === '');
+  return slotsOf(node, flags, merged, claimed, dt, target);
+}
+
+/**
+ * Marks the positions of `node` that hold a FLOAT value (inputs first, then outputs) in
+ * `into` (at least as long as both lists), and returns it.
+ */
+export function floatFlags(node: Node, dt: DTypeResolver, into: Uint8Array): Uint8Array {
   const ins = node.inputs;
   const outs = node.outputs;
-  if (schema === undefined) {
+  const nIn = ins.length;
+  for (let i = 0; i < nIn; i++) into[i] = isFloat(present(ins, i), dt) ? 1 : 0;
+  for (let o = 0; o < outs.length; o++) into[nIn + o] = isFloat(present(outs, o), dt) ? 1 : 0;
+  return into;
+}
+
+/**
+ * {@link nodeSlots} from the node's {@link floatFlags} and the merged groups of its schema
+ * and arity (undefined: no schema).
+ */
+export function slotsOf(
+  node: Node, flags: Uint8Array, merged: MergedGroups | undefined, claimed: boolean, dt: DTypeResolver, target: LowPrecisionFloat,
+): NodeSlots {
+  const ins = node.inputs;
+  const outs = node.outputs;
+  const nIn = ins.length;
+  if (merged === undefined) {
     const floatIns: number[] = [];
     const floatOuts: number[] = [];
-    for (let i = 0; i < ins.length; i++) if (isFloat(present(ins, i), dt)) floatIns.push(i);
-    for (let o = 0; o < outs.length; o++) if (isFloat(present(outs, o), dt)) floatOuts.push(o);
+    for (let i = 0; i < nIn; i++) if (flags[i] === 1) floatIns.push(i);
+    for (let o = 0; o < outs.length; o++) if (flags[nIn + o] === 1) floatOuts.push(o);
     const hasFloat = floatIns.length + floatOuts.length > 0;
-    if (!claimed || !hasFloat) return { groups: [], fixedInputs: floatIns, fixedOutputs: floatOuts, hasFloat };
-    return { groups: [{ param: '*', inputs: floatIns, outputs: floatOuts, float: true, admits: true }], fixedInputs: [], fixedOutputs: [], hasFloat };
+    if (!claimed || !hasFloat) return { groups: [], fixedInputs: floatIns, fixedOutputs: floatOuts, hasFloat, sound: [] };
+    const all: SlotGroup[] = [{ param: '*', inputs: floatIns, outputs: floatOuts, float: true, admits: true }];
+    return { groups: all, fixedInputs: [], fixedOutputs: [], hasFloat, sound: all };
   }
-  const merged = cache.get(schema, ins.length, outs.length, node.domain === '');
   // Float positions in no group (usually none: then one shared empty list, not one per node).
   let hasFloat = false;
   let fixedInputs: number[] | undefined;
   let fixedOutputs: number[] | undefined;
-  for (let i = 0; i < ins.length; i++) {
-    if (!isFloat(present(ins, i), dt)) continue;
+  for (let i = 0; i < nIn; i++) {
+    if (flags[i] !== 1) continue;
     hasFloat = true;
     if (merged.groupedInputs[i] !== true) (fixedInputs ??= []).push(i);
   }
   for (let o = 0; o < outs.length; o++) {
-    if (!isFloat(present(outs, o), dt)) continue;
+    if (flags[nIn + o] !== 1) continue;
     hasFloat = true;
     if (merged.groupedOutputs[o] !== true) (fixedOutputs ??= []).push(o);
   }
+  const mg = merged.groups;
+  const acc = merged.scan;
+  // The usual node: every float position in a group, every group sound. Its slots are shared.
+  if (fixedInputs === undefined && fixedOutputs === undefined && mg.length <= MAX_SHARED_GROUPS) {
+    let key = hasFloat ? 1 : 0;
+    let bit = 2;
+    let sound = true;
+    for (let k = 0; k < mg.length && sound; k++, bit *= 4) {
+      const m = mg[k]!;
+      scan(acc, m, ins, outs, flags, dt, target);
+      if (acc.float && (acc.unknown !== undefined || acc.other !== undefined)) sound = false;
+      key += (acc.float ? bit : 0) + (acc.admits ? 2 * bit : 0);
+    }
+    if (sound) {
+      const hit = merged.shared.get(key);
+      if (hit !== undefined) return hit;
+      const slots = sharedSlots(mg, key, hasFloat);
+      merged.shared.set(key, slots);
+      return slots;
+    }
+  }
   const groups: SlotGroup[] = [];
-  const acc: GroupScan = { float: false, admits: true, unknown: undefined, other: undefined };
-  for (const m of merged.groups) {
-    acc.float = false;
-    acc.admits = true;
-    acc.unknown = undefined;
-    acc.other = undefined;
-    scanPositions(acc, m, ins, m.inputs, dt, target, cache);
-    scanPositions(acc, m, outs, m.outputs, dt, target, cache);
+  for (const m of mg) {
+    scan(acc, m, ins, outs, flags, dt, target);
     const unsound = !acc.float ? undefined : unsoundReason(m.param, m.allowed, acc.unknown, acc.other, dt);
     groups.push(unsound === undefined
       ? { param: m.param, inputs: m.inputs, outputs: m.outputs, float: acc.float, admits: acc.admits }
       : { param: m.param, inputs: m.inputs, outputs: m.outputs, float: acc.float, admits: acc.admits, unsound });
   }
-  return { groups, fixedInputs: fixedInputs ?? NONE, fixedOutputs: fixedOutputs ?? NONE, hasFloat };
+  return {
+    groups, fixedInputs: fixedInputs ?? NONE, fixedOutputs: fixedOutputs ?? NONE, hasFloat,
+    sound: groups.filter((g) => g.float && g.admits && g.unsound === undefined),
+  };
+}
+
+/** The slots shared by the nodes whose groups have the (float, admits) bits of `key`. */
+function sharedSlots(mg: readonly MergedGroup[], key: number, hasFloat: boolean): NodeSlots {
+  const groups: SlotGroup[] = [];
+  let bit = 2;
+  for (const m of mg) {
+    const float = Math.floor(key / bit) % 2 === 1;
+    const admits = Math.floor(key / (2 * bit)) % 2 === 1;
+    groups.push(Object.freeze({ param: m.param, inputs: m.inputs, outputs: m.outputs, float, admits }));
+    bit *= 4;
+  }
+  return Object.freeze({
+    groups: Object.freeze(groups), fixedInputs: NONE, fixedOutputs: NONE, hasFloat,
+    sound: Object.freeze(groups.filter((g) => g.float && g.admits)),
+  });
+}
+
+/** Scans the inputs and outputs of group `m` into `acc` (reset first). */
+function scan(
+  acc: GroupScan, m: MergedGroup, ins: readonly (Value | undefined)[], outs: readonly (Value | undefined)[],
+  flags: Uint8Array, dt: DTypeResolver, target: LowPrecisionFloat,
+): void {
+  acc.float = false;
+  acc.admits = true;
+  acc.unknown = undefined;
+  acc.other = undefined;
+  scanPositions(acc, m, ins, m.inputs, flags, 0, dt, target);
+  scanPositions(acc, m, outs, m.outputs, flags, ins.length, dt, target);
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -227,19 +320,19 @@ interface GroupScan {
 }
 
 function scanPositions(
-  acc: GroupScan, m: MergedGroup, vs: readonly (Value | undefined)[], idx: readonly number[],
-  dt: DTypeResolver, target: LowPrecisionFloat, cache: SlotGroupCache,
+  acc: GroupScan, m: MergedGroup, vs: readonly (Value | undefined)[], idx: readonly number[], flags: Uint8Array, base: number,
+  dt: DTypeResolver, target: LowPrecisionFloat,
 ): void {
   for (let k = 0; k < idx.length; k++) {
-    const v = present(vs, idx[k]!);
+    const i = idx[k]!;
+    const v = present(vs, i);
     if (v === undefined) continue;
-    const d = dt.dtype(v);
-    if (d === DataType.FLOAT) acc.float = true;
-    else if (d === undefined) acc.unknown ??= v;
+    if (flags[base + i] === 1) acc.float = true;
+    else if (dt.dtype(v) === undefined) acc.unknown ??= v;
     else acc.other ??= v;
     if (acc.admits) {
       const t = v.type;
-      const ok = t !== undefined && t.kind !== 'tensor' ? positionAdmits(m.allowed, v, target) : cache.tensorAdmits(m, v, target);
+      const ok = t !== undefined && t.kind !== 'tensor' ? positionAdmits(m.allowed, v, target) : tensorAdmits(m, v, target);
       if (!ok) acc.admits = false;
     }
   }

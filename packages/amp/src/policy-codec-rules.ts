@@ -56,6 +56,8 @@ export function compileJsonRule(r: RuleJson, defaultName: string, dtypes: Readon
   return Object.freeze({
     name,
     level: r.level,
+    // Selected by op type alone: asked once per op type of a model.
+    ...(nodeRe === undefined && w === undefined ? { scope: 'op' as const } : {}),
     decide(q: PolicyQuery): Decision | undefined {
       if (ops !== undefined && !ops.has(opKey(q)) && !(q.node.domain === '' && ops.has(`ai.onnx.${q.node.opType}`))) return undefined;
       if (nodeRe !== undefined && !nodeRe.test(q.node.name)) return undefined;

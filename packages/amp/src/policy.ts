@@ -36,11 +36,23 @@ export interface Decision {
   readonly reason?: string;
 }
 
+/**
+ * What a rule's answer depends on, when the rule promises less than the whole query:
+ * `op` — only the node's domain and op type (and the run's `target` and `opset`), as for the
+ * colour lists of {@link definePolicy}. The analysis then asks such a rule once per op type of a
+ * model, not once per node, and reuses the decision object (so it must not be mutated).
+ * A rule without a scope may read anything in the query (names, attributes, shapes, constants)
+ * and is asked for every node.
+ */
+export type RuleScope = 'op';
+
 /** One rule of a policy: `undefined` means "no opinion", and lower levels are asked. */
 export interface PolicyRule {
   readonly name: string;
   /** Priority (TVM `level`): lists are level 10; a higher level overrides. */
   readonly level: number;
+  /** See {@link RuleScope}; omitted: the answer may depend on anything in the query. */
+  readonly scope?: RuleScope;
   decide(q: PolicyQuery): Decision | undefined;
 }
 

@@ -1,5 +1,5 @@
 import {
-  dataTypeText, walkNodes, type Diagnostic, type Graph, type Model, type Node,
+  dataTypeText, type Diagnostic, type Graph, type Model, type Node,
 } from '@mixprec/ir';
 import type { WeightCensus } from './census.js';
 import { nodeFlops } from './flops.js';
@@ -116,7 +116,9 @@ export function planFlops(plan: Plan, flopsOf: (n: Node) => number | undefined =
   let total = 0;
   let in16 = 0;
   let unknownNodes = 0;
-  for (const p of plan.nodes) {
+  const nodes = plan.nodes;
+  for (let k = 0; k < nodes.length; k++) {
+    const p = nodes[k]!;
     if (p.rule === 'no-float' || p.rule === 'constant' || p.rule === 'control-flow') continue;
     const f = flopsOf(p.node);
     if (f === undefined) {
@@ -132,9 +134,14 @@ export function planFlops(plan: Plan, flopsOf: (n: Node) => number | undefined =
 /** Cast nodes with their graph path, to tell later which ones are gone. */
 export function castSnapshot(model: Model, pathOf: (g: Graph) => string): { node: Node; graph: string; input: string; output: string }[] {
   const out: { node: Node; graph: string; input: string; output: string }[] = [];
-  for (const n of walkNodes(model)) {
-    if (n.domain === '' && n.opType === 'Cast') out.push({ node: n, graph: pathOf(n.graph!), input: n.inputs[0]?.name ?? '', output: n.outputs[0]?.name ?? '' });
-  }
+  // In `walkNodes` order (a node, then its bodies' nodes), without a generator step per node.
+  const visit = (g: Graph): void => {
+    for (let n = g.first; n !== undefined; n = n.next) {
+      if (n.opType === 'Cast' && n.domain === '') out.push({ node: n, graph: pathOf(g), input: n.inputs[0]?.name ?? '', output: n.outputs[0]?.name ?? '' });
+      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
+    }
+  };
+  visit(model.graph);
   return out;
 }
 
@@ -159,8 +166,9 @@ export function buildReport(r: ReportInput): AmpReport {
   // One object per node, keys always in this order (no spreads: this runs for every node).
   const nodes: ReportNode[] = r.plan.nodes.map((p) => {
     const n = p.node;
-    const outputNames: string[] = [];
-    for (const o of n.outputs) outputNames.push(o.name);
+    const outs = n.outputs;
+    const outputNames: string[] = new Array<string>(outs.length);
+    for (let o = 0; o < outs.length; o++) outputNames[o] = outs[o]!.name;
     const x: Partial<{ -readonly [K in keyof ReportNode]: ReportNode[K] }> = {
       graph: p.graph, name: n.name, outputNames, opType: n.opType, domain: n.domain, color: p.color, rule: p.rule,
     };

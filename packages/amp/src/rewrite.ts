@@ -42,7 +42,12 @@ class Rewriter {
     return this.cur.get(v) ?? this.plan.values.get(v) ?? this.dt.dtype(v);
   }
 
-  /** Gives a value a new element dtype (types it when it had none only if `force`). */
+  /**
+   * Gives a value a new element dtype (types it when it had none only if `force`). The step
+   * that retypes the model's values (2) records them and applies them at the end of the run:
+   * until then every value keeps its original type, which later steps read (as original dtypes,
+   * and as shapes for the Casts they create), and nothing needs pinning in the dtype resolver.
+   */
   setDType(v: Value, d: DataType): void {
     const t = v.type;
     if (t !== undefined && elementDType(t) !== d) {
@@ -59,46 +64,70 @@ class Rewriter {
     const p = this.plan;
     const T = p.target;
     if (p.weightsOnly) {
-      for (const v of p.decodedWeights) decodeWeight(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing);
+      for (const v of p.decodedWeights) {
+        this.dt.pin(v);
+        decodeWeight(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing);
+      }
       return this.log;
     }
-    // 1. Constants: in place, or a 16-bit copy next to the FLOAT original. (`forEach`, not
-    // `for…of` over entries, on the maps of every value: no entry array per value.)
+    // Values to retype at the end (step 2), and their new dtypes.
+    const retype: Value[] = [];
+    const retypeTo: DataType[] = [];
+    // 1. Constants: in place, or a 16-bit copy next to the FLOAT original; and (step 2) graph
+    // inputs get their planned dtype. (`forEach`, not `for…of` over entries, on the map of
+    // every value: no entry array per value.)
     p.values.forEach((d, v) => {
-      if (d !== T || this.dt.dtype(v) !== DataType.FLOAT) return;
-      if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
+      if (v.isGraphInput() && d !== this.dt.dtype(v)) {
+        retype.push(v);
+        retypeTo.push(d);
+      }
+      if (d !== T || !(v.isInitializer() || isConstantOutput(v)) || this.dt.dtype(v) !== DataType.FLOAT) return;
+      if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) {
+        this.dt.pin(v);
+        convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
+      }
     });
     for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing), T);
-    // 2. Types of node outputs (computed dtype) and graph inputs (planned dtype).
-    for (const np of p.nodes) {
-      np.outputs.forEach((d, o) => {
-        const v = np.node.outputs[o]!;
-        if (d !== undefined && d !== this.dt.dtype(v)) this.setDType(v, d);
-      });
+    // 2. Types of node outputs: their computed dtype.
+    const nodes = p.nodes;
+    for (let k = 0; k < nodes.length; k++) {
+      const np = nodes[k]!;
+      const row = np.outputs;
+      const outs = np.node.outputs;
+      for (let o = 0; o < row.length; o++) {
+        const d = row[o];
+        if (d === undefined) continue;
+        const v = outs[o]!;
+        if (d !== this.dt.dtype(v)) {
+          retype.push(v);
+          retypeTo.push(d);
+        }
+      }
     }
-    p.values.forEach((d, v) => {
-      if (v.isGraphInput() && d !== this.dt.dtype(v)) this.setDType(v, d);
-    });
     // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's name.
-    for (const np of p.nodes) this.#outputCasts(np);
+    for (let k = 0; k < nodes.length; k++) this.#outputCasts(nodes[k]!);
     // 4. One shared Cast per (value, dtype) for every use that wants another dtype.
-    for (const np of p.nodes) this.#useCasts(np);
+    for (let k = 0; k < nodes.length; k++) this.#useCasts(nodes[k]!);
     // 5. Graph outputs: body outputs get a Cast at the end; main outputs keep their names.
     for (const [g, wants] of p.graphOutputs) {
       if (g === this.model.graph) this.#mainOutputs(g, wants);
       else this.#bodyOutputs(g, wants);
     }
     // 6. Attributes that follow the dtype, and annotations.
-    for (const np of p.nodes) this.#attributes(np);
+    for (let k = 0; k < nodes.length; k++) this.#attributes(nodes[k]!);
+    for (let k = 0; k < retype.length; k++) this.setDType(retype[k]!, retypeTo[k]!);
     return this.log;
   }
 
   #outputCasts(np: NodePlan): void {
     const n = np.node;
-    np.outputs.forEach((c, o) => {
+    const row = np.outputs;
+    for (let o = 0; o < row.length; o++) {
+      const c = row[o];
+      if (c === undefined) continue;
       const v = n.outputs[o]!;
       const seen = this.plan.values.get(v);
-      if (c === undefined || seen === undefined || seen === c) return;
+      if (seen === undefined || seen === c) continue;
       const g = n.graph!;
       const oldName = v.name;
       v.name = g.names.freshValueName(`${oldName}_${dtypeSuffix(c)}`);
@@ -114,16 +143,19 @@ class Rewriter {
       this.cur.set(v, c);
       this.cur.set(w, seen);
       this.casts.record(g, cast, c, 'output-dtype');
-    });
+    }
   }
 
   #useCasts(np: NodePlan): void {
     const n = np.node;
-    np.inputs.forEach((want, i) => {
+    const row = np.inputs;
+    for (let i = 0; i < row.length; i++) {
+      const want = row[i];
+      if (want === undefined) continue;
       const v = n.inputs[i];
-      if (want === undefined || v === undefined) return;
+      if (v === undefined) continue;
       const have = this.dtypeOf(v);
-      if (have === want) return;
+      if (have === want) continue;
       if (this.dt.isContainer(v)) {
         throw new InvariantError(`amp: ${n.toString()} wants its ${this.dt.kind(v)} input '${v.name}' as ${dataTypeText(want)} but it is ${have === undefined ? 'untyped' : dataTypeText(have)}`);
       }
@@ -131,7 +163,7 @@ class Rewriter {
       const c = this.casts.castOf(v, want, main ? 'io-input' : 'use');
       this.cur.set(c, want);
       n.replaceInput(i, c);
-    });
+    }
   }
 
   #bodyOutputs(g: Graph, wants: readonly (DataType | undefined)[]): void {
@@ -193,8 +225,6 @@ class Rewriter {
     const out = np.outputs[0];
     const v = n.outputs[0];
     if (v === undefined) return;
-    const orig = this.dt.dtype(v);
-    const now = out ?? orig;
     if (n.opType === 'Cast') {
       const to = n.getInt('to');
       if (out !== undefined && to !== undefined && to !== out) {
@@ -204,7 +234,8 @@ class Rewriter {
       }
       return;
     }
-    if (n.opType === 'ConstantOfShape' && out !== undefined && out !== orig) {
+    if (n.opType === 'ConstantOfShape' && out !== undefined && out !== this.dt.dtype(v)) {
+      const orig = this.dt.dtype(v);
       const t = n.getTensor('value');
       const value = t !== undefined ? convertTensor(t, out as LowPrecisionFloat).tensor : zero(out);
       n.setAttr('value', attr.tensor(value));
@@ -214,7 +245,10 @@ class Rewriter {
     }
     // Own properties only: an op named `toString` must not find Object.prototype's (found by fuzzing).
     const da = Object.hasOwn(DTYPE_ATTR, n.opType) ? DTYPE_ATTR[n.opType] : undefined;
-    if (da === undefined || now === undefined || orig !== DataType.FLOAT) return;
+    if (da === undefined) return;
+    const orig = this.dt.dtype(v);
+    const now = out ?? orig;
+    if (now === undefined || orig !== DataType.FLOAT) return;
     const given = n.getInt(da[0]);
     const dflt = da[1] === 'input' ? this.dtypeOf(n.inputs[0]!) : da[1];
     const effective = given ?? dflt;
@@ -228,6 +262,12 @@ class Rewriter {
 
 function zero(d: DataType): Tensor {
   return convertTensor(floatTensor([1], [0]), d as LowPrecisionFloat).tensor;
+}
+
+/** The output of a Constant node (cheap test before `isPlannableConstant`). */
+function isConstantOutput(v: Value): boolean {
+  const p = v.producer();
+  return p !== undefined && p.opType === 'Constant';
 }
 
 /** Applies a plan to its model, in place; returns what it did. */
