@@ -43,6 +43,8 @@ export class Graph implements Iterable<Node> {
    * that may break it (see {@link _orderMayChange}).
    */
   _sorted = false;
+  /** @internal Number of this graph's nodes that have a graph attribute (`hasSubgraphs()`). */
+  _holders = 0;
 
   constructor(name = '') {
     this.name = name;
@@ -351,6 +353,7 @@ export class Graph implements Iterable<Node> {
     if (next === undefined) this.#last = n;
     else next._prev = n;
     this.#size++;
+    if (n.hasSubgraphs()) this._holders++;
     this._orderMayChange();
     this.names.registerNodeTree(n);
   }
@@ -363,6 +366,7 @@ export class Graph implements Iterable<Node> {
     if (next === undefined) this.#last = prev;
     else next._prev = prev;
     this.#size--;
+    if (n.hasSubgraphs()) this._holders--;
     n._graph = undefined;
   }
 }

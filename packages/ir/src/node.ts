@@ -89,8 +89,19 @@ export class Node {
     }
     const outs = init.outputs;
     const no = outs === undefined ? 0 : outs.length;
-    this.#outputs = [];
-    for (let i = 0; i < no; i++) this.appendOutput(outs![i]!);
+    this.#outputs = new Array<Value>(no);
+    for (let i = 0; i < no; i++) this.#outputs[i] = this.#adopt(outs![i]!, i);
+  }
+
+  /** Makes a fresh value (or a new one named `output`) output `index` of this node. */
+  #adopt(output: Value | string, index: number): Value {
+    const v = typeof output === 'string' ? new Value(output) : output;
+    if (v._producer !== undefined || v._owner !== undefined) {
+      throw new PreconditionError(`Value '${v.name}' is already defined elsewhere; a node output must be a fresh value`);
+    }
+    v._producer = this;
+    v._index = index;
+    return v;
   }
 
   /** The graph holding this node; undefined once removed (or before insertion). */
@@ -168,12 +179,7 @@ export class Node {
 
   /** Adds an output (a fresh value or a name) and returns it. */
   appendOutput(output: Value | string): Value {
-    const v = typeof output === 'string' ? new Value(output) : output;
-    if (v._producer !== undefined || v._owner !== undefined) {
-      throw new PreconditionError(`Value '${v.name}' is already defined elsewhere; a node output must be a fresh value`);
-    }
-    v._producer = this;
-    v._index = this.#outputs.length;
+    const v = this.#adopt(output, this.#outputs.length);
     this.#outputs.push(v);
     if (this._graph !== undefined && v.name !== '') this._graph.names.registerValue(v.name);
     return v;
@@ -189,24 +195,34 @@ export class Node {
   setAttr(name: string, a: Attr): void {
     const map = (this.#attributes ??= new Map());
     const old = map.get(name);
+    const held = this.#graphAttrs > 0;
     if (old !== undefined) {
       for (const g of attrGraphs(old)) g._setParent(undefined);
       if (isGraphAttr(old)) this.#graphAttrs--;
     }
     for (const g of attrGraphs(a)) g._setParent(this);
     map.set(name, a);
+    if (isGraphAttr(a)) this.#graphAttrs++;
+    this.#holderChanged(held);
     if (isGraphAttr(a)) {
-      this.#graphAttrs++;
       if (this._graph !== undefined) this._graph._orderMayChange();
       if (this._graph !== undefined && attrGraphs(a).length > 0) this._graph.names.registerSubgraphs(this);
     }
+  }
+
+  /** Keeps the graph's count of nodes with subgraphs in step (`held`: whether this node had any before). */
+  #holderChanged(held: boolean): void {
+    const holds = this.#graphAttrs > 0;
+    if (holds !== held && this._graph !== undefined) this._graph._holders += holds ? 1 : -1;
   }
 
   removeAttr(name: string): void {
     const old = this.#attributes?.get(name);
     if (old === undefined) return;
     for (const g of attrGraphs(old)) g._setParent(undefined);
+    const held = this.#graphAttrs > 0;
     if (isGraphAttr(old)) this.#graphAttrs--;
+    this.#holderChanged(held);
     this.#attributes!.delete(name);
   }
 

@@ -111,7 +111,7 @@ function checkStructure(t: Tree): void {
   }
   // Indexes built once per verify so that a value with many uses, or a subgraph inside a big
   // graph, costs linear time (the fuzzer found quadratic cases taking over 10 s).
-  const usesOf = new UseIndex(distinct);
+  const usesOf = new UseIndex(t, distinct);
   const definedNames = new DefinedNames();
   const sites = new SiteTable();
   let next = 0;
@@ -146,7 +146,10 @@ function checkStructure(t: Tree): void {
         t.report('undefined-output', `Output ${k} '${v.name}' of graph '${info.path}' is not defined in it or an enclosing graph; make it a node output, input or initializer`, { graph: info, value: v });
       }
     });
-    for (; next < distinct.length && firstIn[distinct[next]!._pos] === gi; next++) checkUseList(t, info, distinct[next]!);
+    for (; next < distinct.length && firstIn[distinct[next]!._pos] === gi; next++) {
+      const v = distinct[next]!;
+      if (usesOf.suspect(v)) checkUseList(t, info, v);
+    }
   });
 }
 
@@ -261,19 +264,33 @@ class DefinedNames {
 class UseIndex {
   /** Values with a use-list entry that is not its node's own entry for that slot (rare). */
   readonly #dirty = new Set<Value>();
+  /** Values with an entry {@link checkUseList} may report (a superset of the dirty ones; rare). */
+  readonly #suspect = new Set<Value>();
   readonly #byValue = new Map<Value, Map<Node, Map<number, number>>>();
 
-  /** Looks at every use-list entry once: `values` (distinct) must hold every value any slot reads. */
-  constructor(values: readonly Value[]) {
+  /**
+   * Looks at every use-list entry once: `values` (distinct) must hold every value any slot
+   * reads. An entry is clean when it is its node's own entry for that slot, that slot holds the
+   * value, and the node is in a graph of this tree.
+   */
+  constructor(t: Tree, values: readonly Value[]) {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       for (let u = v._firstUse; u !== undefined; u = u._nextUse) {
-        if (u.node._useAt(u.index) !== u) {
+        const n = u.node;
+        if (n._useAt(u.index) !== u) {
           this.#dirty.add(v);
+          this.#suspect.add(v);
           break;
         }
+        if (n.graph === undefined || !t.hasNode(n) || n.inputs[u.index] !== v) this.#suspect.add(v);
       }
     }
+  }
+
+  /** Whether `v`'s use list has an entry that is not clean (see the constructor). */
+  suspect(v: Value): boolean {
+    return this.#suspect.size > 0 && this.#suspect.has(v);
   }
 
   /** True when `v`'s list is clean and holds input `k` of `n` once (by `n`'s own entry): a count of 1. */
