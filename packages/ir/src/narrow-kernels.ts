@@ -25,11 +25,12 @@
  * scalar count and its maximum to the running one. Results: six i32x4 count vectors at 0…80, the maximum vector
  * at 96, the quiet count at 112.
  */
-import { functionBody, ins, moduleOf, v128, type Code } from './wasm-encoding.js';
+import { ins, moduleOf, v128, type Code } from './wasm-encoding.js';
+import { Fn } from './wasm-function.js';
 
 export const RESULTS = 0;
 export const PARAMS = 128;
-/** Where a function keeps its constants (see {@link Fn.finish}). */
+/** Where a function keeps its constants (see `Fn.finish`). */
 const CONSTS = 192;
 export const HEADER = 1024;
 /** Values per block of the narrowing kernels, and of the census (which is cheaper per value). */
@@ -47,65 +48,8 @@ const P = 3;
 const Q = 4;
 const END = 5;
 const N = 6;
-const FIRST_V128 = 7;
-
-/** A function being assembled: its code, v128 locals and constants. */
-class Fn {
-  readonly #code: number[] = [];
-  #v128 = 0;
-  readonly #consts = new Map<number, number>();
-
-  /** A new v128 local. */
-  v(): number {
-    return FIRST_V128 + this.#v128++;
-  }
-  /** The local holding `x` in every lane. */
-  c(x: number): number {
-    const u = x | 0;
-    let l = this.#consts.get(u);
-    if (l === undefined) {
-      l = this.v();
-      this.#consts.set(u, l);
-    }
-    return l;
-  }
-  op(...codes: Code[]): this {
-    for (const c of codes) for (let i = 0; i < c.length; i++) this.#code.push(c[i]!);
-    return this;
-  }
-  get(l: number): this {
-    return this.op(ins.get(l));
-  }
-  set(l: number): this {
-    return this.op(ins.set(l));
-  }
-  tee(l: number): this {
-    return this.op(ins.tee(l));
-  }
-  i32(v: number): this {
-    return this.op(ins.i32(v));
-  }
-  /** Pushes the constant vector `x`. */
-  k(x: number): this {
-    return this.get(this.c(x));
-  }
-  /**
-   * The function body. Constants are stored to the heap and loaded back into their locals:
-   * the compiler then keeps them in registers instead of materialising them at every use.
-   */
-  finish(prologue: Code = []): number[] {
-    if (CONSTS + 16 * this.#consts.size > HEADER) throw new Error('internal: too many kernel constants');
-    const init: number[] = [];
-    let i = 0;
-    for (const [x, l] of this.#consts) {
-      init.push(...ins.i32(0), ...v128.i32x4(x), ...ins.store(CONSTS + 16 * i), ...ins.i32(0), ...ins.load(CONSTS + 16 * i), ...ins.set(l));
-      i++;
-    }
-    for (const b of prologue) init.push(b);
-    for (const b of this.#code) init.push(b);
-    return functionBody(4, this.#v128, init);
-  }
-}
+/** A kernel function: 3 parameters, 4 i32 locals, constants kept at CONSTS. */
+const kernel = (): Fn => new Fn(3, 4, CONSTS, HEADER);
 
 /**
  * `for (p = src, q = dst; p < src + blocks·(4·values); p += 4·values, q += qStep) block()`, then
@@ -169,7 +113,7 @@ function narrowFunction(f: Fn, counters: readonly number[], fast: (x: readonly n
 }
 
 function float16Function(o: Variant): number[] {
-  const f = new Fn();
+  const f = kernel();
   const [big, inf, tiny] = [f.v(), f.v(), f.v()];
   const [m, r0, r1] = [f.v(), f.v(), f.v()];
   // Normal: (a + 0xfff + ((a >> 13) & 1)) >> 13, the rebias −(112 << 10) folded into the sum.
@@ -216,7 +160,7 @@ function float16Function(o: Variant): number[] {
 }
 
 function bfloat16Function(o: Variant): number[] {
-  const f = new Fn();
+  const f = kernel();
   const [big, inf, tiny] = [f.v(), f.v(), f.v()];
   const [m, m2] = [f.v(), f.v()];
   const round = (x: number): void => {
@@ -256,7 +200,7 @@ function bfloat16Function(o: Variant): number[] {
 }
 
 function censusFunction(): number[] {
-  const f = new Fn();
+  const f = kernel();
   const a = Array.from({ length: CENSUS_BLOCK / 4 }, () => f.v());
   const counts = Array.from({ length: CENSUS_BOUNDS }, () => f.v());
   const bounds = Array.from({ length: CENSUS_BOUNDS }, () => f.v());
