@@ -326,6 +326,11 @@ export class Graph implements Iterable<Node> {
   sortTopologically(): void {
     const order = topologicalOrder(this);
     this._sorted = true;
+    // Already in that order (the common case): nothing to relink.
+    let same = order.length === this.#size;
+    let k = 0;
+    for (let n = this.#first; same && n !== undefined; n = n._next) same = order[k++] === n;
+    if (same) return;
     this.#first = undefined;
     this.#last = undefined;
     for (const n of order) {

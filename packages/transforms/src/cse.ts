@@ -69,13 +69,26 @@ export const cse = definePass({
       if (NONDETERMINISTIC.has(n.opType) || n.outputs.length === 0) return undefined;
       const attrs = attrsKey(n);
       if (attrs === undefined) return undefined;
-      const inputs = n.inputs.map(idOf);
-      if (inputs.length === 2 && COMMUTATIVE.has(n.opType) && n.domain === '' && inputs[0]! > inputs[1]!) inputs.reverse();
-      return `${n.domain}\u0000${n.opType}\u0000${n.overload}\u0000${n.outputs.length}\u0000${inputs.join(',')}\u0000${attrs}`;
+      const ins = n.inputs;
+      let inputs: string;
+      if (ins.length === 2) {
+        const a = idOf(ins[0]);
+        const b = idOf(ins[1]);
+        inputs = a > b && COMMUTATIVE.has(n.opType) && n.domain === '' ? `${b},${a}` : `${a},${b}`;
+      } else {
+        inputs = ins.length === 0 ? '' : String(idOf(ins[0]));
+        for (let i = 1; i < ins.length; i++) inputs += `,${idOf(ins[i])}`;
+      }
+      return `${n.domain}\u0000${n.opType}\u0000${n.overload}\u0000${n.outputs.length}\u0000${inputs}\u0000${attrs}`;
     };
     const find = (scope: Scope | undefined, key: string, n: Node): Node | undefined => {
       for (let s = scope; s !== undefined; s = s.parent) {
-        for (const cand of s.table.get(key) ?? []) if (cand.graph !== undefined && attrsEqual(cand, n)) return cand;
+        const bucket = s.table.get(key);
+        if (bucket === undefined) continue;
+        for (let i = 0; i < bucket.length; i++) {
+          const cand = bucket[i]!;
+          if (cand.graph !== undefined && attrsEqual(cand, n)) return cand;
+        }
       }
       return undefined;
     };

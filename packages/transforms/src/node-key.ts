@@ -37,6 +37,7 @@ export function attrKey(a: Attr): string | undefined {
 
 /** The attributes of a node as one key (sorted by name); undefined if any attribute has none. */
 export function attrsKey(node: Node): string | undefined {
+  if (node.attributes.size === 0) return '';
   const names = [...node.attributes.keys()].sort();
   const parts: string[] = [];
   for (const name of names) {
