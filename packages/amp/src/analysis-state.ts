@@ -1,6 +1,6 @@
 import {
-  DataType, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type NarrowCounts, type Node, type Tensor,
-  type Value,
+  DataType, Narrower, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type NarrowCounts, type Node,
+  type Tensor, type Value,
 } from '@mixprec/ir';
 import { OpFactsCache } from './analysis-op-facts.js';
 import { isPlannableConstant, rangeStats, type RangeStats } from './constants.js';
@@ -21,6 +21,8 @@ export class Analysis {
   readonly target: LowPrecisionFloat;
   readonly dt: DTypeResolver;
   readonly main: Graph;
+  /** Every graph of the model, as `walkGraphs` lists them (the analysis does not change the model). */
+  readonly graphs: readonly Graph[];
   readonly plans = new Map<Node, NodePlan>();
   /** Planned dtype of values (what consumers see). */
   readonly planned = new Map<Value, DataType>();
@@ -42,10 +44,17 @@ export class Analysis {
   readonly kept: KeptForRange[] = [];
   readonly notes: Diagnostic[] = [];
   readonly #stats = new Map<Tensor, RangeStats>();
+  /** The SIMD kernels of this run's weight statistics (one WebAssembly instance, made on first use). */
+  readonly #narrower = new Narrower();
   /** Type groups per schema and arity, shared by the nodes (see `nodeSlots`). */
   readonly slotGroups = new SlotGroupCache();
   /** What is the same for every node of an op type (schema, quantized, runtime gap, …). */
   readonly ops: OpFactsCache;
+  /**
+   * Node outputs planned in another dtype than their node computes (a policy output dtype, or
+   * `materialize`), counted over all rounds: while 0, the rewrite needs no output Casts.
+   */
+  outputOverrides = 0;
   /** Scratch of `floatFlags` for the node being decided (decisions do not nest). */
   #flags = new Uint8Array(16);
   /** Shared dtype rows of the node plans. */
@@ -57,6 +66,7 @@ export class Analysis {
     this.target = opts.target;
     this.dt = new DTypeResolver(model);
     this.main = model.graph;
+    this.graphs = this.dt.withSubgraphs.length === 0 ? [this.main] : [...walkGraphs(model)];
     this.paths.set(this.main, this.main.name === '' ? 'main' : this.main.name);
     this.decider = new PolicyDecider(opts.policy);
     this.ops = new OpFactsCache(opts, (d) => this.opset(d), (d, op) => opts.policy.claimsOp?.(d, op) ?? false);
@@ -121,7 +131,7 @@ export class Analysis {
   stats(t: Tensor): RangeStats {
     let s = this.#stats.get(t);
     if (s === undefined) {
-      s = rangeStats(t, this.target);
+      s = rangeStats(t, this.target, this.#narrower);
       this.#stats.set(t, s);
     }
     return s;

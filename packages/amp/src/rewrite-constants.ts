@@ -1,6 +1,6 @@
 import {
   DataType, Node, Value, attr, dataTypeText, elementDType, tensorType, type Graph, type LowPrecisionFloat, type NarrowCounts,
-  type Tensor,
+  type Narrower, type Tensor,
 } from '@mixprec/ir';
 import { constantNodeTensor, convertTensor, type Converted } from './constants.js';
 import type { CastInserter } from './rewrite-casts.js';
@@ -14,13 +14,14 @@ function logConversion(log: RewriteLog, graph: string, name: string, c: Converte
 
 /**
  * Stores a FLOAT constant (initializer, also one that is a graph input, or Constant output) in
- * `target`, in place: sentinels saturate, underflow is reported (see `convertTensor`).
+ * `target`, in place: sentinels saturate, underflow is reported (see `convertTensor`, which
+ * `narrower`, the run's, serves).
  */
 export function convertConstantInPlace(
-  v: Value, target: LowPrecisionFloat, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>,
+  v: Value, target: LowPrecisionFloat, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>, narrower?: Narrower,
 ): void {
   if (v.isInitializer()) {
-    const c = convertTensor(v.constValue!, target, known?.get(v.constValue!));
+    const c = convertTensor(v.constValue!, target, known?.get(v.constValue!), narrower);
     v.constValue = c.tensor;
     v.type = v.type === undefined ? tensorType(target, c.tensor.dims) : retype(v, target);
     logConversion(log, graph, v.name, c);
@@ -30,7 +31,7 @@ export function convertConstantInPlace(
   }
   const p = v.producer()!;
   const t = constantNodeTensor(p)!;
-  const c = convertTensor(t, target, known?.get(t));
+  const c = convertTensor(t, target, known?.get(t), narrower);
   p.removeAttr('value_float');
   p.removeAttr('value_floats');
   p.setAttr('value', attr.tensor(c.tensor));
@@ -53,11 +54,12 @@ function retype(v: Value, d: DataType): Value['type'] {
  */
 export function copyConstant(
   v: Value, target: LowPrecisionFloat, casts: CastInserter, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>,
+  narrower?: Narrower,
 ): Value {
   const g: Graph = v.graph()!;
   const sfx = target === DataType.FLOAT16 ? 'fp16' : 'bf16';
   const src = v.isInitializer() ? v.constValue! : constantNodeTensor(v.producer()!)!;
-  const c = convertTensor(src, target, known?.get(src));
+  const c = convertTensor(src, target, known?.get(src), narrower);
   const tensor = c.tensor.withMeta({});
   const name = g.names.freshValueName(`${v.name}_${sfx}`);
   let copy: Value;
@@ -85,8 +87,9 @@ export function copyConstant(
  */
 export function decodeWeight(
   v: Value, target: LowPrecisionFloat, casts: CastInserter, log: RewriteLog, graph: string, known?: ReadonlyMap<Tensor, NarrowCounts>,
+  narrower?: Narrower,
 ): void {
-  convertConstantInPlace(v, target, log, graph, known);
+  convertConstantInPlace(v, target, log, graph, known, narrower);
   const g = v.graph()!;
   const n = casts.makeCast(g, undefined, v.name, v.type, DataType.FLOAT);
   n.metadataProps.set('mixprec.role', 'weight-decode');

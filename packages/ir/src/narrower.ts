@@ -2,10 +2,12 @@
  * {@link Narrower}: FLOAT → FLOAT16/BFLOAT16 narrowing and FLOAT magnitude censuses at memory
  * speed, on WebAssembly SIMD kernels (narrow-kernels.ts) working in a heap the narrower owns.
  *
- * Ownership: a narrower holds one WebAssembly instance and its memory (~1.3 MiB reserved,
- * pages touched as used) and no other state between calls, so one conversion run (or one
- * save) creates one and passes it down to every tensor it narrows; creating one costs
- * ~0.1 ms plus the first touch of its pages, which small tensors should not pay per call.
+ * Ownership: a narrower holds one WebAssembly instance and its memory (~1.3 MiB) and no other
+ * state between calls, so one conversion run (or one save) creates one and passes it down to
+ * every tensor it narrows. Creating a narrower costs nothing; its instance is made for the
+ * first tensor that needs it (~0.2 ms, mostly committing the memory's pages), which is why a
+ * narrower should not be made per tensor (narrowFloat32 without one makes a small one, only
+ * for big sources).
  * Results are bit-identical to the plain loops of narrow.ts / float32-census.ts, which are used
  * where WebAssembly SIMD is missing, for tensors of fewer than {@link Narrower.MIN_ELEMENTS}
  * values, on big-endian hosts, and for a call made while the narrower is busy (from inside a
@@ -42,10 +44,7 @@ interface Heap {
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  if (typeof Buffer === 'function') {
-    const b = Buffer.from(NARROW_MODULE_BASE64, 'base64');
-    return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  }
+  if (typeof Buffer === 'function') return Buffer.from(NARROW_MODULE_BASE64, 'base64') as Uint8Array<ArrayBuffer>;
   const s = atob(NARROW_MODULE_BASE64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
@@ -124,7 +123,9 @@ export function elementsOf(src: Uint8Array | Tensor, who: string): number {
 export class Narrower {
   /** Tensors with fewer values are done by the plain loops (copying them costs more). */
   static readonly MIN_ELEMENTS = 1024;
-  readonly #heap: Heap | undefined;
+  readonly #small: boolean;
+  /** Made on the first tensor that needs it (null: not yet; undefined: no WebAssembly SIMD). */
+  #heap: Heap | undefined | null = null;
   #busy = false;
 
   /**
@@ -132,17 +133,22 @@ export class Narrower {
    * for a narrower made for one tensor: fewer fresh pages to fault in.
    */
   constructor(options: { readonly small?: boolean } = {}) {
-    this.#heap = instantiate(options.small === true);
+    this.#small = options.small === true;
   }
 
   /** Whether the SIMD kernels are used (false: the plain loops do everything). */
   get simd(): boolean {
-    return this.#heap !== undefined;
+    return this.#instance() !== undefined;
+  }
+
+  #instance(): Heap | undefined {
+    if (this.#heap === null) this.#heap = instantiate(this.#small);
+    return this.#heap;
   }
 
   #acquire(n: number): Heap | undefined {
     if (this.#busy || n < Narrower.MIN_ELEMENTS) return undefined;
-    return this.#heap;
+    return this.#instance();
   }
 
   /** {@link narrowFloat32}: the same results and errors. */

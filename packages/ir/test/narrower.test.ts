@@ -213,6 +213,7 @@ describe('Narrower: WebAssembly SIMD narrowing, bit-identical to the plain loops
     try {
       (globalThis as { WebAssembly?: unknown }).WebAssembly = undefined;
       none = new Narrower();
+      expect(none.simd).to.equal(false); // decided on first use, here
     } finally {
       globalThis.WebAssembly = saved;
     }
