@@ -44,9 +44,9 @@ export function runDiagnostics(run: AmpRun): Diagnostic[] {
  * model (e.g. a keepIoTypes name that is not an IO name).
  */
 export function runAmp(model: Model, opts: ResolvedAmpOptions, flopsOf?: (n: Node) => number | undefined): AmpRun {
-  const { plan, dtypes } = analyseWithDTypes(model, opts);
+  const { plan, dtypes, hints } = analyseWithDTypes(model, opts);
   const flops = planFlops(plan, flopsOf);
-  const log = applyPlanWith(model, plan, dtypes);
+  const log = applyPlanWith(model, plan, dtypes, hints);
   return { plan, log, flops, modified: log.edits > 0 };
 }
 

@@ -227,6 +227,7 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
     const c = v.lowPrecision && convertible.includes(g);
     const d = c ? groupDType : DataType.FLOAT;
     const seen = c && outputOverride !== undefined && outputOverride !== groupDType ? outputOverride : d;
+    if (seen !== d) a.outputOverrides++;
     const gi = g.inputs;
     for (let j = 0; j < gi.length; j++) if (flags[gi[j]!] === 1) inputs[gi[j]!] = d;
     const go = g.outputs;

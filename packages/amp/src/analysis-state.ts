@@ -1,5 +1,5 @@
 import {
-  DataType, Narrower, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type NarrowCounts, type Node,
+  DataType, Narrower, walkGraphs, type Diagnostic, type Graph, type LowPrecisionFloat, type Model, type NarrowCounts, type Node,
   type Tensor, type Value,
 } from '@mixprec/ir';
 import { OpFactsCache } from './analysis-op-facts.js';
@@ -21,6 +21,8 @@ export class Analysis {
   readonly target: LowPrecisionFloat;
   readonly dt: DTypeResolver;
   readonly main: Graph;
+  /** Every graph of the model, as `walkGraphs` lists them (the analysis does not change the model). */
+  readonly graphs: readonly Graph[];
   readonly plans = new Map<Node, NodePlan>();
   /** Planned dtype of values (what consumers see). */
   readonly planned = new Map<Value, DataType>();
@@ -48,6 +50,11 @@ export class Analysis {
   readonly slotGroups = new SlotGroupCache();
   /** What is the same for every node of an op type (schema, quantized, runtime gap, …). */
   readonly ops: OpFactsCache;
+  /**
+   * Node outputs planned in another dtype than their node computes (a policy output dtype, or
+   * `materialize`), counted over all rounds: while 0, the rewrite needs no output Casts.
+   */
+  outputOverrides = 0;
   /** Scratch of `floatFlags` for the node being decided (decisions do not nest). */
   #flags = new Uint8Array(16);
   /** Shared dtype rows of the node plans. */
@@ -59,6 +66,7 @@ export class Analysis {
     this.target = opts.target;
     this.dt = new DTypeResolver(model);
     this.main = model.graph;
+    this.graphs = this.dt.withSubgraphs.length === 0 ? [this.main] : [...walkGraphs(model)];
     this.paths.set(this.main, this.main.name === '' ? 'main' : this.main.name);
     this.decider = new PolicyDecider(opts.policy);
     this.ops = new OpFactsCache(opts, (d) => this.opset(d), (d, op) => opts.policy.claimsOp?.(d, op) ?? false);

@@ -1,5 +1,5 @@
 import {
-  DataType, dataTypeText, graphValues, walkGraphs, type Graph, type Model, type Node, type Value,
+  DataType, dataTypeText, type Graph, type Model, type Node, type Value,
 } from '@mixprec/ir';
 import { decideControlFlow, isControlFlow } from './analysis-control-flow.js';
 import { decideNode } from './analysis-node.js';
@@ -8,6 +8,7 @@ import type { DTypeResolver } from './dtypes.js';
 import { constantBehind, constantNodeTensor, isPlannableConstant } from './constants.js';
 import { AmpError, resolveAmpOptions, type AmpOptions, type ResolvedAmpOptions } from './options.js';
 import type { NodePlan, Plan } from './plan.js';
+import type { RewriteHints } from './rewrite.js';
 import { ioKeptFloat32 } from './runtime-gaps.js';
 
 /** Most container fixpoint rounds (each forces at least one more value to float32). */
@@ -81,18 +82,15 @@ function preForce(a: Analysis): void {
   const force = (v: Value | undefined): void => {
     if (v !== undefined && a.isFloat(v) && a.dt.isContainer(v)) a.forced.add(v);
   };
-  for (const g of walkGraphs(a.model)) {
-    for (const v of g.sparseInitializers.values()) if (a.isFloat(v)) a.forced.add(v);
-    for (let n = g.first; n !== undefined; n = n.next) {
-      if (!n.hasSubgraphs()) continue;
-      const subs = n.subgraphs();
-      if (subs.length === 0) continue;
-      n.inputs.forEach(force);
-      n.outputs.forEach(force);
-      for (const b of subs) {
-        b.inputs.forEach(force);
-        b.outputs.forEach(force);
-      }
+  for (const g of a.graphs) for (const v of g.sparseInitializers.values()) if (a.isFloat(v)) a.forced.add(v);
+  for (const n of a.dt.withSubgraphs) {
+    const subs = n.subgraphs();
+    if (subs.length === 0) continue;
+    n.inputs.forEach(force);
+    n.outputs.forEach(force);
+    for (const b of subs) {
+      b.inputs.forEach(force);
+      b.outputs.forEach(force);
     }
   }
   for (const v of [...a.main.inputs, ...a.main.outputs]) if (a.keepIo(v.name)) force(v);
@@ -153,17 +151,14 @@ function disagrees(a: Analysis, v: Value, g: Graph, outWants: readonly (DataType
 /** Forces float32 on container values whose producer and consumers disagree; true when any was added. */
 function checkContainers(a: Analysis): boolean {
   let added = false;
-  for (const g of walkGraphs(a.model)) {
-    const outWants = a.graphOutputs.get(g);
-    const values = graphValues(g);
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k]!;
-      // Containers first: most values are tensors, rejected by one lookup.
-      if (!a.dt.isContainer(v) || (a.forced.size > 0 && a.forced.has(v)) || !a.isFloat(v)) continue;
-      if (disagrees(a, v, g, outWants)) {
-        a.forced.add(v);
-        added = true;
-      }
+  // Only container values can disagree: the dtype resolver found them (usually there are none).
+  const cs = a.dt.containers;
+  for (let k = 0; k < cs.length; k++) {
+    const { value: v, graph: g } = cs[k]!;
+    if ((a.forced.size > 0 && a.forced.has(v)) || !a.isFloat(v)) continue;
+    if (disagrees(a, v, g, a.graphOutputs.get(g))) {
+      a.forced.add(v);
+      added = true;
     }
   }
   return added;
@@ -172,7 +167,7 @@ function checkContainers(a: Analysis): boolean {
 /** Wanted dtypes of values listed as graph outputs (main: IO decision; bodies: control flow). */
 function outputWants(a: Analysis): Map<Value, DataType[]> {
   const m = new Map<Value, DataType[]>();
-  for (const g of walkGraphs(a.model)) {
+  for (const g of a.graphs) {
     const w = a.graphOutputs.get(g);
     g.outputs.forEach((o, k) => {
       const list = m.get(o) ?? [];
@@ -204,7 +199,7 @@ function plannableConstants(g: Graph): Value[] {
 /** Constants become 16-bit in place when every consumer wants 16-bit, else stay and get a 16-bit copy. */
 function planConstants(a: Analysis, copies: Set<Value>): void {
   const outs = outputWants(a);
-  for (const g of walkGraphs(a.model)) {
+  for (const g of a.graphs) {
     const consts = plannableConstants(g);
     for (let k = 0; k < consts.length; k++) {
       const c = consts[k]!;
@@ -226,7 +221,7 @@ function planConstants(a: Analysis, copies: Set<Value>): void {
 /** weightsOnly: every range-safe FLOAT constant is stored 16-bit and decoded in the graph; nothing else changes. */
 function planWeightsOnly(a: Analysis): Value[] {
   const out: Value[] = [];
-  for (const g of walkGraphs(a.model)) {
+  for (const g of a.graphs) {
     const path = a.path(g);
     for (const n of g) {
       for (const [k, at] of n.attributes) if (at.type === 'GRAPH') a.registerSubgraph(g, n, k, at.value);
@@ -267,7 +262,7 @@ export function analyse(model: Model, opts: ResolvedAmpOptions): Plan {
  * {@link analyse}, also returning the dtype resolver it built: the rewrite that follows on the
  * unchanged model reuses it instead of resolving every value again.
  */
-export function analyseWithDTypes(model: Model, opts: ResolvedAmpOptions): { plan: Plan; dtypes: DTypeResolver } {
+export function analyseWithDTypes(model: Model, opts: ResolvedAmpOptions): { plan: Plan; dtypes: DTypeResolver; hints: RewriteHints } {
   const a = new Analysis(model, opts);
   checkKeepNames(a);
   const copies = new Set<Value>();
@@ -303,7 +298,9 @@ export function analyseWithDTypes(model: Model, opts: ResolvedAmpOptions): { pla
     diagnostics: [...a.notes],
     narrowing: a.narrowingCounts(),
   } satisfies Plan);
-  return { plan, dtypes: a.dt };
+  // Only decideNode plans an output in another dtype than computed (every other writer of a
+  // node output's planned dtype writes the computed one): none counted, no output Casts.
+  return { plan, dtypes: a.dt, hints: { outputOverrides: a.outputOverrides > 0 } };
 }
 
 /**

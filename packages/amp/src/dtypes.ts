@@ -61,6 +61,14 @@ export class DTypeResolver {
   readonly #model: Model;
   /** Nodes of each graph in topological order, as resolved (the analysis walks the same order). */
   readonly #order = new Map<Graph, readonly Node[]>();
+  /**
+   * Values whose kind is known and not a tensor (sequences, optionals, maps, sparse tensors:
+   * what a Cast cannot convert), with the graph whose values list them (as `graphValues` does),
+   * found while resolving (so nobody walks every value to look for the few there are).
+   */
+  readonly containers: { readonly value: Value; readonly graph: Graph }[] = [];
+  /** Nodes that hold subgraphs (If/Loop/Scan and the like), in resolution order. */
+  readonly withSubgraphs: Node[] = [];
 
   constructor(model: Model) {
     this.#model = model;
@@ -110,18 +118,30 @@ export class DTypeResolver {
     if (v.name !== '' && info !== infoOfType(v.type)) this.#info.set(v, info);
   }
 
-  #graph(g: Graph): void {
-    // Graph inputs are taken as typed (also with no type: unknown).
-    for (const v of g.initializers.values()) {
-      if (v.type === undefined) this.#set(v, { dtype: v.constValue?.dtype, kind: 'tensor' });
-    }
-    for (const v of g.sparseInitializers.values()) this.#set(v, { dtype: v.sparseValue?.values.dtype, kind: 'sparse_tensor' });
-    const order = this.order(g);
-    for (let k = 0; k < order.length; k++) this.#node(order[k]!);
+  /** Notes `v` (listed among `g`'s values) when its kind is a container's. */
+  #noteKind(v: Value, kind: ValueKind | undefined, g: Graph): void {
+    if (kind !== undefined && kind !== 'tensor') this.containers.push({ value: v, graph: g });
   }
 
-  #node(n: Node): void {
+  #graph(g: Graph): void {
+    // Graph inputs are taken as typed (also with no type: unknown); Loop/Scan body inputs may
+    // have been given the outer value's dtype already.
+    for (const v of g.inputs) this.#noteKind(v, this.kind(v), g);
+    for (const v of g.initializers.values()) {
+      if (v.type === undefined) this.#set(v, { dtype: v.constValue?.dtype, kind: 'tensor' });
+      this.#noteKind(v, this.kind(v), g);
+    }
+    for (const v of g.sparseInitializers.values()) {
+      this.#set(v, { dtype: v.sparseValue?.values.dtype, kind: 'sparse_tensor' });
+      this.#noteKind(v, this.kind(v), g);
+    }
+    const order = this.order(g);
+    for (let k = 0; k < order.length; k++) this.#node(order[k]!, g);
+  }
+
+  #node(n: Node, g: Graph): void {
     if (n.hasSubgraphs()) {
+      this.withSubgraphs.push(n);
       if (n.domain === '' && (n.opType === 'Loop' || n.opType === 'Scan')) this.#typeBodyInputs(n);
       for (const sg of n.subgraphs()) this.#graph(sg);
     }
@@ -130,9 +150,14 @@ export class DTypeResolver {
       const o = outs[i]!;
       if (o.name === '') continue;
       const declared = infoOfType(o.type);
-      if (declared.dtype !== undefined) continue;
+      if (declared.dtype !== undefined) {
+        this.#noteKind(o, declared.kind, g);
+        continue;
+      }
       const derived = this.#derive(n, i);
-      this.#set(o, { dtype: derived.dtype, kind: declared.kind ?? derived.kind });
+      const info: Info = { dtype: derived.dtype, kind: declared.kind ?? derived.kind };
+      this.#set(o, info);
+      this.#noteKind(o, info.kind, g);
     }
   }
 

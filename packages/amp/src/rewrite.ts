@@ -34,7 +34,7 @@ class Rewriter {
    */
   readonly narrower = new Narrower();
 
-  constructor(readonly model: Model, readonly plan: Plan, dtypes: DTypeResolver) {
+  constructor(readonly model: Model, readonly plan: Plan, dtypes: DTypeResolver, readonly hints?: RewriteHints) {
     this.dt = dtypes;
     this.casts = new CastInserter(this.log, (g) => this.path(g), (v) => this.dtypeOf(v), (model.opset('') ?? 1) < CAST_STRING_TO_BELOW);
   }
@@ -44,7 +44,8 @@ class Rewriter {
   }
 
   dtypeOf(v: Value): DataType | undefined {
-    return this.cur.get(v) ?? this.plan.values.get(v) ?? this.dt.dtype(v);
+    // (Most runs look up many values before the rewrite has created or retyped any.)
+    return (this.cur.size > 0 ? this.cur.get(v) : undefined) ?? this.plan.values.get(v) ?? this.dt.dtype(v);
   }
 
   /**
@@ -75,7 +76,7 @@ class Rewriter {
       }
       return this.log;
     }
-    // Values to retype at the end (step 2), and their new dtypes.
+    // Graph inputs to retype at the end (step 2), and their new dtypes.
     const retype: Value[] = [];
     const retypeTo: DataType[] = [];
     // 1. Constants: in place, or a 16-bit copy next to the FLOAT original; and (step 2) graph
@@ -89,37 +90,34 @@ class Rewriter {
       if (d !== T || !(v.isInitializer() || isConstantOutput(v)) || this.dt.dtype(v) !== DataType.FLOAT) return;
       if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) {
         this.dt.pin(v);
-        convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing, this.narrower);
+        convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
       }
     });
-    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing, this.narrower), T);
-    // 2. Types of node outputs: their computed dtype.
+    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing), T);
     const nodes = p.nodes;
+    // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's
+    // name. (Skipped when the analysis planned no such output: then there is none.)
+    if (this.hints?.outputOverrides !== false) for (let k = 0; k < nodes.length; k++) this.#outputCasts(nodes[k]!);
+    // 4. One shared Cast per (value, dtype) for every use that wants another dtype; 6. the
+    // attributes that follow the dtype, and annotations; 2. the node's outputs get their computed
+    // dtype. One walk over the nodes: what each step reads of a node is not changed by the
+    // steps of other nodes (a Cast's shape and an original dtype; values keep their planned dtypes).
     for (let k = 0; k < nodes.length; k++) {
       const np = nodes[k]!;
+      this.#useCasts(np);
+      this.#attributes(np);
       const row = np.outputs;
       const outs = np.node.outputs;
       for (let o = 0; o < row.length; o++) {
         const d = row[o];
-        if (d === undefined) continue;
-        const v = outs[o]!;
-        if (d !== this.dt.dtype(v)) {
-          retype.push(v);
-          retypeTo.push(d);
-        }
+        if (d !== undefined && d !== this.dt.dtype(outs[o]!)) this.setDType(outs[o]!, d);
       }
     }
-    // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's name.
-    for (let k = 0; k < nodes.length; k++) this.#outputCasts(nodes[k]!);
-    // 4. One shared Cast per (value, dtype) for every use that wants another dtype.
-    for (let k = 0; k < nodes.length; k++) this.#useCasts(nodes[k]!);
     // 5. Graph outputs: body outputs get a Cast at the end; main outputs keep their names.
     for (const [g, wants] of p.graphOutputs) {
       if (g === this.model.graph) this.#mainOutputs(g, wants);
       else this.#bodyOutputs(g, wants);
     }
-    // 6. Attributes that follow the dtype, and annotations.
-    for (let k = 0; k < nodes.length; k++) this.#attributes(nodes[k]!);
     for (let k = 0; k < retype.length; k++) this.setDType(retype[k]!, retypeTo[k]!);
     return this.log;
   }
@@ -280,7 +278,13 @@ export function applyPlan(model: Model, plan: Plan): RewriteLog {
   return applyPlanWith(model, plan, new DTypeResolver(model));
 }
 
+/** What the analysis knows that lets the rewrite skip work (absent: nothing is skipped). */
+export interface RewriteHints {
+  /** Some node output is planned in another dtype than its node computes. */
+  readonly outputOverrides: boolean;
+}
+
 /** {@link applyPlan} with the original dtypes already resolved (by the analysis, on the unchanged model). */
-export function applyPlanWith(model: Model, plan: Plan, dtypes: DTypeResolver): RewriteLog {
-  return new Rewriter(model, plan, dtypes).run();
+export function applyPlanWith(model: Model, plan: Plan, dtypes: DTypeResolver, hints?: RewriteHints): RewriteLog {
+  return new Rewriter(model, plan, dtypes, hints).run();
 }
