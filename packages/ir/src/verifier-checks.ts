@@ -7,63 +7,76 @@ import { checkAttributes, SchemaMemo } from './verifier-attributes.js';
 import type { GraphInfo, Tree, VerifyOptions } from './verifier-context.js';
 import type { Node } from './node.js';
 
-export function checkContents(t: Tree, imports: ReadonlyMap<string, number>, options: VerifyOptions, isMain: boolean): void {
+/** Main-graph inputs and outputs without a type (`missing-io-type`). */
+export function checkIoTypes(t: Tree): void {
   const root = t.graphs[0]!;
-  if (isMain) {
-    root.graph.inputs.forEach((v, k) => {
-      if (v.type === undefined) t.report('missing-io-type', `Input ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
-    });
-    root.graph.outputs.forEach((v, k) => {
-      if (v.type === undefined) t.report('missing-io-type', `Output ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
-    });
+  root.graph.inputs.forEach((v, k) => {
+    if (v.type === undefined) t.report('missing-io-type', `Input ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
+  });
+  root.graph.outputs.forEach((v, k) => {
+    if (v.type === undefined) t.report('missing-io-type', `Output ${k} '${v.name}' of the main graph '${root.path}' has no type; ONNX requires types on model inputs and outputs`, { graph: root, value: v });
+  });
+}
+
+/** The tensors of a graph's initializers and sparse initializers, and the initializers' declared types. */
+export function checkInitializers(t: Tree, info: GraphInfo, options: VerifyOptions): void {
+  const g = info.graph;
+  for (const v of g.initializers.values()) {
+    const c = v.constValue;
+    if (c === undefined) {
+      t.report('tensor-size-mismatch', `Initializer '${v.name}' of graph '${info.path}' has no tensor (constValue); give it one or remove the initializer`, { graph: info, value: v });
+      continue;
+    }
+    checkTensor(t, info, c, `Initializer '${v.name}'`, options, undefined, v.name);
+    if (!typeFits(v.type, c)) {
+      t.report('initializer-type-mismatch', `Initializer '${v.name}' of graph '${info.path}' is declared ${formatType(v.type!)} but its tensor is ${formatType(tensorType(c.dtype, c.dims))}; update the value's type`, { graph: info, value: v });
+    }
   }
-  const schemas = new SchemaMemo();
-  for (const info of t.graphs) {
-    if (!info.checked) continue;
-    const g = info.graph;
-    for (const v of g.initializers.values()) {
-      const c = v.constValue;
-      if (c === undefined) {
-        t.report('tensor-size-mismatch', `Initializer '${v.name}' of graph '${info.path}' has no tensor (constValue); give it one or remove the initializer`, { graph: info, value: v });
-        continue;
-      }
-      checkTensor(t, info, c, `Initializer '${v.name}'`, options, undefined, v.name);
-      if (!typeFits(v.type, c)) {
-        t.report('initializer-type-mismatch', `Initializer '${v.name}' of graph '${info.path}' is declared ${formatType(v.type!)} but its tensor is ${formatType(tensorType(c.dtype, c.dims))}; update the value's type`, { graph: info, value: v });
+  for (const v of g.sparseInitializers.values()) {
+    const s = v.sparseValue;
+    if (s === undefined) continue;
+    checkTensor(t, info, s.values, `Sparse initializer '${v.name}' (values)`, options, undefined, v.name);
+    checkTensor(t, info, s.indices, `Sparse initializer '${v.name}' (indices)`, options, undefined, v.name);
+  }
+}
+
+/** What the content checks of one tree share: the opset imports, the options, the schema lookups. */
+export class ContentChecks {
+  readonly #onnxImported: boolean;
+  readonly #onnxOpset: number | undefined;
+  readonly #schemas = new SchemaMemo();
+
+  constructor(readonly t: Tree, readonly imports: ReadonlyMap<string, number>, readonly options: VerifyOptions) {
+    this.#onnxImported = imports.has('');
+    this.#onnxOpset = imports.get('');
+  }
+
+  /** One node: its domain imported, tensor attributes, known constants, schema attributes, Cast/CastLike. */
+  node(info: GraphInfo, n: Node): void {
+    const t = this.t;
+    const domain = n.domain === 'ai.onnx' ? '' : n.domain;
+    if (domain === '' ? !this.#onnxImported : !this.imports.has(domain)) {
+      t.report('missing-opset', `Node ${t.label(n)} in graph '${info.path}' uses domain '${n.domain === '' ? 'ai.onnx' : n.domain}', which is not imported; add it to the opset imports`, { graph: info, node: n });
+    }
+    const attrs = n.attributes;
+    if (attrs.size > 0) {
+      for (const [k, a] of attrs) {
+        if (a.refAttrName !== undefined) continue;
+        const ts = a.type === 'TENSOR' ? [a.value] : a.type === 'TENSORS' ? a.value : a.type === 'SPARSE_TENSOR' ? [a.value.values, a.value.indices] : [];
+        for (const x of ts) checkTensor(t, info, x, `Attribute '${k}' of node ${t.label(n)}`, this.options, n, undefined);
       }
     }
-    for (const v of g.sparseInitializers.values()) {
-      const s = v.sparseValue;
-      if (s === undefined) continue;
-      checkTensor(t, info, s.values, `Sparse initializer '${v.name}' (values)`, options, undefined, v.name);
-      checkTensor(t, info, s.indices, `Sparse initializer '${v.name}' (indices)`, options, undefined, v.name);
+    const outs = n.outputs;
+    for (let j = 0; j < outs.length; j++) {
+      const o = outs[j]!;
+      if (o.constValue !== undefined && !typeFits(o.type, o.constValue)) {
+        t.report('const-value-type-mismatch', `Value '${o.name}' (output of node ${t.label(n)} in graph '${info.path}') is typed ${formatType(o.type!)} but its known constant is ${formatType(tensorType(o.constValue.dtype, o.constValue.dims))}`, { graph: info, node: n, value: o });
+      }
     }
-    const onnxImported = imports.has('');
-    for (let n = g.first; n !== undefined; n = n._next) {
-      const domain = n.domain === 'ai.onnx' ? '' : n.domain;
-      if (domain === '' ? !onnxImported : !imports.has(domain)) {
-        t.report('missing-opset', `Node ${t.label(n)} in graph '${info.path}' uses domain '${n.domain === '' ? 'ai.onnx' : n.domain}', which is not imported; add it to the opset imports`, { graph: info, node: n });
-      }
-      const attrs = n.attributes;
-      if (attrs.size > 0) {
-        for (const [k, a] of attrs) {
-          if (a.refAttrName !== undefined) continue;
-          const ts = a.type === 'TENSOR' ? [a.value] : a.type === 'TENSORS' ? a.value : a.type === 'SPARSE_TENSOR' ? [a.value.values, a.value.indices] : [];
-          for (const x of ts) checkTensor(t, info, x, `Attribute '${k}' of node ${t.label(n)}`, options, n, undefined);
-        }
-      }
-      const outs = n.outputs;
-      for (let j = 0; j < outs.length; j++) {
-        const o = outs[j]!;
-        if (o.constValue !== undefined && !typeFits(o.type, o.constValue)) {
-          t.report('const-value-type-mismatch', `Value '${o.name}' (output of node ${t.label(n)} in graph '${info.path}') is typed ${formatType(o.type!)} but its known constant is ${formatType(tensorType(o.constValue.dtype, o.constValue.dims))}`, { graph: info, node: n, value: o });
-        }
-      }
-      if (domain === '') {
-        checkAttributes(t, info, n, imports.get(''), schemas);
-        if (n.opType === 'Cast') checkCast(t, info, n);
-        else if (n.opType === 'CastLike') checkCastLike(t, info, n);
-      }
+    if (domain === '') {
+      checkAttributes(t, info, n, this.#onnxOpset, this.#schemas);
+      if (n.opType === 'Cast') checkCast(t, info, n);
+      else if (n.opType === 'CastLike') checkCastLike(t, info, n);
     }
   }
 }

@@ -39,6 +39,8 @@ export class Tree {
   readonly graphs: GraphInfo[] = [];
   readonly infoOf = new Map<Graph, GraphInfo>();
   readonly out: Diagnostic[] = [];
+  /** Where {@link report} puts findings (`out`, or a list appended to it later to keep the order). */
+  sink: Diagnostic[] = this.out;
   /** Marks nodes walked in this tree (`_pos`: the index in their graph, last walk wins). */
   readonly #nodeTok = {};
   /** Marks values numbered in this tree (`_pos`: the number). */
@@ -126,7 +128,7 @@ export class Tree {
 
   report(code: string, message: string, where: { graph?: GraphInfo; node?: Node; value?: Value | string } = {}): void {
     const value = typeof where.value === 'string' ? where.value : where.value?.name;
-    this.out.push({
+    this.sink.push({
       severity: 'error', code, message,
       ...(where.graph === undefined ? {} : { graph: where.graph.path }),
       ...(where.node === undefined ? {} : { node: where.node.name !== '' ? where.node.name : nodeLabel(where.node, this.nodeIndex(where.node)) }),
