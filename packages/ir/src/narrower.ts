@@ -87,6 +87,7 @@ function feed(heap: Heap, src: Uint8Array | Tensor, consume: (k: number) => void
     const source = src.source;
     if (source?.readInto !== undefined) {
       const n = src.byteLength >>> 2;
+      if (src.byteLength !== n * 4) throw new RangeError(`FLOAT bytes must be a multiple of 4, got ${src.byteLength} (${source.description})`);
       for (let at = 0; at < n; at += chunk) {
         const k = Math.min(chunk, n - at);
         source.readInto(u8.subarray(inAt, inAt + k * 4), at * 4);

@@ -186,6 +186,9 @@ describe('Narrower: WebAssembly SIMD narrowing, bit-identical to the plain loops
     expect(log.length).to.be.greaterThan(1);
     expect(() => narrower.narrow(Tensor.of(DataType.INT32, [1], new Int32Array(1)), DataType.FLOAT16)).to.throw(RangeError);
     expect(() => narrower.narrow(bytes, DataType.FLOAT16, new Uint16Array(3))).to.throw(RangeError);
+    const ragged = Tensor.lazy(DataType.FLOAT, [2048], { byteLength: 8193, description: 'ragged', read: () => new Uint8Array(8193), readInto: () => undefined });
+    expect(() => narrower.narrow(ragged, DataType.FLOAT16)).to.throw(RangeError, /multiple of 4/);
+    expect(() => narrowFloat32Reference(ragged, DataType.FLOAT16)).to.throw(RangeError, /multiple of 4/);
   });
 
   it('a call made from inside a streaming callback is answered (by the plain loops) without disturbing the stream', () => {
