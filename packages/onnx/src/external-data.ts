@@ -56,8 +56,8 @@ export class ExternalFile {
 const READ_CHUNK = 1 << 30;
 
 /**
- * Closes descriptors of external-data files no tensor refers to any more. This registry is a
- * resource manager, not state that affects results.
+ * Closes descriptors of files (external data, big models read lazily) no tensor refers to any
+ * more. This registry is a resource manager, not state that affects results.
  */
 const FD_CLOSER = new FinalizationRegistry<number>((fd) => {
   try {
@@ -66,6 +66,17 @@ const FD_CLOSER = new FinalizationRegistry<number>((fd) => {
     // already closed: nothing to do
   }
 });
+
+/** Closes `fd` once `owner` (the object that reads through it) has been garbage collected. */
+export function closeWhenCollected(owner: object, fd: number): void {
+  FD_CLOSER.register(owner, fd, owner);
+}
+
+/** Closes the descriptor of `owner` now (registered with {@link closeWhenCollected}). */
+export function closeNow(owner: object, fd: number): void {
+  FD_CLOSER.unregister(owner);
+  fs.closeSync(fd);
+}
 
 /** Per-load cache of opened external files, keyed by real path. */
 export class ExternalFiles {
@@ -185,6 +196,14 @@ export class ExternalRangeSource implements TensorSource {
     const out = new Uint8Array(this.byteLength);
     this.file.readInto(out, this.offset, this.byteLength);
     return out;
+  }
+
+  /** Fills `dst` with the bytes `[byteOffset, byteOffset + dst.length)` of the tensor. */
+  readInto(dst: Uint8Array, byteOffset: number): void {
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + dst.length > this.byteLength) {
+      throw new RangeError(`${this.description}: cannot read ${dst.length} bytes at ${byteOffset} of ${this.byteLength}`);
+    }
+    this.file.readInto(dst, this.offset + byteOffset, dst.length);
   }
 
   /** {@link stream} in 8 MiB chunks (whole elements of any type): the IR's streaming read. */

@@ -96,7 +96,7 @@ export function graphFromProto(gp: GraphProto, parents: readonly Scope[], ctx: T
   return g;
 }
 
-function lookup(name: string, scope: Scope, parents: readonly Scope[]): Value | undefined {
+export function lookup(name: string, scope: Scope, parents: readonly Scope[]): Value | undefined {
   const v = scope.get(name);
   if (v !== undefined) return v;
   for (const p of parents) {
@@ -135,7 +135,7 @@ export function decodeNodes(
       const prev = scope.get(o.name);
       if (prev !== undefined) {
         const by = prev.producer();
-        fail(`value '${o.name}' is produced twice: by ${describe(node)} and ${by === undefined ? 'as a graph input or initializer' : `by ${describe(by)}`}`, node.name);
+        fail(`value '${o.name}' is produced twice: by ${describeNode(node)} and ${by === undefined ? 'as a graph input or initializer' : `by ${describeNode(by)}`}`, node.name);
       }
       scope.set(o.name, o);
     }
@@ -148,7 +148,7 @@ export function decodeNodes(
     const node = built[i]!;
     const attrs = np.attribute;
     // Built only for nodes with attributes (messages name the node); most nodes of big graphs have none.
-    const where = attrs != null && attrs.length > 0 ? describe(node) : '';
+    const where = attrs != null && attrs.length > 0 ? describeNode(node) : '';
     let valueAbsent: string[] | undefined;
     let declared: Record<string, number> | undefined;
     for (const ap of attrs ?? []) {
@@ -165,7 +165,7 @@ export function decodeNodes(
         continue;
       }
       const v = lookup(name, scope, parents);
-      if (v === undefined) fail(`${describe(node)} reads '${name}', which no graph input, initializer or node output defines`, node.name);
+      if (v === undefined) fail(`${describeNode(node)} reads '${name}', which no graph input, initializer or node output defines`, node.name);
       node.appendInput(v);
     }
     const present = presentDefaults(np, NODE_SCALARS);
@@ -187,7 +187,8 @@ export function decodeNodes(
 /** NodeProto scalar fields whose presence with a default value is recorded. */
 const NODE_SCALARS: readonly string[] = Object.freeze(['name', 'opType', 'domain', 'overload']);
 
-function describe(n: Node): string {
+/** A node for messages: `node 'conv1' (Conv)`, or by its first output when unnamed. */
+export function describeNode(n: Node): string {
   return n.name !== '' ? `node '${n.name}' (${n.opType})` : `unnamed ${n.opType} node with output '${n.outputs[0]?.name ?? ''}'`;
 }
 

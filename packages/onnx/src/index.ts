@@ -4,8 +4,8 @@
  */
 export { formatLoadError, formatSaveError, type LoadError, type SaveError } from './errors.js';
 export {
-  AUTO_EAGER_LIMIT, decodeModel, loadModel, loadTensor,
-  type DecodeOptions, type ExternalDataMode, type LoadOptions,
+  AUTO_EAGER_LIMIT, AUTO_LAZY_FILE_BYTES, LAZY_TENSOR_BYTES, decodeModel, loadModel, loadTensor,
+  type DecodeOptions, type ExternalDataMode, type InlineDataMode, type LoadOptions,
 } from './load.js';
 export {
   PROTOBUF_LIMIT, encodeModel, saveModel,

@@ -42,7 +42,7 @@ export function modelFromProto(mp: ModelProto, ctx: TensorContext): Model {
 }
 
 /** Reads opset imports into a domain → version map (`ai.onnx` → ''), keeping the list as read. */
-function readOpsets(list: readonly IOperatorSetIdProto[]): { map: Map<string, number>; verbatim: OpsetImportRecord[] | undefined } {
+export function readOpsets(list: readonly IOperatorSetIdProto[]): { map: Map<string, number>; verbatim: OpsetImportRecord[] | undefined } {
   const map = new Map<string, number>();
   const verbatim: OpsetImportRecord[] = [];
   let plain = true;
@@ -57,7 +57,7 @@ function readOpsets(list: readonly IOperatorSetIdProto[]): { map: Map<string, nu
   return { map, verbatim: plain ? undefined : verbatim };
 }
 
-function functionFromProto(fp: FunctionProto, ctx: TensorContext, index: number): FunctionDef {
+export function functionFromProto(fp: FunctionProto, ctx: TensorContext, index: number): FunctionDef {
   const label = `function '${fp.domain ?? ''}.${fp.name ?? ''}'`;
   const fail = (message: string): never => {
     throw new LoadFailure({ _tag: 'InvalidModel', file: ctx.file, message: `${label}: ${message}` });

@@ -7,7 +7,9 @@ import { EXTRAS, has, presentDefaults, withExtras } from './extras.js';
 import {
   ExternalDataProblem, checkRange, externalSource, parseExternalEntries, type ExternalFiles,
 } from './external-data.js';
+import type { FileRaw } from './direct-messages.js';
 import { entriesFromProto } from './metadata.js';
+import type { ModelFile } from './model-file.js';
 import { int64ToBigInt, type ProtoInt64, type TensorProto } from './proto.js';
 
 /** What the tensor decoder needs to know about the load. */
@@ -18,6 +20,8 @@ export interface TensorContext {
   readonly external: ExternalFiles | undefined;
   /** Read external data now (true) or make lazy tensors (false). */
   readonly eager: boolean;
+  /** The open model file, whose raw_data payloads marked `fileRaw` (big-model load) stay in it. */
+  readonly modelFile?: ModelFile;
 }
 
 /** Which typed field holds which data types. */
@@ -94,6 +98,16 @@ export function tensorFromProto(tp: TensorProto, ctx: TensorContext, where: stri
     if (dtype === DataType.STRING) fail('is a STRING tensor with raw_data; strings must use string_data');
     const raw = tp.rawData;
     const m = meta({ ...baseMeta, storage: 'raw' });
+    const fileRaw = (tp as { fileRaw?: FileRaw }).fileRaw;
+    if (fileRaw !== undefined && ctx.modelFile !== undefined) {
+      // A payload left in the model file (big-model load): read from the file on each use.
+      const source = ctx.modelFile.source(fileRaw.offset, fileRaw.length, where);
+      if (known && dtype !== DataType.UNDEFINED) {
+        const need = length * ctor!.BYTES_PER_ELEMENT;
+        if (fileRaw.length !== need) fail(`has dims [${dims.join(', ')}] of ${dataTypeName(dtype)} (${need} bytes) but ${fileRaw.length} bytes of raw_data`);
+      }
+      return Tensor.lazy(dtype, dims, source, m);
+    }
     if (!known || dtype === DataType.UNDEFINED) {
       // A type newer than this IR: keep the bytes exactly as they are.
       if (raw.length === length && dtype !== DataType.UNDEFINED) return Tensor.of(dtype, dims, raw, m);

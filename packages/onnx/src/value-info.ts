@@ -102,9 +102,15 @@ export function valueInfoToProto(info: ReadValueInfo): IValueInfoProto {
 export function readValueInfoList(
   g: Graph, list: readonly IValueInfoProto[], scope: ReadonlyMap<string, Value>, assigned: Set<Value>, file: string, where: string,
 ): (string | ValueInfo)[] {
+  return placeValueInfos(g, list.map((vi) => valueInfoFromProto(vi as ValueInfoProto, file, where)), scope, assigned);
+}
+
+/** The placing half of {@link readValueInfoList}, for entries already read. */
+export function placeValueInfos(
+  g: Graph, infos: readonly ReadValueInfo[], scope: ReadonlyMap<string, Value>, assigned: Set<Value>,
+): (string | ValueInfo)[] {
   const order: (string | ValueInfo)[] = [];
-  for (const vi of list) {
-    const info = valueInfoFromProto(vi as ValueInfoProto, file, where);
+  for (const info of infos) {
     const v = scope.get(info.name);
     if (v === undefined) {
       g.valueInfoExtras.push(info);
