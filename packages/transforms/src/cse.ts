@@ -15,10 +15,35 @@ const COMMUTATIVE: ReadonlySet<string> = new Set([
 ]);
 const STANDARD_DOMAINS: ReadonlySet<string> = new Set(['', 'ai.onnx.ml']);
 
-/** A scope of available expressions: one per graph, chained to the enclosing graph's. */
+/**
+ * A node's key: numbers for domain, op type, overload, output count, attributes and input
+ * count (strings by their first-seen order in the run), then the input values' numbers
+ * (commutative pairs ordered). Nodes with equal keys are merge candidates.
+ */
+type Key = readonly number[];
+
+/** A node available for merging, with its key. */
+interface Entry {
+  readonly node: Node;
+  readonly key: Key;
+}
+
+/** A scope of available expressions: one per graph, chained to the enclosing graph's; by key hash. */
 interface Scope {
-  readonly table: Map<string, Node[]>;
+  readonly table: Map<number, Entry[]>;
   readonly parent: Scope | undefined;
+}
+
+function hashKey(key: Key): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key[i]!, 16777619);
+  return h | 0;
+}
+
+function sameKey(a: Key, b: Key): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -64,30 +89,40 @@ export const cse = definePass({
       }
       return id;
     };
-    const keyOf = (n: Node): string | undefined => {
+    const strings = new Map<string, number>();
+    const stringId = (s: string): number => {
+      let id = strings.get(s);
+      if (id === undefined) {
+        id = strings.size + 1;
+        strings.set(s, id);
+      }
+      return id;
+    };
+    const keyOf = (n: Node): number[] | undefined => {
       if (!STANDARD_DOMAINS.has(n.domain) && !opts.includeCustomDomains) return undefined;
       if (NONDETERMINISTIC.has(n.opType) || n.outputs.length === 0) return undefined;
       const attrs = attrsKey(n);
       if (attrs === undefined) return undefined;
       const ins = n.inputs;
-      let inputs: string;
+      const key = [stringId(n.domain), stringId(n.opType), stringId(n.overload), n.outputs.length, stringId(attrs), ins.length];
       if (ins.length === 2) {
         const a = idOf(ins[0]);
         const b = idOf(ins[1]);
-        inputs = a > b && COMMUTATIVE.has(n.opType) && n.domain === '' ? `${b},${a}` : `${a},${b}`;
+        if (a > b && COMMUTATIVE.has(n.opType) && n.domain === '') key.push(b, a);
+        else key.push(a, b);
       } else {
-        inputs = ins.length === 0 ? '' : String(idOf(ins[0]));
-        for (let i = 1; i < ins.length; i++) inputs += `,${idOf(ins[i])}`;
+        for (let i = 0; i < ins.length; i++) key.push(idOf(ins[i]));
       }
-      return `${n.domain}\u0000${n.opType}\u0000${n.overload}\u0000${n.outputs.length}\u0000${inputs}\u0000${attrs}`;
+      return key;
     };
-    const find = (scope: Scope | undefined, key: string, n: Node): Node | undefined => {
+    /** The first node of the innermost scope with this key (in insertion order) that is still in a graph and has equal attributes. */
+    const find = (scope: Scope | undefined, key: Key, hash: number, n: Node): Node | undefined => {
       for (let s = scope; s !== undefined; s = s.parent) {
-        const bucket = s.table.get(key);
+        const bucket = s.table.get(hash);
         if (bucket === undefined) continue;
         for (let i = 0; i < bucket.length; i++) {
           const cand = bucket[i]!;
-          if (cand.graph !== undefined && attrsEqual(cand, n)) return cand;
+          if (sameKey(cand.key, key) && cand.node.graph !== undefined && attrsEqual(cand.node, n)) return cand.node;
         }
       }
       return undefined;
@@ -106,7 +141,8 @@ export const cse = definePass({
       for (const n of g) {
         const key = !n.hasSubgraphs() || n.subgraphs().length === 0 ? keyOf(n) : undefined;
         if (key !== undefined) {
-          const rep = find(scope, key, n);
+          const hash = hashKey(key);
+          const rep = find(scope, key, hash, n);
           if (rep !== undefined && canMerge(n, rep)) {
             n.outputs.forEach((from, i) => {
               if (from.useCount > 0 || from.isGraphOutput()) forwardValue(from, rep.outputs[i]!);
@@ -115,9 +151,9 @@ export const cse = definePass({
             modified = true;
             continue;
           }
-          const bucket = scope.table.get(key);
-          if (bucket === undefined) scope.table.set(key, [n]);
-          else bucket.push(n);
+          const bucket = scope.table.get(hash);
+          if (bucket === undefined) scope.table.set(hash, [{ node: n, key }]);
+          else bucket.push({ node: n, key });
         }
         if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg, { table: new Map(), parent: scope });
       }
