@@ -168,18 +168,15 @@ const P_NAME = 1;
 const P_OP = 2;
 const P_DOMAIN = 4;
 const P_OVERLOAD = 8;
+const P_SPELLED = 16;
+/** The node has attributes or device configurations. */
+const P_NESTED = 32;
 
-/** What the second pass over a node needs from the first. */
-interface NodeRest {
-  readonly inputs: string[];
-  /** Attribute and device-configuration ranges (start, end pairs), when any. */
-  readonly attrs: number[] | undefined;
-  readonly devices: number[] | undefined;
-  readonly present: number;
-  readonly spelled: boolean;
-}
-
-/** NodeProtos at `ranges` → nodes of `g`, in the two passes of `decodeNodes`. */
+/**
+ * NodeProtos at `ranges` → nodes of `g`, in the two passes of `decodeNodes`: first each node
+ * with its outputs, then (reading the node's bytes again, so that nothing per node is kept in
+ * between) its attributes and inputs.
+ */
 export function directNodes(
   src: DirectSource, g: Graph, ranges: readonly number[], depth: number,
   scope: Scope, parents: readonly Scope[], ctx: TensorContext, label: string,
@@ -188,39 +185,42 @@ export function directNodes(
   const r = src.r;
   const count = ranges.length >> 1;
   const built: Node[] = new Array<Node>(count);
-  const rest: NodeRest[] = new Array<NodeRest>(count);
+  /** Per node: scalars present with their default, the `ai.onnx` spelling, attributes (P_* bits). */
+  const flags = new Uint8Array(count);
+  // One init object for every node (the constructor copies what it needs).
+  const init: { opType: string; domain: string; name: string; overload: string; docString: string | undefined; metadataProps: [string, string][] | undefined } = {
+    opType: '', domain: '', name: '', overload: '', docString: undefined, metadataProps: undefined,
+  };
   for (let k = 0; k < count; k++) {
     const end = ranges[2 * k + 1]!;
-    r.pos = ranges[2 * k]!;
-    const inputs: string[] = [];
-    const outputs: string[] = [];
+    const start = ranges[2 * k]!;
+    r.pos = start;
     let name = '';
     let opType = '';
     let domain = '';
     let overload = '';
     let doc: string | undefined;
     let meta: [string, string][] | undefined;
-    let attrs: number[] | undefined;
-    let devices: number[] | undefined;
     let present = 0;
+    let outputs = 0;
+    let nested = 0;
     while (r.pos < end) {
       const t = r.tag(end);
       switch (t) {
-        case 10: inputs.push(r.string(end)); break;
-        case 18: outputs.push(r.string(end)); break;
+        case 18: outputs++; r.skip(2, end); break;
         case 26: name = r.string(end); present = name === '' ? present | P_NAME : present & ~P_NAME; break;
         case 34: opType = r.string(end); present = opType === '' ? present | P_OP : present & ~P_OP; break;
-        case 42: { const n = r.len(end); (attrs ??= []).push(r.pos, r.pos + n); r.pos += n; break; }
         case 50: doc = r.string(end); break;
         case 58: domain = r.string(end); present = domain === '' ? present | P_DOMAIN : present & ~P_DOMAIN; break;
         case 66: overload = r.string(end); present = overload === '' ? present | P_OVERLOAD : present & ~P_OVERLOAD; break;
         case 74: {
-          const e = r.len(end) + r.pos;
-          const entry = readEntry(r, e, depth + 1);
+          const n = r.len(end);
+          const entry = readEntry(r, r.pos + n, depth + 1);
           (meta ??= []).push([entry.key ?? '', entry.value ?? '']);
           break;
         }
-        case 82: { const n = r.len(end); (devices ??= []).push(r.pos, r.pos + n); r.pos += n; break; }
+        case 10: r.skip(2, end); break;
+        case 42: case 82: nested = P_NESTED; r.skip(2, end); break;
         default: {
           const no = t >>> 3;
           if (no >= 1 && no <= 10) bail();
@@ -228,17 +228,31 @@ export function directNodes(
         }
       }
     }
-    const node = new Node({ opType, domain, name, overload, docString: doc, metadataProps: meta, outputs });
-    const outs = node.outputs;
-    for (let i = 0; i < outs.length; i++) {
-      const o = outs[i]!;
-      if (o.name === '') continue;
-      if (scope.has(o.name)) bail();
-      scope.set(o.name, o);
+    init.opType = opType;
+    init.domain = domain;
+    init.name = name;
+    init.overload = overload;
+    init.docString = doc;
+    init.metadataProps = meta;
+    const node = new Node(init);
+    if (outputs > 0) {
+      // The outputs, in order, from a second look at the node's bytes.
+      r.pos = start;
+      while (r.pos < end) {
+        const t = r.tag(end);
+        if (t !== 18) {
+          r.skip(t & 7, end);
+          continue;
+        }
+        const o = node.appendOutput(r.string(end));
+        if (o.name === '') continue;
+        if (scope.has(o.name)) bail();
+        scope.set(o.name, o);
+      }
     }
     g.append(node);
     built[k] = node;
-    rest[k] = { inputs, attrs, devices, present, spelled: domain === 'ai.onnx' };
+    flags[k] = present | nested | (domain === 'ai.onnx' ? P_SPELLED : 0);
   }
   const inner = [scope, ...parents];
   let decoded = 0;
@@ -249,26 +263,49 @@ export function directNodes(
   };
   for (let k = 0; k < count; k++) {
     const node = built[k]!;
-    const { inputs, attrs, devices, present, spelled } = rest[k]!;
+    const end = ranges[2 * k + 1]!;
+    const present = flags[k]! & (P_NAME | P_OP | P_DOMAIN | P_OVERLOAD);
+    const spelled = (flags[k]! & P_SPELLED) !== 0;
     let valueAbsent: string[] | undefined;
     let declared: Record<string, number> | undefined;
-    if (attrs !== undefined) {
+    let devices: number[] | undefined;
+    const start = ranges[2 * k]!;
+    if ((flags[k]! & P_NESTED) !== 0) {
+      // Attributes first (subgraphs capture outer values before the node's own inputs use them).
       const where = describeNode(node);
-      for (let i = 0; i < attrs.length; i += 2) {
-        r.pos = attrs[i]!;
-        const ap = readAttribute(src, attrs[i + 1]!, depth + 1);
-        const name = ap.name as string;
-        if (node.attributes.has(name)) bail();
-        decoded = 0;
-        const read: { attr: Attr; info: { valueAbsent: boolean; declaredType?: number } } = attrFromProto(ap as unknown as AttributeProto, ctx, where, subgraph);
-        checkUnusedGraphs(r, ap, decoded);
-        node.setAttr(name, read.attr);
-        if (read.info.valueAbsent) (valueAbsent ??= []).push(name);
-        if (read.info.declaredType !== undefined) (declared ??= {})[name] = read.info.declaredType;
+      r.pos = start;
+      while (r.pos < end) {
+        const t = r.tag(end);
+        if (t === 42) {
+          const n = r.len(end);
+          const attrEnd = r.pos + n;
+          const ap = readAttribute(src, attrEnd, depth + 1);
+          const name = ap.name as string;
+          if (node.attributes.has(name)) bail();
+          decoded = 0;
+          const read: { attr: Attr; info: { valueAbsent: boolean; declaredType?: number } } = attrFromProto(ap as unknown as AttributeProto, ctx, where, subgraph);
+          checkUnusedGraphs(r, ap, decoded);
+          node.setAttr(name, read.attr);
+          if (read.info.valueAbsent) (valueAbsent ??= []).push(name);
+          if (read.info.declaredType !== undefined) (declared ??= {})[name] = read.info.declaredType;
+          r.pos = attrEnd;
+        } else if (t === 82) {
+          const n = r.len(end);
+          (devices ??= []).push(r.pos, r.pos + n);
+          r.pos += n;
+        } else {
+          r.skip(t & 7, end);
+        }
       }
     }
-    for (let i = 0; i < inputs.length; i++) {
-      const name = inputs[i]!;
+    r.pos = start;
+    while (r.pos < end) {
+      const t = r.tag(end);
+      if (t !== 10) {
+        r.skip(t & 7, end);
+        continue;
+      }
+      const name = r.string(end);
       if (name === '') {
         node.appendInput(undefined);
         continue;

@@ -63,7 +63,10 @@ function readTensorType(r: WireReader, end: number, depth: number, kind: 'tensor
     } else if (t >>> 3 === 1 || t >>> 3 === 2) bail();
     else r.skip(t & 7, end);
   }
-  return { kind, dtype: elem as DataType, ...shape } as ValueType;
+  // The objects `typeFromProto` builds, without its intermediate ones.
+  if (shape === undefined) return { kind, dtype: elem as DataType };
+  if (shape.dimDenotations === undefined) return { kind, dtype: elem as DataType, shape: shape.shape };
+  return { kind, dtype: elem as DataType, shape: shape.shape, dimDenotations: shape.dimDenotations };
 }
 
 function readShape(r: WireReader, end: number, depth: number): { shape: Dim[]; dimDenotations?: (string | undefined)[] } {
@@ -169,6 +172,7 @@ export function readValueInfo(r: WireReader, end: number, depth: number): ReadVa
   const rawType = typeAt >= 0 && type === undefined
     ? onnx.TypeProto.toObject(viaProtobuf<TypeProto>(r, typeAt, typeEnd, 'TypeProto', depth + 1)) as ITypeProto
     : undefined;
+  if (rawType === undefined && doc === undefined && meta === undefined) return { name, type };
   return {
     name,
     type,

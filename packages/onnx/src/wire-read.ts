@@ -183,17 +183,25 @@ export class WireReader {
     const s = this.pos;
     const e = s + n;
     this.pos = e;
-    if (n <= 24) {
-      let out = '';
-      for (let i = s; i < e; i++) {
-        const c = b[i]!;
-        if (c >= 0x80) return this.#utf8(s, e);
-        out += String.fromCharCode(c);
+    if (n <= 8) {
+      // Short ASCII strings (most names) in one allocation, without a call into the runtime.
+      let ascii = true;
+      for (let i = s; i < e; i++) if (b[i]! >= 0x80) ascii = false;
+      if (!ascii) return this.#utf8(s, e);
+      switch (n) {
+        case 0: return '';
+        case 1: return String.fromCharCode(b[s]!);
+        case 2: return String.fromCharCode(b[s]!, b[s + 1]!);
+        case 3: return String.fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!);
+        case 4: return String.fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!);
+        case 5: return String.fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!);
+        case 6: return String.fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!);
+        case 7: return String.fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!);
+        default: return String.fromCharCode(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!);
       }
-      return out;
     }
     for (let i = s; i < e; i++) if (b[i]! >= 0x80) return this.#utf8(s, e);
-    return ASCII.decode(b.subarray(s, e));
+    return this.isBuffer ? (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(s, e) : ASCII.decode(b.subarray(s, e));
   }
 
   #utf8(s: number, e: number): string {
