@@ -70,6 +70,22 @@ describe('external-data: write, read, lazy', () => {
     expect([...reread.right.graph.initializers.get('W')!.constValue!.rawBytes()]).to.deep.equal([...inline.graph.initializers.get('W')!.constValue!.rawBytes()]);
   });
 
+  it('external-data sources read ranges straight into a caller\'s buffer (readInto, at odd offsets)', () => {
+    const file = path.join(dir, 'm.onnx');
+    expect(saveModel(mustDecode(weightsModel()), file, { externalData: { threshold: 1024 } })._tag).to.equal('Right');
+    const lazy = loadModel(file, { externalData: 'lazy' });
+    if (lazy._tag === 'Left') return expect.fail(formatLoadError(lazy.left));
+    const src = lazy.right.graph.initializers.get('W')!.constValue!.source!;
+    const whole = Buffer.from(src.read());
+    expect(whole.length).to.equal(4096);
+    for (const [at, n] of [[0, 4096], [1, 3], [4093, 3], [777, 1000], [5, 0]] as const) {
+      const dst = new Uint8Array(n + 3).subarray(3);
+      src.readInto!(dst, at);
+      expect(Buffer.from(dst).equals(whole.subarray(at, at + n)), `${at}+${n}`).to.equal(true);
+    }
+    expect(() => src.readInto!(new Uint8Array(4), 4093)).to.throw(RangeError, /m\.data @ \d+\+4096: cannot read 4 bytes at 4093 of 4096/);
+  });
+
   it('writes every initializer with all: true, aligns offsets, and is deterministic', () => {
     const m = mustDecode(weightsModel());
     const a = path.join(dir, 'a.onnx');

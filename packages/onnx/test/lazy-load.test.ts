@@ -177,6 +177,34 @@ describe('lazy load: big raw_data stays in the model file', () => {
     }
   });
 
+  it('seeded corruptions of the file: a lazy load gives exactly what an eager load gives (300 cases)', () => {
+    const good = fs.readFileSync(file);
+    let a = 12345;
+    const next = (): number => {
+      a = (Math.imul(a, 1103515245) + 12345) >>> 0;
+      return a / 4294967296;
+    };
+    let same = 0;
+    for (let k = 0; k < 300; k++) {
+      let b = Buffer.from(good);
+      const at = Math.floor(next() * b.length);
+      if (k % 3 === 0) b = b.subarray(0, at);
+      else if (k % 3 === 1) b[at] = Math.floor(next() * 256);
+      else b[at] ^= 1 << Math.floor(next() * 8);
+      fs.writeFileSync(file, b);
+      const lazy = loadModel(file, LAZY);
+      const eager = loadModel(file, { inlineData: 'eager' });
+      expect(lazy._tag, `case ${k}`).to.equal(eager._tag);
+      if (lazy._tag === 'Left' && eager._tag === 'Left') expect(lazy.left, `case ${k}`).to.deep.equal(eager.left);
+      if (lazy._tag === 'Right' && eager._tag === 'Right') {
+        expect(Buffer.from(encodeModel(lazy.right)).equals(Buffer.from(encodeModel(eager.right))), `case ${k}`).to.equal(true);
+        same++;
+      }
+    }
+    // Flips inside the weights leave the structure intact: many cases load.
+    expect(same).to.be.greaterThan(50);
+  });
+
   it('a raw_data given twice: the last one counts, as for protobufjs', () => {
     const a = f32Bytes(values(300, 9));
     const b = f32Bytes(values(300, 10));
