@@ -228,8 +228,9 @@ export class Graph implements Iterable<Node> {
 
   /** A snapshot of the nodes, in order. */
   nodes(): Node[] {
-    const out: Node[] = [];
-    for (let n = this.#first; n !== undefined; n = n._next) out.push(n);
+    const out = new Array<Node>(this.#size);
+    let i = 0;
+    for (let n = this.#first; n !== undefined; n = n._next) out[i++] = n;
     return out;
   }
 
