@@ -4,7 +4,7 @@ import type { OpFacts, Verdict } from './analysis-op-facts.js';
 import { hostileReason } from './analysis-sanity.js';
 import type { Analysis } from './analysis-state.js';
 import { constantBehind, isPlannableConstant } from './constants.js';
-import { slotsOf, type MergedGroups, type NodeSlots, type SlotGroup } from './node-slots.js';
+import { slotsFor, type MergedGroups, type NodeSlots, type SlotGroup } from './node-slots.js';
 import type { Decision, PolicyQuery } from './policy.js';
 import type { NodePlan, PlanRule } from './plan.js';
 import type { DTypeRow } from './plan-rows.js';
@@ -114,7 +114,8 @@ function verdictOf(n: Node, a: Analysis, f: OpFacts, flags: Uint8Array, slots: N
   if (f.schema === undefined && !f.claimed) {
     return red('no-schema', `no ONNX schema for ${f.key} at opset ${opset} (custom, unknown or newer than the table): left in float32`);
   }
-  const hostile = hostileReason(n);
+  // (`hostileReason` looks at attributes, and at shapes of convolutions and pools only.)
+  const hostile = n.attributes.size > 0 || f.spatial ? hostileReason(n) : undefined;
   if (hostile !== undefined) return red('inconsistent', `${hostile}: left in float32`);
   if (convertible.length === 0) return noGroupVerdict(a, f, slots);
   const gap = f.gapVaries ? runtimeGap(n, a.opset('') ?? 1, a.target, o.runtime) : f.gap;
@@ -204,7 +205,7 @@ export function decideNode(a: Analysis, n: Node, graphPath: string): NodePlan {
   const outs = n.outputs;
   const nIn = ins.length;
   const flags = a.floatFlags(n);
-  const slots = slotsOf(n, flags, mergedOf(a, f, n), f.claimed, a.dt, a.target);
+  const slots = slotsFor(n, flags, a.flagSummary, mergedOf(a, f, n), f.claimed, a.dt, a.target);
   if (!slots.hasFloat) return untouched(a, n, graphPath, 'none', 'no-float');
   if (n.domain === '' && n.opType === 'Cast' && (n.getInt('to') === undefined || n.getInt('to') !== DataType.FLOAT)) {
     // A Cast to another type reads its input in whatever float type it is planned (Cast takes any).

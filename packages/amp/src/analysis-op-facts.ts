@@ -1,4 +1,5 @@
 import { getOpSchema, maxKnownOpset, type Node, type OpSchema } from '@mixprec/ir';
+import { SPATIAL } from './analysis-sanity.js';
 import type { ResolvedAmpOptions } from './options.js';
 import type { MergedGroups } from './node-slots.js';
 import type { PlanColor, PlanRule } from './plan.js';
@@ -69,6 +70,8 @@ export interface OpFacts extends OpScopedSlot {
   readonly gapVaries: boolean;
   readonly rangeCompressing: boolean;
   readonly largeWeightShrinks: boolean;
+  /** A convolution or pool, whose output size `hostileReason` checks. */
+  readonly spatial: boolean;
   /**
    * The verdict of the last policy decision met for this op (`verdictOf` is that decision):
    * nodes of one op type mostly share their decision object, and then their verdict.
@@ -86,6 +89,8 @@ export interface OpFacts extends OpScopedSlot {
 /** {@link OpFacts} by domain and op type, filled as nodes are met (one per analysis run). */
 export class OpFactsCache {
   readonly #byDomain = new Map<string, Map<string, OpFacts>>();
+  /** The default domain's facts (most nodes: one lookup). */
+  readonly #onnx = new Map<string, OpFacts>();
 
   constructor(
     readonly opts: ResolvedAmpOptions,
@@ -95,7 +100,7 @@ export class OpFactsCache {
 
   /** The facts of `n`'s op type. */
   of(n: Node): OpFacts {
-    let byOp = this.#byDomain.get(n.domain);
+    let byOp = n.domain === '' ? this.#onnx : this.#byDomain.get(n.domain);
     if (byOp === undefined) this.#byDomain.set(n.domain, (byOp = new Map()));
     let f = byOp.get(n.opType);
     if (f === undefined) byOp.set(n.opType, (f = this.#facts(n)));
@@ -125,6 +130,7 @@ export class OpFactsCache {
       gapVaries,
       rangeCompressing: domain === '' && RANGE_COMPRESSING.has(opType),
       largeWeightShrinks: domain === '' && LARGE_WEIGHT_SHRINKS.has(opType),
+      spatial: domain === '' && SPATIAL.has(opType),
     };
   }
 }

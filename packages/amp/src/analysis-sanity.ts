@@ -19,7 +19,7 @@ function hostileInt(v: AttrInt): boolean {
 }
 
 /** Ops whose output spatial size follows from `kernel_shape`/`pads`/`strides`/`dilations`. */
-const SPATIAL = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'MaxPool', 'LpPool', 'DeformConv']);
+export const SPATIAL: ReadonlySet<string> = new Set(['Conv', 'ConvTranspose', 'AveragePool', 'MaxPool', 'LpPool', 'DeformConv']);
 
 /** Largest size a dimension can have (beyond it a double no longer counts elements exactly). */
 const MAX_DIM = Number.MAX_SAFE_INTEGER;

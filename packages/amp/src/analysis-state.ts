@@ -5,7 +5,7 @@ import {
 import { OpFactsCache } from './analysis-op-facts.js';
 import { isPlannableConstant, rangeStats, type RangeStats } from './constants.js';
 import { DTypeResolver } from './dtypes.js';
-import { SlotGroupCache, floatFlags } from './node-slots.js';
+import { SlotGroupCache, floatFlags, type FlagSummary } from './node-slots.js';
 import type { ResolvedAmpOptions } from './options.js';
 import type { KeptForRange, NodePlan } from './plan.js';
 import { DTypeRows } from './plan-rows.js';
@@ -79,8 +79,11 @@ export class Analysis {
   floatFlags(n: Node): Uint8Array {
     const size = n.inputs.length + n.outputs.length;
     if (this.#flags.length < size) this.#flags = new Uint8Array(Math.max(size, 2 * this.#flags.length));
-    return floatFlags(n, this.dt, this.#flags);
+    return floatFlags(n, this.dt, this.#flags, this.flagSummary);
   }
+
+  /** What the last {@link floatFlags} call found besides the flags. */
+  readonly flagSummary: FlagSummary = { mask: 0, plain: false };
 
   /** Clears the decisions of a round (forced containers, paths and range stats stay). */
   resetRound(): void {

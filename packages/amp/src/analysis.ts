@@ -44,7 +44,8 @@ function decideGraph(a: Analysis, g: Graph): void {
   // (Indexed loops over the nodes and values: `for…of` allocates per step in unoptimized code.)
   for (let k = 0; k < order.length; k++) {
     const n = order[k]!;
-    if (isControlFlow(n)) {
+    const op = n.opType;
+    if ((op === 'If' || op === 'Loop' || op === 'Scan') && isControlFlow(n)) {
       a.plans.set(n, decideControlFlow(a, n, path, decideGraph));
       continue;
     }
@@ -178,11 +179,21 @@ function outputWants(a: Analysis): Map<Value, DataType[]> {
   return m;
 }
 
-/** What each use of a constant wants; undefined wants mean "as it is" (FLOAT). */
-function constantWants(a: Analysis, c: Value, outs: ReadonlyMap<Value, DataType[]>): Set<DataType> {
-  const wants = new Set<DataType>();
-  for (const u of c.uses()) wants.add(a.plans.get(u.node)?.inputs[u.index] ?? DataType.FLOAT);
-  for (const w of outs.get(c) ?? []) wants.add(w);
+/** A constant's consumers want the target (`WANT_TARGET`), another dtype (`WANT_OTHER`), both, or nothing (0). */
+const WANT_TARGET = 1;
+const WANT_OTHER = 2;
+
+/** What each use of a constant wants (bits, see `WANT_TARGET`); undefined wants mean "as it is" (FLOAT). */
+function constantWants(a: Analysis, c: Value, outs: ReadonlyMap<Value, DataType[]>): number {
+  const T = a.target;
+  let wants = 0;
+  const uses = c.uses();
+  for (let k = 0; k < uses.length; k++) {
+    const u = uses[k]!;
+    wants |= (a.plans.get(u.node)?.inputs[u.index] ?? DataType.FLOAT) === T ? WANT_TARGET : WANT_OTHER;
+  }
+  const o = outs.size > 0 ? outs.get(c) : undefined;
+  if (o !== undefined) for (const w of o) wants |= w === T ? WANT_TARGET : WANT_OTHER;
   return wants;
 }
 
@@ -205,14 +216,15 @@ function planConstants(a: Analysis, copies: Set<Value>): void {
       const c = consts[k]!;
       if (!a.isFloat(c)) continue;
       const wants = constantWants(a, c, outs);
-      if (wants.size === 0) continue;
-      const inPlace = wants.size === 1 && wants.has(a.target);
+      if (wants === 0) continue;
+      const inPlace = wants === WANT_TARGET;
+      const toTarget = (wants & WANT_TARGET) !== 0;
       a.planned.set(c, inPlace ? a.target : DataType.FLOAT);
-      if (!inPlace && wants.has(a.target)) copies.add(c);
+      if (!inPlace && toTarget) copies.add(c);
       const p = c.producer();
       const np = p === undefined ? undefined : a.plans.get(p);
       if (p !== undefined && np !== undefined) {
-        a.plans.set(p, { ...np, converted: inPlace || wants.has(a.target), outputs: [inPlace ? a.target : DataType.FLOAT] });
+        a.plans.set(p, { ...np, converted: inPlace || toTarget, outputs: [inPlace ? a.target : DataType.FLOAT] });
       }
     }
   }

@@ -1,6 +1,5 @@
 import {
-  InvariantError, cloneModel, elementDType, formatDiagnostics, graphValues, verify, walkGraphs, walkNodes,
-  withElementDType, type DataType, type Diagnostic, type Model, type Node, type Value, type ValueType,
+  InvariantError, cloneModel, formatDiagnostics, verify, walkNodes, type Diagnostic, type Model, type Node,
 } from '@mixprec/ir';
 import {
   createPassContext, formatPassFailure, runPipeline, sequential, type Pass, type PassContext,
@@ -8,6 +7,7 @@ import {
 import { transformPasses } from '@mixprec/transforms';
 import { runAmp, runDiagnostics, type AmpRun } from './amp-pass.js';
 import { weightCensus } from './census.js';
+import { DeclaredTypes } from './declared-types.js';
 import { nodeFlops } from './flops.js';
 import { checkIoContract } from './io-contract.js';
 import { AmpError, resolveAmpOptions, type AmpOptions, type ResolvedAmpOptions } from './options.js';
@@ -47,49 +47,6 @@ export interface SixteenBitReport extends AmpReport {
 export interface SixteenBitOptions extends ConvertOptions {
   /** Options of the integer narrowing (`keepIoTypes` defaults to the float one's). */
   readonly integers?: NarrowIntegersOptions;
-}
-
-function snapshotTypes(model: Model): Map<Value, ValueType | undefined> {
-  const out = new Map<Value, ValueType | undefined>();
-  for (const g of walkGraphs(model)) {
-    const values = graphValues(g);
-    for (let k = 0; k < values.length; k++) out.set(values[k]!, values[k]!.type);
-  }
-  return out;
-}
-
-/** The element dtypes the values of a snapshot have now, in the snapshot's order. */
-function elementDTypes(snapshot: ReadonlyMap<Value, unknown>): (DataType | undefined)[] {
-  const out: (DataType | undefined)[] = [];
-  snapshot.forEach((_, v) => out.push(elementDType(v.type)));
-  return out;
-}
-
-/**
- * Gives values their declared types back after `infer-types`: a value whose element type the
- * conversion changed keeps the new element type on its declared shape (no type when it had
- * none: runtimes infer it); values the conversion created keep a type only when they face a
- * graph interface (so the file gains no value_info beyond what the model declared).
- * `inferred`: the element dtypes after `infer-types`, in the order of `declared`.
- */
-function restoreTypes(model: Model, declared: ReadonlyMap<Value, ValueType | undefined>, inferred: readonly (DataType | undefined)[]): void {
-  let i = 0;
-  declared.forEach((before, v) => {
-    const afterInference = inferred[i++];
-    const now = elementDType(v.type);
-    const next = now === undefined || now === afterInference ? before
-      : before === undefined ? undefined : withElementDType(before, now);
-    // Graph inputs/outputs must stay typed (cleanup may have made an untyped value an output).
-    if (next !== undefined || !(v.isGraphInput() || v.isGraphOutput())) v.type = next;
-  });
-  for (const g of walkGraphs(model)) {
-    const values = graphValues(g);
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k]!;
-      if (v.type === undefined || v.isInitializer() || v.isGraphInput() || v.isGraphOutput() || declared.has(v)) continue;
-      v.type = undefined;
-    }
-  }
 }
 
 function transform(name: string, options: Readonly<Record<string, unknown>> = {}): Pass | undefined {
@@ -164,12 +121,12 @@ export function castFp32ToFp16(model: Model, options: ConvertOptions = {}): AmpR
   const ioBefore = ioTypes(model);
   const before = weightCensus(model);
   const restore = options.inferTypes !== false && options.keepInferredTypes !== true;
-  const declared = restore ? snapshotTypes(model) : undefined;
+  const declared = restore ? new DeclaredTypes(model) : undefined;
   if (options.inferTypes !== false) {
     const infer = transform('infer-types');
     if (infer !== undefined) runPasses(model, [infer], ctx);
   }
-  const inferred = declared !== undefined ? elementDTypes(declared) : undefined;
+  declared?.noteInferred();
   const flopsOf = options.dimValues === undefined && options.inputShapes === undefined
     ? undefined : concreteFlops(model, options.dimValues ?? {}, options.inputShapes ?? {});
   const run: AmpRun = runAmp(model, opts, flopsOf);
@@ -179,7 +136,7 @@ export function castFp32ToFp16(model: Model, options: ConvertOptions = {}): AmpR
   if (options.cleanup !== false) {
     runPasses(model, [transform('cast-cleanup'), transform('dce')].filter((p): p is Pass => p !== undefined), ctx);
   }
-  if (declared !== undefined && inferred !== undefined) restoreTypes(model, declared, inferred);
+  declared?.restore(model);
   const bad = verify(model).filter((d) => d.severity === 'error');
   if (bad.length > 0) throw new InvariantError(`amp produced an invalid model:\n${formatDiagnostics(bad.slice(0, 10))}`);
   const ioAfter = ioTypes(model);

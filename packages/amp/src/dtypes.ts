@@ -94,7 +94,8 @@ export class DTypeResolver {
   /** Element dtype (looking through sequences/optionals); undefined when unknown. */
   dtype(v: Value | undefined): DataType | undefined {
     if (v === undefined || v.name === '') return undefined;
-    const i = this.#info.get(v);
+    // (Typed models leave the map empty: then no lookup at all.)
+    const i = this.#info.size > 0 ? this.#info.get(v) : undefined;
     if (i !== undefined) return i.dtype;
     const t = v.type;
     return t === undefined ? undefined : t.kind === 'tensor' ? t.dtype : elementDType(t);
@@ -103,7 +104,7 @@ export class DTypeResolver {
   /** Kind of value; undefined when unknown (treated as a tensor). */
   kind(v: Value | undefined): ValueKind | undefined {
     if (v === undefined) return undefined;
-    const i = this.#info.get(v);
+    const i = this.#info.size > 0 ? this.#info.get(v) : undefined;
     return i !== undefined ? i.kind : v.type?.kind;
   }
 
@@ -149,13 +150,14 @@ export class DTypeResolver {
     for (let i = 0; i < outs.length; i++) {
       const o = outs[i]!;
       if (o.name === '') continue;
-      const declared = infoOfType(o.type);
-      if (declared.dtype !== undefined) {
-        this.#noteKind(o, declared.kind, g);
+      // Typed (the usual case after infer-types): nothing to derive or record.
+      const t = o.type;
+      if (t !== undefined && (t.kind === 'tensor' ? t.dtype : elementDType(t)) !== undefined) {
+        if (t.kind !== 'tensor') this.#noteKind(o, t.kind, g);
         continue;
       }
       const derived = this.#derive(n, i);
-      const info: Info = { dtype: derived.dtype, kind: declared.kind ?? derived.kind };
+      const info: Info = { dtype: derived.dtype, kind: t?.kind ?? derived.kind };
       this.#set(o, info);
       this.#noteKind(o, info.kind, g);
     }

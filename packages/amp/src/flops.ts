@@ -12,7 +12,11 @@ function dimsOf(v: Value | undefined): readonly number[] | undefined {
   const c = directConstant(v);
   if (c !== undefined) return c.dims;
   const s: readonly Dim[] | undefined = v.shape;
-  if (s === undefined || s.some((d) => typeof d !== 'number' || d < 0)) return undefined;
+  if (s === undefined) return undefined;
+  for (let i = 0; i < s.length; i++) {
+    const d = s[i];
+    if (typeof d !== 'number' || d < 0) return undefined;
+  }
   return s as readonly number[];
 }
 

@@ -139,6 +139,8 @@ export interface MergedGroups {
    * are built once, not per node.
    */
   readonly shared: Map<number, NodeSlots>;
+  /** The slots of nodes whose present positions are all float tensors, by float mask (see `slotsFor`). */
+  readonly byMask: Map<number, NodeSlots>;
   /** Scratch of `slotsOf` for one group at a time (no object per node). */
   readonly scan: GroupScan;
 }
@@ -154,7 +156,7 @@ function withMasks(groups: readonly MergedGroup[], inputs: number, outputs: numb
     for (const o of g.outputs) groupedOutputs[o] = true;
   }
   return Object.freeze({
-    groups, groupedInputs: Object.freeze(groupedInputs), groupedOutputs: Object.freeze(groupedOutputs), shared: new Map(),
+    groups, groupedInputs: Object.freeze(groupedInputs), groupedOutputs: Object.freeze(groupedOutputs), shared: new Map(), byMask: new Map(),
     scan: { float: false, admits: true, unknown: undefined, other: undefined },
   });
 }
@@ -195,16 +197,61 @@ export function nodeSlots(
 }
 
 /**
- * Marks the positions of `node` that hold a FLOAT value (inputs first, then outputs) in
- * `into` (at least as long as both lists), and returns it.
+ * What {@link floatFlags} found besides the flags: `mask` has bit k set for a float position k
+ * (inputs first; -1 beyond 30 positions), `plain` is true when every present position is a
+ * tensor typed float (then a node's slots follow from its merged groups and `mask` alone).
  */
-export function floatFlags(node: Node, dt: DTypeResolver, into: Uint8Array): Uint8Array {
+export interface FlagSummary {
+  mask: number;
+  plain: boolean;
+}
+
+/** Most positions a {@link FlagSummary} mask covers. */
+const MASK_POSITIONS = 30;
+
+/**
+ * Marks the positions of `node` that hold a FLOAT value (inputs first, then outputs) in
+ * `into` (at least as long as both lists), and returns it; `summary` (optional) gets the mask.
+ */
+export function floatFlags(node: Node, dt: DTypeResolver, into: Uint8Array, summary?: FlagSummary): Uint8Array {
   const ins = node.inputs;
   const outs = node.outputs;
   const nIn = ins.length;
-  for (let i = 0; i < nIn; i++) into[i] = isFloat(present(ins, i), dt) ? 1 : 0;
-  for (let o = 0; o < outs.length; o++) into[nIn + o] = isFloat(present(outs, o), dt) ? 1 : 0;
+  const total = nIn + outs.length;
+  let mask = total <= MASK_POSITIONS ? 0 : -1;
+  let plain = true;
+  for (let k = 0; k < total; k++) {
+    const v = k < nIn ? ins[k] : outs[k - nIn];
+    // (`dt.dtype` answers undefined for an absent or unnamed value.)
+    const float = dt.dtype(v) === DataType.FLOAT;
+    into[k] = float ? 1 : 0;
+    if (float) {
+      if (mask >= 0) mask |= 1 << k;
+      const t = v!.type;
+      if (t === undefined || t.kind !== 'tensor' || t.dtype !== DataType.FLOAT) plain = false;
+    } else if (plain && v !== undefined && v.name !== '') {
+      plain = false;
+    }
+  }
+  if (summary !== undefined) {
+    summary.mask = mask;
+    summary.plain = plain;
+  }
   return into;
+}
+
+/**
+ * {@link slotsOf} for a node whose {@link FlagSummary} is plain: found by the mask in the
+ * merged groups' table (computed once per mask), else computed.
+ */
+export function slotsFor(
+  node: Node, flags: Uint8Array, summary: FlagSummary, merged: MergedGroups | undefined, claimed: boolean, dt: DTypeResolver,
+  target: LowPrecisionFloat,
+): NodeSlots {
+  if (merged === undefined || !summary.plain || summary.mask < 0) return slotsOf(node, flags, merged, claimed, dt, target);
+  let s = merged.byMask.get(summary.mask);
+  if (s === undefined) merged.byMask.set(summary.mask, (s = slotsOf(node, flags, merged, claimed, dt, target)));
+  return s;
 }
 
 /**
@@ -307,9 +354,6 @@ function scan(
 
 const NONE: readonly number[] = Object.freeze([]);
 
-function isFloat(v: Value | undefined, dt: DTypeResolver): boolean {
-  return v !== undefined && dt.dtype(v) === DataType.FLOAT;
-}
 
 /** What the positions of one group hold, gathered over its inputs and outputs. */
 interface GroupScan {
@@ -325,11 +369,17 @@ function scanPositions(
 ): void {
   for (let k = 0; k < idx.length; k++) {
     const i = idx[k]!;
-    const v = present(vs, i);
-    if (v === undefined) continue;
-    if (flags[base + i] === 1) acc.float = true;
-    else if (dt.dtype(v) === undefined) acc.unknown ??= v;
-    else acc.other ??= v;
+    let v: Value | undefined;
+    if (flags[base + i] === 1) {
+      // A float position is a present value.
+      acc.float = true;
+      v = vs[i]!;
+    } else {
+      v = present(vs, i);
+      if (v === undefined) continue;
+      if (dt.dtype(v) === undefined) acc.unknown ??= v;
+      else acc.other ??= v;
+    }
     if (acc.admits) {
       const t = v.type;
       const ok = t !== undefined && t.kind !== 'tensor' ? positionAdmits(m.allowed, v, target) : tensorAdmits(m, v, target);

@@ -28,9 +28,12 @@ function hostileDim(d: Dim): boolean {
 export function typeAs(t: ValueType | undefined, d: DataType): ValueType {
   if (t === undefined) return tensorType(d);
   const out = withElementDType(t, d);
-  return out.kind === 'tensor' && out.shape !== undefined && out.shape.some(hostileDim)
-    ? { ...out, shape: out.shape.map((x) => (hostileDim(x) ? undefined : x)) }
-    : out;
+  if (out.kind !== 'tensor' || out.shape === undefined) return out;
+  const shape = out.shape;
+  for (let i = 0; i < shape.length; i++) {
+    if (hostileDim(shape[i])) return { ...out, shape: shape.map((x) => (hostileDim(x) ? undefined : x)) };
+  }
+  return out;
 }
 
 /** Cast's `to`: the enum, or (Cast-1, ai.onnx opsets 1–5) the type's name as a string. */
