@@ -80,7 +80,9 @@ class Scanner {
 
   #ensure(n: number): void {
     if (this.#len + n <= this.#out.length) return;
-    const next = Buffer.allocUnsafeSlow(Math.max(this.#out.length * 2, this.#len + n));
+    // The compact model is never much bigger than the file (a model whose weights are all in
+    // nodes is copied whole): capping the doubling there bounds the peak at about 1.5 times it.
+    const next = Buffer.allocUnsafeSlow(Math.max(this.#len + n, Math.min(this.#out.length * 2, this.#file.size + 1024)));
     this.#out.copy(next, 0, 0, this.#len);
     this.#out = next;
   }
