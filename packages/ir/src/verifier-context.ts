@@ -51,6 +51,8 @@ export class Tree {
   readonly #defPos: number[] = [];
   /** By value number: the graph where it is listed as defined (first site, in walk order). */
   readonly #defGraph: (GraphInfo | undefined)[] = [];
+  /** By value number: the state of its use list (see `UseLists`; 0 = not looked at yet). */
+  readonly useState: number[] = [];
 
   constructor(root: Graph, rootPath: string, subgraphs: boolean) {
     this.#add(root, rootPath, undefined, undefined, true, subgraphs);
@@ -65,6 +67,7 @@ export class Tree {
     this.values.push(v);
     this.#defPos.push(0);
     this.#defGraph.push(undefined);
+    this.useState.push(0);
     return id;
   }
 

@@ -134,16 +134,17 @@ export class DefinedNames {
  * read again, by {@link checkUseList}).
  */
 export class UseLists {
-  /** By value number: 0 not walked yet, else CLEAN, SUSPECT or DIRTY (dirty implies suspect). */
-  readonly #state: number[] = [];
+  /** By value number (the tree's `useState`): 0 not walked yet, else CLEAN, SUSPECT or DIRTY (dirty implies suspect). */
+  readonly #state: number[];
   readonly #byValue = new Map<Value, Map<Node, Map<number, number>>>();
 
-  constructor(readonly t: Tree) {}
+  constructor(readonly t: Tree) {
+    this.#state = t.useState;
+  }
 
   #stateOf(v: Value): number {
     const id = this.t.valueId(v);
     const st = this.#state;
-    while (st.length <= id) st.push(0);
     let s = st[id]!;
     if (s !== 0) return s;
     s = CLEAN;
@@ -162,7 +163,9 @@ export class UseLists {
   /** True when input `k` of `n` is listed once in `v`'s list, by `n`'s own entry, in a list that is not dirty. */
   clean(v: Value, n: Node, k: number): boolean {
     const own = n._useAt(k);
-    return own !== undefined && own._list === v && own.node === n && own.index === k && this.#stateOf(v) !== DIRTY;
+    if (own === undefined || own._list !== v || own.node !== n || own.index !== k) return false;
+    const s = this.#state[this.t.valueId(v)]!;
+    return s !== 0 ? s !== DIRTY : this.#stateOf(v) !== DIRTY;
   }
 
   /** Whether `v`'s list has an entry that is not clean. */

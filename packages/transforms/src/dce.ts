@@ -32,10 +32,10 @@ export const dce = definePass({
     const work: Node[] = [];
     const mark = (v: Value | undefined): void => {
       const p = v?.producer();
-      if (p !== undefined && !live.has(p)) {
-        live.add(p);
-        work.push(p);
-      }
+      if (p === undefined) return;
+      const before = live.size;
+      live.add(p); // one lookup: the set grows only for a node not yet live
+      if (live.size !== before) work.push(p);
     };
     for (const v of model.graph.outputs) mark(v);
     while (work.length > 0) {
