@@ -1,4 +1,4 @@
-import { DataType, dataTypeText, walkGraphs, type Graph, type Model, type Tensor } from '@mixprec/ir';
+import { DataType, dataTypeText, type Graph, type Model, type Tensor } from '@mixprec/ir';
 import { constantNodeTensor } from './constants.js';
 
 /** The weights of a model: initializers and Constant-node tensors, in every graph. */
@@ -38,7 +38,26 @@ export function weightCensus(model: Model): WeightCensus {
     if (t.dtype === DataType.FLOAT) f32 += t.size;
     else if (t.dtype === DataType.FLOAT16 || t.dtype === DataType.BFLOAT16) f16 += t.size;
   };
-  for (const g of walkGraphs(model)) {
+  // One walk over the nodes: Cast count, Constant tensors and the graphs (in `walkGraphs` order);
+  // then the tensors in the order the census always added them (initializers of every graph,
+  // then Constant values in node order), which fixes the key order of `bytesByType`.
+  let casts = 0;
+  const graphs: Graph[] = [];
+  const constants: Tensor[] = [];
+  const visit = (g: Graph): void => {
+    graphs.push(g);
+    for (let n = g.first; n !== undefined; n = n.next) {
+      if (n.opType === 'Cast') {
+        if (n.domain === '') casts++;
+      } else if (n.opType === 'Constant') {
+        const t = constantNodeTensor(n);
+        if (t !== undefined) constants.push(t);
+      }
+      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
+    }
+  };
+  visit(model.graph);
+  for (const g of graphs) {
     for (const v of g.initializers.values()) if (v.constValue !== undefined) add(v.constValue);
     for (const v of g.sparseInitializers.values()) {
       if (v.sparseValue === undefined) continue;
@@ -46,20 +65,7 @@ export function weightCensus(model: Model): WeightCensus {
       bytes += v.sparseValue.indices.byteLength;
     }
   }
-  let casts = 0;
-  // In `walkNodes` order (a node, then its bodies' nodes), without a generator step per node.
-  const visit = (g: Graph): void => {
-    for (let n = g.first; n !== undefined; n = n.next) {
-      if (n.opType === 'Cast') {
-        if (n.domain === '') casts++;
-      } else if (n.opType === 'Constant') {
-        const t = constantNodeTensor(n);
-        if (t !== undefined) add(t);
-      }
-      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
-    }
-  };
-  visit(model.graph);
+  for (const t of constants) add(t);
   const total = f32 + f16;
   return { count, bytes, bytesByType: byType, float32Elements: f32, float16Elements: f16, fraction16: total === 0 ? 0 : f16 / total, casts };
 }

@@ -1,6 +1,21 @@
 import {
-  elementDType, graphValues, walkGraphs, withElementDType, type DataType, type Model, type Value, type ValueType,
+  elementDType, withElementDType, type DataType, type Graph, type Model, type Value, type ValueType,
 } from '@mixprec/ir';
+
+/**
+ * Calls `f` on every value of `g` and its subgraphs (inputs, initializers, sparse initializers,
+ * named node outputs; a value listed twice may be met twice) in one walk over the nodes.
+ */
+function forEachValue(g: Graph, f: (v: Value) => void): void {
+  for (const v of g.inputs) f(v);
+  for (const v of g.initializers.values()) f(v);
+  for (const v of g.sparseInitializers.values()) f(v);
+  for (let n = g.first; n !== undefined; n = n.next) {
+    const outs = n.outputs;
+    for (let o = 0; o < outs.length; o++) if (outs[o]!.name !== '') f(outs[o]!);
+    if (n.hasSubgraphs()) for (const sg of n.subgraphs()) forEachValue(sg, f);
+  }
+}
 
 /**
  * The types a model declares for its values, taken before `infer-types` adds its own, so that
@@ -14,13 +29,10 @@ export class DeclaredTypes {
   #inferred: (DataType | undefined)[] = [];
 
   constructor(model: Model) {
-    for (const g of walkGraphs(model)) {
-      const values = graphValues(g);
-      for (let k = 0; k < values.length; k++) {
-        this.#values.push(values[k]!);
-        this.#types.push(values[k]!.type);
-      }
-    }
+    forEachValue(model.graph, (v) => {
+      this.#values.push(v);
+      this.#types.push(v.type);
+    });
   }
 
   /** Notes the element dtypes the values have now: call it right after `infer-types`. */
@@ -53,14 +65,9 @@ export class DeclaredTypes {
       assign[k] = t !== undefined || !(v.isGraphInput() || v.isGraphOutput());
     }
     // 2. Every other value inside the graphs loses its type (declared ones get theirs in 3).
-    for (const g of walkGraphs(model)) {
-      const values = graphValues(g);
-      for (let k = 0; k < values.length; k++) {
-        const v = values[k]!;
-        if (v.type === undefined || v.isInitializer() || v.isGraphInput() || v.isGraphOutput()) continue;
-        v.type = undefined;
-      }
-    }
+    forEachValue(model.graph, (v) => {
+      if (v.type !== undefined && !v.isInitializer() && !v.isGraphInput() && !v.isGraphOutput()) v.type = undefined;
+    });
     // 3. Declared values.
     for (let k = 0; k < n; k++) if (assign[k]) vs[k]!.type = next[k];
   }

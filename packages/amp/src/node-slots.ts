@@ -139,7 +139,7 @@ export interface MergedGroups {
    * are built once, not per node.
    */
   readonly shared: Map<number, NodeSlots>;
-  /** The slots of nodes whose present positions are all float tensors, by float mask (see `slotsFor`). */
+  /** The slots of nodes whose present positions are all float tensors, by float mask and target (see `slotsFor`). */
   readonly byMask: Map<number, NodeSlots>;
   /** Scratch of `slotsOf` for one group at a time (no object per node). */
   readonly scan: GroupScan;
@@ -249,8 +249,10 @@ export function slotsFor(
   target: LowPrecisionFloat,
 ): NodeSlots {
   if (merged === undefined || !summary.plain || summary.mask < 0) return slotsOf(node, flags, merged, claimed, dt, target);
-  let s = merged.byMask.get(summary.mask);
-  if (s === undefined) merged.byMask.set(summary.mask, (s = slotsOf(node, flags, merged, claimed, dt, target)));
+  // (Whether a group admits the target depends on the target: it is part of the key.)
+  const key = summary.mask * 32 + target;
+  let s = merged.byMask.get(key);
+  if (s === undefined) merged.byMask.set(key, (s = slotsOf(node, flags, merged, claimed, dt, target)));
   return s;
 }
 

@@ -87,7 +87,11 @@ class Rewriter {
         retype.push(v);
         retypeTo.push(d);
       }
-      if (d !== T || !(v.isInitializer() || isConstantOutput(v)) || this.dt.dtype(v) !== DataType.FLOAT) return;
+      if (d !== T) return;
+      // Only initializers and Constant outputs are converted here (most values are neither).
+      const producer = v.producer();
+      if ((producer === undefined || producer.opType !== 'Constant') && !v.isInitializer()) return;
+      if (this.dt.dtype(v) !== DataType.FLOAT) return;
       if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) {
         this.dt.pin(v);
         convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
@@ -265,12 +269,6 @@ class Rewriter {
 
 function zero(d: DataType): Tensor {
   return convertTensor(floatTensor([1], [0]), d as LowPrecisionFloat).tensor;
-}
-
-/** The output of a Constant node (cheap test before `isPlannableConstant`). */
-function isConstantOutput(v: Value): boolean {
-  const p = v.producer();
-  return p !== undefined && p.opType === 'Constant';
 }
 
 /** Applies a plan to its model, in place; returns what it did. */
