@@ -196,15 +196,16 @@ export class Node {
     const map = (this.#attributes ??= new Map());
     const old = map.get(name);
     const held = this.#graphAttrs > 0;
-    if (old !== undefined) {
+    if (old !== undefined && isGraphAttr(old)) {
       for (const g of attrGraphs(old)) g._setParent(undefined);
-      if (isGraphAttr(old)) this.#graphAttrs--;
+      this.#graphAttrs--;
     }
-    for (const g of attrGraphs(a)) g._setParent(this);
+    const graphAttr = isGraphAttr(a);
+    if (graphAttr) for (const g of attrGraphs(a)) g._setParent(this);
     map.set(name, a);
-    if (isGraphAttr(a)) this.#graphAttrs++;
+    if (graphAttr) this.#graphAttrs++;
     this.#holderChanged(held);
-    if (isGraphAttr(a)) {
+    if (graphAttr) {
       if (this._graph !== undefined) this._graph._orderMayChange();
       if (this._graph !== undefined && attrGraphs(a).length > 0) this._graph.names.registerSubgraphs(this);
     }
@@ -219,7 +220,7 @@ export class Node {
   removeAttr(name: string): void {
     const old = this.#attributes?.get(name);
     if (old === undefined) return;
-    for (const g of attrGraphs(old)) g._setParent(undefined);
+    if (isGraphAttr(old)) for (const g of attrGraphs(old)) g._setParent(undefined);
     const held = this.#graphAttrs > 0;
     if (isGraphAttr(old)) this.#graphAttrs--;
     this.#holderChanged(held);
