@@ -54,12 +54,6 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 /** The kernels on a new memory, or undefined without WebAssembly SIMD (or on a big-endian host). */
 function instantiate(small: boolean): Heap | undefined {
   if (!LITTLE_ENDIAN || typeof WebAssembly !== 'object') return undefined;
-  let module: WebAssembly.Module;
-  try {
-    module = new WebAssembly.Module(moduleBytes());
-  } catch {
-    return undefined; // no SIMD: the module does not compile
-  }
   const chunk = small ? SMALL_CHUNK : CHUNK;
   const outElements = small ? SMALL_OUT_ELEMENTS : OUT_ELEMENTS;
   const inAt = HEADER;
@@ -67,8 +61,15 @@ function instantiate(small: boolean): Heap | undefined {
   // The kernels store whole blocks: up to BLOCK − 1 values past the output's end; inputs are
   // padded to whole blocks (chunk is a multiple of every block size).
   const pages = Math.ceil((outAt + (outElements + BLOCK) * 2) / 65536);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  let memory: WebAssembly.Memory;
+  let instance: WebAssembly.Instance;
+  try {
+    const module = new WebAssembly.Module(moduleBytes());
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    instance = new WebAssembly.Instance(module, { env: { memory } });
+  } catch {
+    return undefined; // no SIMD (the module does not compile), or no memory to be had: the plain loops
+  }
   return {
     fns: instance.exports as Record<string, Kernel>, u8: new Uint8Array(memory.buffer), i32: new Int32Array(memory.buffer),
     chunk, outElements, inAt, outAt,
@@ -112,6 +113,7 @@ function lanes(i32: Int32Array, vector: number): number {
   return i32[at]! + i32[at + 1]! + i32[at + 2]! + i32[at + 3]!;
 }
 
+/** The number of FLOAT values of a source (`who` names the caller in the error for a non-FLOAT tensor). */
 export function elementsOf(src: Uint8Array | Tensor, who: string): number {
   if (src instanceof Tensor) {
     if (src.dtype !== DataType.FLOAT) throw new RangeError(`${who}: the tensor is ${src.toString()}, not FLOAT`);
