@@ -94,10 +94,10 @@ class Rewriter {
       if (this.dt.dtype(v) !== DataType.FLOAT) return;
       if (isPlannableConstant(v) || (v.isInitializer() && v.isGraphInput())) {
         this.dt.pin(v);
-        convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing);
+        convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing, this.narrower);
       }
     });
-    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing), T);
+    for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing, this.narrower), T);
     const nodes = p.nodes;
     // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's
     // name. (Skipped when the analysis planned no such output: then there is none.)
