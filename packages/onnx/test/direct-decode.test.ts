@@ -157,7 +157,7 @@ describe('direct decoder: corrupt input gives exactly the reference result', () 
       const kind = k % 5;
       const at = Math.floor(next() * span);
       if (kind === 0) b[at] = Math.floor(next() * 256);
-      else if (kind === 1) b[at] ^= 1 << Math.floor(next() * 8);
+      else if (kind === 1) b[at] = b[at]! ^ (1 << Math.floor(next() * 8));
       else if (kind === 2) b = b.subarray(0, at);
       else if (kind === 3) b = Uint8Array.from([...b.subarray(0, at), Math.floor(next() * 256), ...b.subarray(at)]);
       else for (let j = 0; j < 4; j++) b[Math.floor(next() * span)] = Math.floor(next() * 256);

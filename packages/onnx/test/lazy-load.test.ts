@@ -190,7 +190,7 @@ describe('lazy load: big raw_data stays in the model file', () => {
       const at = Math.floor(next() * b.length);
       if (k % 3 === 0) b = b.subarray(0, at);
       else if (k % 3 === 1) b[at] = Math.floor(next() * 256);
-      else b[at] ^= 1 << Math.floor(next() * 8);
+      else b[at] = b[at]! ^ (1 << Math.floor(next() * 8));
       fs.writeFileSync(file, b);
       const lazy = loadModel(file, LAZY);
       const eager = loadModel(file, { inlineData: 'eager' });
