@@ -143,7 +143,9 @@ export class Analysis {
   /** The conversion counts of the FLOAT weights measured so far (see {@link stats}). */
   narrowingCounts(): Map<Tensor, NarrowCounts> {
     const out = new Map<Tensor, NarrowCounts>();
-    for (const [t, s] of this.#stats) if (s.narrowing !== undefined) out.set(t, s.narrowing);
+    this.#stats.forEach((s, t) => {
+      if (s.narrowing !== undefined) out.set(t, s.narrowing);
+    });
     return out;
   }
 

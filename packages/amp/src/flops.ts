@@ -1,5 +1,5 @@
 import type { Dim, Node, Value } from '@mixprec/ir';
-import { directConstant } from './constants.js';
+import { constantNodeTensor } from './constants.js';
 
 /** Reductions and pools: the work is the input's size. */
 const INPUT_SIZED = new Set([
@@ -9,7 +9,9 @@ const INPUT_SIZED = new Set([
 
 function dimsOf(v: Value | undefined): readonly number[] | undefined {
   if (v === undefined) return undefined;
-  const c = directConstant(v);
+  // `directConstant`, asking for a Constant's tensor only when the producer is one.
+  const p = v.isInitializer() ? undefined : v.producer();
+  const c = v.isInitializer() ? v.constValue : p !== undefined && p.opType === 'Constant' ? constantNodeTensor(p) : undefined;
   if (c !== undefined) return c.dims;
   const s: readonly Dim[] | undefined = v.shape;
   if (s === undefined) return undefined;
