@@ -100,8 +100,10 @@ export function directNodes(
         }
         const o = node.appendOutput(r.string(end));
         if (o.name === '') continue;
-        if (scope.has(o.name)) bail();
+        // One hash lookup: a name already in scope leaves the size unchanged (and the decode is abandoned).
+        const size = scope.size;
         scope.set(o.name, o);
+        if (scope.size === size) bail();
       }
     }
     g.append(node);

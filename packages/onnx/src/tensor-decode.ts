@@ -42,6 +42,7 @@ export function fieldFor(dtype: number): Field | undefined {
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * TensorProto → Tensor. `where` describes the tensor for messages (e.g. `initializer 'w'`).
@@ -56,9 +57,15 @@ export function tensorFromProto(tp: TensorProto, ctx: TensorContext, where: stri
   const dims: number[] = [];
   let count = 1;
   for (const d of tp.dims ?? []) {
+    if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) {
+      // The common case (the direct decoder gives safe int64 values as numbers): no BigInt.
+      dims.push(d);
+      count *= d;
+      continue;
+    }
     const b = int64ToBigInt(d as ProtoInt64);
     if (b < 0n) fail(`has a negative dimension ${b} in dims`);
-    if (b > BigInt(Number.MAX_SAFE_INTEGER)) fail(`has dimension ${b}, larger than any tensor can be`);
+    if (b > MAX_SAFE) fail(`has dimension ${b}, larger than any tensor can be`);
     dims.push(Number(b));
     count *= Number(b);
   }
