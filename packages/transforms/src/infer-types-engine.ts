@@ -80,19 +80,37 @@ export class TypeInferencer {
       if (cv?.kind === 'dense' && n.outputs[0] !== undefined) this.#consts.set(n.outputs[0], cv.tensor);
     }
     const opset = this.opset(n.domain);
-    let inferred: readonly Inferred[];
+    const outs = n.outputs;
+    let inferred: readonly Inferred[] | undefined;
     if (onnx !== undefined && onnx.controlFlow && opset !== undefined) {
       inferred = inferControlFlow(n, opset, this);
       if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
       if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.inferGraph(sg);
-      inferred = trainingOutputTypes(n) ?? inferPlainNode(n, opset, this.options.shapes, this.#constOf, this.#dataOf, this.#rules, onnx?.shapeRule);
+      inferred = trainingOutputTypes(n);
+      if (inferred === undefined) {
+        // A plain node (the common case): types and shapes go to the outputs without an
+        // `Inferred` object per output unless the declaration has to be merged.
+        const types = inferOutputTypes(n, opset, undefined, this.#rules);
+        const shapes = plainNodeShapes(n, opset, this.options.shapes, this.#constOf, this.#dataOf, onnx?.shapeRule);
+        for (let i = 0; i < outs.length; i++) {
+          const o = outs[i]!;
+          if (o.name === '') continue;
+          const t = types[i];
+          const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
+          const shape = isTensor ? shapes?.[i] : undefined;
+          const declared = o.type;
+          if (declared !== undefined && t !== undefined && agrees(declared, t, shape)) continue;
+          this.assign(o, { type: t, shape }, n, g);
+        }
+      }
     }
-    const outs = n.outputs;
-    for (let i = 0; i < outs.length; i++) {
-      const o = outs[i]!;
-      const inf = inferred[i];
-      if (o.name !== '' && inf !== undefined) this.assign(o, inf, n, g);
+    if (inferred !== undefined) {
+      for (let i = 0; i < outs.length; i++) {
+        const o = outs[i]!;
+        const inf = inferred[i];
+        if (o.name !== '' && inf !== undefined) this.assign(o, inf, n, g);
+      }
     }
     if (opset !== undefined && onnx !== undefined && this.options.shapes) {
       const rule = onnx.dataRule;
@@ -196,9 +214,25 @@ class NodeShapeContext implements ShapeContext {
 /** Types (and, with `shapes`, shapes) of a node without subgraphs, from the schema and shape rules. */
 function inferPlainNode(
   n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined,
-  dataOf: (v: Value) => SymData | undefined, rules?: TypeRuleCache, knownRule?: ShapeRule,
+  dataOf: (v: Value) => SymData | undefined,
 ): Inferred[] {
-  const types = inferOutputTypes(n, opset, undefined, rules);
+  const types = inferOutputTypes(n, opset);
+  const out = plainNodeShapes(n, opset, shapes, constOf, dataOf, undefined);
+  const result: Inferred[] = [];
+  const nOut = n.outputs.length;
+  for (let i = 0; i < nOut; i++) {
+    const t = types[i];
+    const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
+    result.push({ type: t, shape: isTensor ? out?.[i] : undefined });
+  }
+  return result;
+}
+
+/** The output shapes of a node without subgraphs from its shape rule (`knownRule`, else looked up), when `shapes`. */
+function plainNodeShapes(
+  n: Node, opset: number | undefined, shapes: boolean, constOf: (v: Value) => Tensor | undefined,
+  dataOf: (v: Value) => SymData | undefined, knownRule: ShapeRule | undefined,
+): OutputShapes | undefined {
   let out: OutputShapes | undefined;
   if (shapes && opset !== undefined && n.domain === '') {
     const rule = knownRule ?? shapeRules.get(n.opType);
@@ -214,14 +248,7 @@ function inferPlainNode(
       if (t !== undefined) out = [t.dims];
     }
   }
-  const result: Inferred[] = [];
-  const nOut = n.outputs.length;
-  for (let i = 0; i < nOut; i++) {
-    const t = types[i];
-    const isTensor = t === undefined || t.kind === 'tensor' || t.kind === 'sparse_tensor';
-    result.push({ type: t, shape: isTensor ? out?.[i] : undefined });
-  }
-  return result;
+  return out;
 }
 
 /**

@@ -238,13 +238,12 @@ export function inferOutputTypes(
   for (let o = 0; o < nOut; o++) out.push(undefined);
   if (opset === undefined) return out;
   const ins = node.inputs;
-  const typeOf = (i: number): ValueType | undefined => (inputs === undefined ? ins[i]?.type : inputs[i]);
   const onnx = node.domain === '' ? cache.onnxOp(node.opType, opset) : undefined;
   const rule = onnx?.special;
   let special: readonly (ValueType | undefined)[] | undefined;
   if (rule !== undefined) {
     const types: (ValueType | undefined)[] = [];
-    for (let i = 0; i < ins.length; i++) types.push(typeOf(i));
+    for (let i = 0; i < ins.length; i++) types.push(inputs === undefined ? ins[i]?.type : inputs[i]);
     special = rule(node, types, opset);
   }
   const schema = onnx !== undefined ? onnx.schema : getOpSchema(node.domain, node.opType, opset);
@@ -259,7 +258,7 @@ export function inferOutputTypes(
       const bound = ty.inputs;
       for (let k = 0; k < bound.length; k++) {
         const i = bound[k]!;
-        const t = typeOf(i);
+        const t = inputs === undefined ? ins[i]?.type : inputs[i];
         if (ins[i] === undefined || t === undefined || !isKnown(t)) continue;
         out[o] = cache.strip(t);
         break;

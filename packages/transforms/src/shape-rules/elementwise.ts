@@ -1,5 +1,5 @@
 import type { Dim } from '@mixprec/ir';
-import { broadcastShapes, mergeDim, type ShapeContext, type ShapeRule } from '../shape-inference.js';
+import { broadcastDim, broadcastShapes, mergeDim, type ShapeContext, type ShapeRule } from '../shape-inference.js';
 
 /**
  * Element-wise ops: every output has input 0's shape (activations, casts, normalisations that
@@ -39,6 +39,8 @@ function mergeShapes(shapes: readonly (readonly Dim[] | undefined)[]): Dim[] | u
 }
 
 const broadcast: ShapeRule = (c: ShapeContext) => {
+  // The common case (opset ≥ 8, two inputs present): no list of shapes.
+  if (c.opset >= 8 && c.inputCount === 2 && c.has(0) && c.has(1)) return [broadcastTwo(c.shape(0), c.shape(1))];
   const shapes: (readonly Dim[] | undefined)[] = [];
   for (let i = 0; i < c.inputCount; i++) if (c.has(i)) shapes.push(c.shape(i));
   const op = c.node.opType;
@@ -50,6 +52,22 @@ const broadcast: ShapeRule = (c: ShapeContext) => {
   if (c.opset < 8 && (op === 'Max' || op === 'Min' || op === 'Mean' || op === 'Sum')) return [mergeShapes(shapes)];
   return [broadcastShapes(shapes)];
 };
+
+/** `broadcastShapes([a, b])` without the list. */
+function broadcastTwo(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined): Dim[] | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const rank = a.length > b.length ? a.length : b.length;
+  const offA = rank - a.length;
+  const offB = rank - b.length;
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d: Dim = 1;
+    if (i >= offA) d = broadcastDim(d, a[i - offA]);
+    if (i >= offB) d = broadcastDim(d, b[i - offB]);
+    out.push(d);
+  }
+  return out;
+}
 
 /** Rules of this family by op type. */
 export const elementwiseRules: ReadonlyMap<string, ShapeRule> = new Map<string, ShapeRule>([
