@@ -3,7 +3,7 @@ import {
 } from '@mixprec/ir';
 import type { WeightCensus } from './census.js';
 import { nodeFlops } from './flops.js';
-import type { KeptForRange, Plan, PlanColor, PlanRule } from './plan.js';
+import type { KeptForRange, NodePlan, Plan, PlanColor, PlanRule } from './plan.js';
 import type { CastRecord, RetargetRecord, RewriteLog, TensorRecord } from './rewrite-log.js';
 
 /** One node in the report. */
@@ -159,28 +159,50 @@ export interface ReportInput {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/**
+ * The report entry of one node plan. The usual entries (no accumulation, output dtype or
+ * materialization) are object literals: one allocation of a fixed layout per node.
+ */
+function reportNode(p: NodePlan): ReportNode {
+  const n = p.node;
+  const outs = n.outputs;
+  const outputNames: string[] = new Array<string>(outs.length);
+  for (let o = 0; o < outs.length; o++) outputNames[o] = outs[o]!.name;
+  const graph = p.graph;
+  const name = n.name;
+  const opType = n.opType;
+  const domain = n.domain;
+  const color = p.color;
+  const rule = p.rule;
+  const reason = p.reason;
+  const converted = p.converted;
+  if (p.accumulation === undefined && p.output === undefined && !p.materialized) {
+    return reason === undefined
+      ? { graph, name, outputNames, opType, domain, color, rule, converted }
+      : { graph, name, outputNames, opType, domain, color, rule, reason, converted };
+  }
+  const x: Partial<{ -readonly [K in keyof ReportNode]: ReportNode[K] }> = { graph, name, outputNames, opType, domain, color, rule };
+  if (reason !== undefined) x.reason = reason;
+  if (p.accumulation !== undefined) x.accumulation = dataTypeText(p.accumulation);
+  if (p.output !== undefined) x.output = dataTypeText(p.output);
+  x.converted = converted;
+  if (p.materialized) x.materialized = true;
+  return x as ReportNode;
+}
+
 /** Builds the report. */
 export function buildReport(r: ReportInput): AmpReport {
   const colors = { green: 0, gray: 0, red: 0, none: 0 };
   let converted = 0;
   // One object per node, keys always in this order (no spreads: this runs for every node).
-  const nodes: ReportNode[] = r.plan.nodes.map((p) => {
-    const n = p.node;
-    const outs = n.outputs;
-    const outputNames: string[] = new Array<string>(outs.length);
-    for (let o = 0; o < outs.length; o++) outputNames[o] = outs[o]!.name;
-    const x: Partial<{ -readonly [K in keyof ReportNode]: ReportNode[K] }> = {
-      graph: p.graph, name: n.name, outputNames, opType: n.opType, domain: n.domain, color: p.color, rule: p.rule,
-    };
-    if (p.reason !== undefined) x.reason = p.reason;
-    if (p.accumulation !== undefined) x.accumulation = dataTypeText(p.accumulation);
-    if (p.output !== undefined) x.output = dataTypeText(p.output);
-    x.converted = p.converted;
-    if (p.materialized) x.materialized = true;
+  const plans = r.plan.nodes;
+  const nodes: ReportNode[] = new Array<ReportNode>(plans.length);
+  for (let k = 0; k < plans.length; k++) {
+    const p = plans[k]!;
+    nodes[k] = reportNode(p);
     colors[p.color]++;
     if (p.converted) converted++;
-    return x as ReportNode;
-  });
+  }
   const inserted = new Set(r.log.castNodes);
   const removed: RemovedCast[] = r.castsAfterAmp
     .filter((c) => c.node.graph === undefined)
