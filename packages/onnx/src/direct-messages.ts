@@ -40,14 +40,17 @@ export interface DirectSource {
 }
 
 /**
- * A prototype giving unset scalar fields their default, as protobufjs message prototypes do.
- * Its properties must stay writable (an own property cannot be assigned over a read-only
- * inherited one), so it is sealed against additions instead of frozen; nothing assigns to it.
+ * A frozen prototype giving unset scalar fields their default, as protobufjs message prototypes
+ * do (`has` still tells whether a field was on the wire). Fields with a default are set with
+ * {@link own}: plain assignment cannot shadow a read-only inherited property.
  */
 function defaults(fields: Readonly<Record<string, unknown>>): object {
-  const proto = Object.create(null) as object;
-  for (const [k, v] of Object.entries(fields)) Object.defineProperty(proto, k, { value: v, writable: true, enumerable: false, configurable: false });
-  return Object.preventExtensions(proto);
+  return Object.freeze(Object.assign(Object.create(null) as object, fields));
+}
+
+/** Sets `m[k]` as an own property (see {@link defaults}). */
+function own(m: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(m, k, { value: v, writable: true, enumerable: true, configurable: true });
 }
 
 function enter(depth: number): void {
@@ -103,7 +106,7 @@ export function readTensor(src: DirectSource, end: number, depth: number): Recor
     const wt = t & 7;
     switch (no) {
       case 1: { const a = list('dims'); repeated(r, wt, 0, end, (e) => a.push(r.int64(e))); break; }
-      case 2: if (wt !== 0) bail(); m.dataType = r.int32(end); break;
+      case 2: if (wt !== 0) bail(); own(m, 'dataType', r.int32(end)); break;
       case 3: {
         if (wt !== 2 || (seen & 1) !== 0) bail();
         seen |= 1;
@@ -124,7 +127,7 @@ export function readTensor(src: DirectSource, end: number, depth: number): Recor
       case 5: { const a = list('int32Data'); repeated(r, wt, 0, end, (e) => a.push(r.int32(e))); break; }
       case 6: if (wt !== 2) bail(); list('stringData').push(r.bytes(end)); break;
       case 7: { const a = list('int64Data'); repeated(r, wt, 0, end, (e) => a.push(r.int64(e))); break; }
-      case 8: if (wt !== 2) bail(); m.name = r.string(end); break;
+      case 8: if (wt !== 2) bail(); own(m, 'name', r.string(end)); break;
       case 9: {
         if (wt !== 2) bail();
         const at = r.pos;
@@ -134,9 +137,9 @@ export function readTensor(src: DirectSource, end: number, depth: number): Recor
       }
       case 10: { const a = list('doubleData'); repeated(r, wt, 1, end, (e) => a.push(r.double(e))); break; }
       case 11: { const a = list('uint64Data'); repeated(r, wt, 0, end, (e) => a.push(r.int64(e))); break; }
-      case 12: if (wt !== 2) bail(); m.docString = r.string(end); break;
+      case 12: if (wt !== 2) bail(); own(m, 'docString', r.string(end)); break;
       case 13: { if (wt !== 2) bail(); const e = sub(r, end); list('externalData').push(readEntry(r, e, depth + 1)); break; }
-      case 14: if (wt !== 0) bail(); m.dataLocation = r.int32(end); break;
+      case 14: if (wt !== 0) bail(); own(m, 'dataLocation', r.int32(end)); break;
       case 16: { if (wt !== 2) bail(); const e = sub(r, end); list('metadataProps').push(readEntry(r, e, depth + 1)); break; }
       default: r.skip(wt, end);
     }
@@ -207,9 +210,9 @@ export function readAttribute(src: DirectSource, end: number, depth: number): Re
     const wt = t & 7;
     if (wt !== 2 && (no === 1 || no === 4 || no === 5 || no === 6 || no === 9 || no === 10 || no === 11 || (no >= 13 && no <= 15) || no === 21 || no === 22 || no === 23)) bail();
     switch (no) {
-      case 1: m.name = r.string(end); break;
-      case 2: if (wt !== 5) bail(); m.f = r.float(end); break;
-      case 3: if (wt !== 0) bail(); m.i = r.int64(end); break;
+      case 1: own(m, 'name', r.string(end)); break;
+      case 2: if (wt !== 5) bail(); own(m, 'f', r.float(end)); break;
+      case 3: if (wt !== 0) bail(); own(m, 'i', r.int64(end)); break;
       case 4: m.s = r.bytes(end); break;
       case 5: { const e = single(1); m.t = readTensor(src, e, depth + 1); break; }
       case 6: { const e = single(2); m.g = { start: r.pos, end: e, depth: depth + 1 }; r.pos = e; break; }
@@ -218,11 +221,11 @@ export function readAttribute(src: DirectSource, end: number, depth: number): Re
       case 9: list('strings').push(r.bytes(end)); break;
       case 10: { const e = sub(r, end); list('tensors').push(readTensor(src, e, depth + 1)); break; }
       case 11: { const e = sub(r, end); list('graphs').push({ start: r.pos, end: e, depth: depth + 1 }); r.pos = e; break; }
-      case 13: m.docString = r.string(end); break;
+      case 13: own(m, 'docString', r.string(end)); break;
       case 14: { const e = single(4); m.tp = viaProtobuf(r, r.pos, e, 'TypeProto', depth + 1); r.pos = e; break; }
       case 15: { const e = sub(r, end); list('typeProtos').push(viaProtobuf(r, r.pos, e, 'TypeProto', depth + 1)); r.pos = e; break; }
-      case 20: if (wt !== 0) bail(); m.type = r.int32(end); break;
-      case 21: m.refAttrName = r.string(end); break;
+      case 20: if (wt !== 0) bail(); own(m, 'type', r.int32(end)); break;
+      case 21: own(m, 'refAttrName', r.string(end)); break;
       case 22: { const e = single(8); m.sparseTensor = readSparse(src, e, depth + 1); break; }
       case 23: { const e = sub(r, end); list('sparseTensors').push(readSparse(src, e, depth + 1)); break; }
       default: r.skip(wt, end);
