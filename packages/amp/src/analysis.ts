@@ -198,9 +198,15 @@ function constantWants(a: Analysis, c: Value, outs: ReadonlyMap<Value, DataType[
 }
 
 /** The constants of `g` the conversion may store 16-bit: initializers (not graph inputs), then Constant outputs. */
-function plannableConstants(g: Graph): Value[] {
+function plannableConstants(a: Analysis, g: Graph): Value[] {
   const consts: Value[] = [];
   for (const v of g.initializers.values()) if (isPlannableConstant(v)) consts.push(v);
+  // The Constant nodes the dtype resolver met, in graph order (no walk over every node).
+  const known = a.dt.constantNodes(g);
+  if (known !== undefined) {
+    for (let k = 0; k < known.length; k++) if (constantNodeTensor(known[k]!) !== undefined) consts.push(known[k]!.outputs[0]!);
+    return consts;
+  }
   for (let n = g.first; n !== undefined; n = n.next) {
     if (n.opType === 'Constant' && n.domain === '' && constantNodeTensor(n) !== undefined) consts.push(n.outputs[0]!);
   }
@@ -211,7 +217,7 @@ function plannableConstants(g: Graph): Value[] {
 function planConstants(a: Analysis, copies: Set<Value>): void {
   const outs = outputWants(a);
   for (const g of a.graphs) {
-    const consts = plannableConstants(g);
+    const consts = plannableConstants(a, g);
     for (let k = 0; k < consts.length; k++) {
       const c = consts[k]!;
       if (!a.isFloat(c)) continue;
@@ -239,7 +245,7 @@ function planWeightsOnly(a: Analysis): Value[] {
       for (const [k, at] of n.attributes) if (at.type === 'GRAPH') a.registerSubgraph(g, n, k, at.value);
       a.plans.set(n, emptyPlan(n, path, a.isFloat(n.outputs[0]) || n.inputs.some((v) => a.isFloat(v)) ? 'weights-only' : 'no-float', 'none', 'weightsOnly: computes as before'));
     }
-    const consts = plannableConstants(g);
+    const consts = plannableConstants(a, g);
     for (const c of consts) {
       if (!a.isFloat(c) || c.useCount === 0 || c.isGraphOutput()) continue;
       const s = a.stats(constantBehind(c)!.tensor);

@@ -69,6 +69,8 @@ export class DTypeResolver {
   readonly containers: { readonly value: Value; readonly graph: Graph }[] = [];
   /** Nodes that hold subgraphs (If/Loop/Scan and the like), in resolution order. */
   readonly withSubgraphs: Node[] = [];
+  /** The Constant nodes of each graph resolved, in graph order (see {@link constantNodes}). */
+  readonly #constants = new Map<Graph, Node[]>();
 
   constructor(model: Model) {
     this.#model = model;
@@ -119,6 +121,15 @@ export class DTypeResolver {
     if (v.name !== '' && info !== infoOfType(v.type)) this.#info.set(v, info);
   }
 
+  /**
+   * The Constant nodes (default domain) of `g`, in graph order, as resolved: the topological order
+   * takes nodes in graph order wherever dependencies allow, and a Constant depends on nothing,
+   * so the Constants keep their relative order. Undefined for a graph the resolver did not see.
+   */
+  constantNodes(g: Graph): readonly Node[] | undefined {
+    return this.#constants.get(g);
+  }
+
   /** Notes `v` (listed among `g`'s values) when its kind is a container's. */
   #noteKind(v: Value, kind: ValueKind | undefined, g: Graph): void {
     if (kind !== undefined && kind !== 'tensor') this.containers.push({ value: v, graph: g });
@@ -137,7 +148,13 @@ export class DTypeResolver {
       this.#noteKind(v, this.kind(v), g);
     }
     const order = this.order(g);
-    for (let k = 0; k < order.length; k++) this.#node(order[k]!, g);
+    const constants: Node[] = [];
+    this.#constants.set(g, constants);
+    for (let k = 0; k < order.length; k++) {
+      const n = order[k]!;
+      if (n.opType === 'Constant' && n.domain === '') constants.push(n);
+      this.#node(n, g);
+    }
   }
 
   #node(n: Node, g: Graph): void {

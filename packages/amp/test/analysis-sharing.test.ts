@@ -80,6 +80,23 @@ describe('analysis: shared slots, shared dtype rows, declared types', () => {
     expect(a).to.deep.equal([DataType.FLOAT16, undefined]);
   });
 
+  it('the dtype resolver lists Constant nodes in graph order, also when the graph is not sorted', () => {
+    const unsorted = parse(`<ir_version: 9, opset_import: ["" : 18]>
+main (float[2] X) => (float[2] Z)
+{
+  Z = Add (y, k2)
+  k1 = Constant <value = float[2] {1, 2}> ()
+  y = Mul (w, k1)
+  w = Relu (X)
+  k2 = Constant <value = float[2] {3, 4}> ()
+  k0 = Constant <value = float[1] {5}> ()
+}`);
+    const dt = new DTypeResolver(unsorted);
+    const order = dt.order(unsorted.graph).map((n) => n.outputs[0]!.name);
+    expect(order).to.not.deep.equal(unsorted.graph.nodes().map((n) => n.outputs[0]!.name));
+    expect(dt.constantNodes(unsorted.graph)!.map((n) => n.outputs[0]!.name)).to.deep.equal(['k1', 'k2', 'k0']);
+  });
+
   it('plans of one model are the same whatever was analysed before (no state kept between runs)', () => {
     const other: Model = parse(`<ir_version: 9, opset_import: ["" : 18]>
 main (float[2] X) => (float[2] Z) { Z = Softmax (X) }`);
