@@ -93,6 +93,14 @@ export class DTypeResolver {
     return o;
   }
 
+  /**
+   * True when some value's info is not simply its type's (derived for an untyped value, or
+   * pinned): while false, `dtype(v)` is the element dtype of `v.type` (for a named value).
+   */
+  get hasOwnInfo(): boolean {
+    return this.#info.size > 0;
+  }
+
   /** Element dtype (looking through sequences/optionals); undefined when unknown. */
   dtype(v: Value | undefined): DataType | undefined {
     if (v === undefined || v.name === '') return undefined;

@@ -1,5 +1,5 @@
 import {
-  DataType, dataTypeText, typeParamGroups, typeStringOf, type LowPrecisionFloat, type Node, type OpSchema, type Value,
+  DataType, dataTypeText, elementDType, typeParamGroups, typeStringOf, type LowPrecisionFloat, type Node, type OpSchema, type Value,
 } from '@mixprec/ir';
 import type { DTypeResolver } from './dtypes.js';
 
@@ -220,10 +220,18 @@ export function floatFlags(node: Node, dt: DTypeResolver, into: Uint8Array, summ
   const total = nIn + outs.length;
   let mask = total <= MASK_POSITIONS ? 0 : -1;
   let plain = true;
+  // Without infos of its own the resolver answers the type's element dtype: read it here.
+  const byType = !dt.hasOwnInfo;
   for (let k = 0; k < total; k++) {
     const v = k < nIn ? ins[k] : outs[k - nIn];
-    // (`dt.dtype` answers undefined for an absent or unnamed value.)
-    const float = dt.dtype(v) === DataType.FLOAT;
+    let float: boolean;
+    if (byType) {
+      const t = v?.type;
+      float = t !== undefined && (t.kind === 'tensor' ? t.dtype === DataType.FLOAT : elementDType(t) === DataType.FLOAT) && v!.name !== '';
+    } else {
+      // (`dt.dtype` answers undefined for an absent or unnamed value.)
+      float = dt.dtype(v) === DataType.FLOAT;
+    }
     into[k] = float ? 1 : 0;
     if (float) {
       if (mask >= 0) mask |= 1 << k;
