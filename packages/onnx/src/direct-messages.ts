@@ -99,6 +99,8 @@ export function readTensor(src: DirectSource, end: number, depth: number): Recor
   const r = src.r;
   const m = Object.create(TENSOR_DEFAULTS) as Record<string, unknown>;
   let seen = 0;
+  /** The last raw_data counts: a placeholder's payload in the file, or undefined for bytes in the buffer. */
+  let fileRaw: FileRaw | undefined;
   const list = (k: string): unknown[] => (m[k] ??= []) as unknown[];
   while (r.pos < end) {
     const t = r.tag(end);
@@ -132,7 +134,7 @@ export function readTensor(src: DirectSource, end: number, depth: number): Recor
         if (wt !== 2) bail();
         const at = r.pos;
         m.rawData = r.bytes(end);
-        m.fileRaw = src.fileRaws?.get(at);
+        fileRaw = src.fileRaws?.get(at);
         break;
       }
       case 10: { const a = list('doubleData'); repeated(r, wt, 1, end, (e) => a.push(r.double(e))); break; }
@@ -144,7 +146,7 @@ export function readTensor(src: DirectSource, end: number, depth: number): Recor
       default: r.skip(wt, end);
     }
   }
-  if (m.fileRaw === undefined) delete m.fileRaw;
+  if (fileRaw !== undefined) m.fileRaw = fileRaw;
   return m;
 }
 
