@@ -3,7 +3,7 @@
  */
 export {
   LIST_LEVEL, accumulationDType, decide, type AccumulationName, type Color, type Decision, type Policy,
-  type PolicyQuery, type PolicyRule, type RuledDecision,
+  type PolicyQuery, type PolicyRule, type RuledDecision, type RuleScope,
 } from './policy.js';
 export { definePolicy, type PolicySpec } from './define-policy.js';
 export {
