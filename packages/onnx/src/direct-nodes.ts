@@ -28,8 +28,8 @@ const P_NESTED = 32;
 
 /**
  * NodeProtos at `ranges` → nodes of `g`, in the two passes of `decodeNodes`: first each node
- * with its outputs, then (reading the node's bytes again, so that nothing per node is kept in
- * between) its attributes and inputs.
+ * with its outputs and its number of inputs, then (reading the node's bytes again, so that
+ * nothing per node is kept in between) its attributes and inputs.
  */
 export function directNodes(
   src: DirectSource, g: Graph, ranges: readonly number[], depth: number,
@@ -42,8 +42,17 @@ export function directNodes(
   /** Per node: scalars present with their default, the `ai.onnx` spelling, attributes (P_* bits). */
   const flags = new Uint8Array(count);
   // One init object for every node (the constructor copies what it needs).
-  const init: { opType: string; domain: string; name: string; overload: string; docString: string | undefined; metadataProps: [string, string][] | undefined } = {
-    opType: '', domain: '', name: '', overload: '', docString: undefined, metadataProps: undefined,
+  // Inputs and output names are passed at construction so that the node's lists have their
+  // final length (a list grown by push reserves 17 slots: ~150 bytes per list and node): the
+  // inputs as a list of `undefined` of the right length (shared per length; the constructor
+  // copies), set by `replaceInput` in the second pass; the output names in a reused list.
+  const noInputs: (undefined[] | undefined)[] = [];
+  const outNames: string[] = [];
+  const init: {
+    opType: string; domain: string; name: string; overload: string; docString: string | undefined; metadataProps: [string, string][] | undefined;
+    inputs: undefined[]; outputs: string[];
+  } = {
+    opType: '', domain: '', name: '', overload: '', docString: undefined, metadataProps: undefined, inputs: [], outputs: outNames,
   };
   for (let k = 0; k < count; k++) {
     const end = ranges[2 * k + 1]!;
@@ -56,12 +65,13 @@ export function directNodes(
     let doc: string | undefined;
     let meta: [string, string][] | undefined;
     let present = 0;
-    let outputs = 0;
     let nested = 0;
+    let inputs = 0;
+    outNames.length = 0;
     while (r.pos < end) {
       const t = r.tag(end);
       switch (t) {
-        case 18: outputs++; r.skip(2, end); break;
+        case 18: outNames.push(r.string(end)); break;
         case 26: name = r.string(end); present = name === '' ? present | P_NAME : present & ~P_NAME; break;
         case 34: opType = r.string(end); present = opType === '' ? present | P_OP : present & ~P_OP; break;
         case 50: doc = r.string(end); break;
@@ -73,7 +83,7 @@ export function directNodes(
           (meta ??= []).push([entry.key ?? '', entry.value ?? '']);
           break;
         }
-        case 10: r.skip(2, end); break;
+        case 10: inputs++; r.skip(2, end); break;
         case 42: case 82: nested = P_NESTED; r.skip(2, end); break;
         default: {
           const no = t >>> 3;
@@ -88,23 +98,16 @@ export function directNodes(
     init.overload = overload;
     init.docString = doc;
     init.metadataProps = meta;
+    init.inputs = noInputs[inputs] ??= new Array<undefined>(inputs).fill(undefined);
     const node = new Node(init);
-    if (outputs > 0) {
-      // The outputs, in order, from a second look at the node's bytes.
-      r.pos = start;
-      while (r.pos < end) {
-        const t = r.tag(end);
-        if (t !== 18) {
-          r.skip(t & 7, end);
-          continue;
-        }
-        const o = node.appendOutput(r.string(end));
-        if (o.name === '') continue;
-        // One hash lookup: a name already in scope leaves the size unchanged (and the decode is abandoned).
-        const size = scope.size;
-        scope.set(o.name, o);
-        if (scope.size === size) bail();
-      }
+    const outs = node.outputs;
+    for (let i = 0; i < outs.length; i++) {
+      const o = outs[i]!;
+      if (o.name === '') continue;
+      // One hash lookup: a name already in scope leaves the size unchanged (and the decode is abandoned).
+      const size = scope.size;
+      scope.set(o.name, o);
+      if (scope.size === size) bail();
     }
     g.append(node);
     built[k] = node;
@@ -155,6 +158,7 @@ export function directNodes(
       }
     }
     r.pos = start;
+    let slot = 0;
     while (r.pos < end) {
       const t = r.tag(end);
       if (t !== 10) {
@@ -163,12 +167,12 @@ export function directNodes(
       }
       const name = r.string(end);
       if (name === '') {
-        node.appendInput(undefined);
+        slot++;
         continue;
       }
       const v = scope.get(name) ?? lookup(name, scope, parents);
       if (v === undefined) return bail();
-      node.appendInput(v);
+      node.replaceInput(slot++, v);
     }
     if (present !== 0 || spelled || valueAbsent !== undefined || declared !== undefined || devices !== undefined) {
       const dev: Uint8Array[] = [];

@@ -110,10 +110,12 @@ function readShape(r: WireReader, end: number, depth: number): { shape: Dim[]; d
       dens[i] = den;
     }
   }
-  if (dens === undefined) return { shape };
+  // `slice`: a copy of the final length (the list grown by push reserves 17 slots, and every
+  // value of the model keeps its shape).
+  if (dens === undefined) return { shape: shape.slice() };
   const full = new Array<string | undefined>(shape.length).fill(undefined);
   for (let i = 0; i < dens.length; i++) if (dens[i] !== undefined) full[i] = dens[i];
-  return { shape, dimDenotations: full };
+  return { shape: shape.slice(), dimDenotations: full };
 }
 
 /** Sequence, map, optional and opaque types: rare, read by protobufjs and the reference converter. */
