@@ -71,7 +71,7 @@ class Cloner {
         inputs: n.inputs.map((v) => (v === undefined ? undefined : this.use(v))),
         outputs: outputs[i]!,
         attributes: [...n.attributes].map(([k, a]): [string, Attr] => [k, this.attr(a)]),
-        metadataProps: n.metadataProps,
+        ...(n.hasMetadata() ? { metadataProps: n.metadataProps } : {}),
       });
       c.docString = n.docString;
       c.extras = n.extras;

@@ -31,8 +31,6 @@ export class Node {
   name: string;
   overload: string;
   docString: string | undefined;
-  /** `NodeProto.metadata_props` (mixprec writes `mixprec.accumulation` here). */
-  readonly metadataProps: Map<string, string>;
   /** Fields of the file format this IR does not model, kept for lossless round trips. */
   extras: Readonly<Record<string, unknown>> | undefined;
 
@@ -41,6 +39,8 @@ export class Node {
   readonly #outputs: Value[];
   /** Created by the first attribute (most nodes of a big graph have none). */
   #attributes: Map<string, Attr> | undefined;
+  /** Created on first access of {@link metadataProps} (almost no node has metadata). */
+  #metadata: Map<string, string> | undefined;
   /** Number of GRAPH/GRAPHS attributes, so that nodes without subgraphs are skipped cheaply. */
   #graphAttrs = 0;
 
@@ -64,7 +64,11 @@ export class Node {
     this.docString = init.docString;
     this.extras = undefined;
     const meta = init.metadataProps;
-    this.metadataProps = new Map(meta);
+    this.#metadata = undefined;
+    if (meta !== undefined) {
+      const m = new Map(meta);
+      if (m.size > 0) this.#metadata = m;
+    }
     this.#attributes = undefined;
     const attrs = init.attributes;
     if (attrs !== undefined) {
@@ -127,6 +131,25 @@ export class Node {
   /** Output values; a value named `''` is an omitted optional output. Do not mutate. */
   get outputs(): readonly Value[] {
     return this.#outputs;
+  }
+
+  /**
+   * `NodeProto.metadata_props` (mixprec writes `mixprec.accumulation` here). The map is created
+   * on first access; readers that only look should test {@link hasMetadata} or
+   * use {@link metadataOrUndefined}, so that nodes without metadata never get a map.
+   */
+  get metadataProps(): Map<string, string> {
+    return (this.#metadata ??= new Map());
+  }
+
+  /** True when the node has at least one metadata entry (no allocation). */
+  hasMetadata(): boolean {
+    return this.#metadata !== undefined && this.#metadata.size > 0;
+  }
+
+  /** The metadata entries when there are any, else undefined (no allocation). */
+  metadataOrUndefined(): ReadonlyMap<string, string> | undefined {
+    return this.#metadata !== undefined && this.#metadata.size > 0 ? this.#metadata : undefined;
   }
 
   /** Attributes by name. Change them with {@link setAttr} / {@link removeAttr}. */

@@ -172,7 +172,7 @@ class Printer {
   };
 
   node(n: Node, indent: string): string {
-    const ann = annotation(n.docString, n.metadataProps);
+    const ann = annotation(n.docString, n.metadataOrUndefined());
     const label = n.name === '' ? '' : `[${formatId(n.name)}] `;
     const outs = n.outputs.map((o) => formatId(o.name)).join(', ');
     const op = `${n.domain === '' ? '' : `${formatDomain(n.domain)}.`}${formatId(n.opType)}${n.overload === '' ? '' : `:${formatId(n.overload)}`}`;

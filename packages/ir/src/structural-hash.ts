@@ -201,7 +201,7 @@ class Hasher {
       h.str(n.name);
       h.str(n.overload);
       h.optStr(n.docString);
-      this.pairs(n.metadataProps);
+      this.pairs(n.metadataOrUndefined());
       h.u32(n.outputs.length);
       for (const o of n.outputs) this.define(o);
       h.u32(n.inputs.length);

@@ -116,4 +116,27 @@ describe('Graph and use-def lists', () => {
     expect([...b.graph.initializers.keys()]).to.deep.equal(['a2', 'b']);
     expect(a.type).to.deep.equal(tensorType(DataType.FLOAT, [1]));
   });
+
+  it('creates node metadata maps lazily, and only as a live map of the node', () => {
+    const plain = new Node({ opType: 'Relu', outputs: ['r'] });
+    expect(plain.hasMetadata()).to.equal(false);
+    expect(plain.metadataOrUndefined()).to.equal(undefined);
+    const emptyInit = new Node({ opType: 'Relu', outputs: ['e'], metadataProps: [] });
+    expect(emptyInit.hasMetadata()).to.equal(false);
+    expect(emptyInit.metadataProps.size).to.equal(0);
+    // Reading the map creates an empty one; that alone is still "no metadata".
+    expect(plain.metadataProps.get('k')).to.equal(undefined);
+    expect(plain.hasMetadata()).to.equal(false);
+    plain.metadataProps.set('k', 'v');
+    expect(plain.metadataProps).to.equal(plain.metadataProps);
+    expect(plain.hasMetadata()).to.equal(true);
+    expect([...plain.metadataOrUndefined()!]).to.deep.equal([['k', 'v']]);
+    const given = new Node({ opType: 'Relu', outputs: ['g'], metadataProps: [['a', '1'], ['b', '2']] });
+    expect(given.hasMetadata()).to.equal(true);
+    expect([...given.metadataProps]).to.deep.equal([['a', '1'], ['b', '2']]);
+    given.metadataProps.delete('a');
+    given.metadataProps.delete('b');
+    expect(given.hasMetadata()).to.equal(false);
+    expect(given.metadataOrUndefined()).to.equal(undefined);
+  });
 });
