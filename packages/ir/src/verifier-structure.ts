@@ -12,7 +12,12 @@ import type { GraphInfo, Tree } from './verifier-context.js';
  * multiple definitions, duplicate names, names shadowing an enclosing graph's.
  */
 export class Definitions {
-  readonly #byName = new Map<string, Value>();
+  /**
+   * Names defined so far in this graph. A value reaching the name check is defined here for
+   * the first time (the site table catches a second definition of the same object), so a name
+   * already present belongs to another value: one `add` per value, no lookup before it.
+   */
+  readonly #names = new Set<string>();
 
   constructor(readonly t: Tree, readonly info: GraphInfo, readonly gi: number, readonly names: DefinedNames, readonly sites: SiteTable) {}
 
@@ -28,15 +33,17 @@ export class Definitions {
       return;
     }
     this.sites.set(id, this.gi, site);
-    if (v.name === '') return;
-    const other = this.#byName.get(v.name);
-    if (other !== undefined && other !== v) {
-      t.report('duplicate-value-name', `Graph '${info.path}' has two different values named '${v.name}'; rename one (NameAuthority.freshValueName)`, { graph: info, value: v });
+    const name = v.name;
+    if (name === '') return;
+    const names = this.#names;
+    const before = names.size;
+    names.add(name);
+    if (names.size === before) {
+      t.report('duplicate-value-name', `Graph '${info.path}' has two different values named '${name}'; rename one (NameAuthority.freshValueName)`, { graph: info, value: v });
       return;
     }
-    this.#byName.set(v.name, v);
     for (let p = info.parent; p !== undefined; p = p.parent) {
-      if (this.names.of(p.graph).has(v.name)) {
+      if (this.names.of(p.graph).has(name)) {
         t.report('shadowed-value-name', `Value '${v.name}' in graph '${info.path}' shadows a value of enclosing graph '${p.path}'; rename it`, { graph: info, value: v });
         break;
       }
@@ -89,11 +96,17 @@ function describeSite(t: Tree, v: Value, s: Site, slot?: number): string {
  * between graphs.
  */
 export class SiteTable {
-  readonly #graphOf: number[] = [];
-  readonly #site: Site[] = [];
+  readonly #graphOf: number[];
+  readonly #site: Site[];
+
+  /** `expected`: the number of values known up front (the table grows past it when needed). */
+  constructor(expected = 0) {
+    this.#graphOf = new Array<number>(expected).fill(-1);
+    this.#site = new Array<Site>(expected).fill(INITIALIZER);
+  }
 
   get(id: number, graph: number): Site | undefined {
-    return this.#graphOf[id] === graph ? this.#site[id] : undefined;
+    return id < this.#graphOf.length && this.#graphOf[id] === graph ? this.#site[id] : undefined;
   }
 
   set(id: number, graph: number, s: Site): void {

@@ -100,7 +100,8 @@ function checkTree(t: Tree, imports: ReadonlyMap<string, number>, options: Verif
   // Every value the checked graphs define or read, once, in walk order; `firstIn` is by value
   // number (-1: not met yet): its use list is checked after the nodes of that graph.
   const distinct: Value[] = [];
-  const firstIn: number[] = [];
+  // Every value the tree defines has a number already (made while building it).
+  const firstIn: number[] = new Array<number>(t.values.length).fill(-1);
   const meet = (v: Value, gi: number): void => {
     const id = t.valueId(v);
     while (firstIn.length <= id) firstIn.push(-1);
@@ -110,7 +111,7 @@ function checkTree(t: Tree, imports: ReadonlyMap<string, number>, options: Verif
   };
   const uses = new UseLists(t);
   const definedNames = new DefinedNames();
-  const sites = new SiteTable();
+  const sites = new SiteTable(t.values.length);
   const checked = t.graphs.filter((info) => info.checked);
   let next = 0;
   for (let gi = 0; gi < checked.length; gi++) {
