@@ -1,11 +1,11 @@
 import {
   BFLOAT16_MAX, DataType, FLOAT16_MAX, Tensor, censusFloat32, dataTypeName, float32ToBFloat16Bits, float32ToFloat16Bits, floatTensor,
-  forEachFloat32Chunk, narrowFloat32, narrowFloat32Chunks, tensorToFloat32, type LowPrecisionFloat, type NarrowCounts,
+  forEachFloat32Chunk, narrowFloat32, narrowFloat32Chunks, narrowFloat32Reference, tensorToFloat32, type LowPrecisionFloat, type NarrowCounts,
   type Narrower, type Node, type TensorMeta, type Value,
 } from '@mixprec/ir';
+import { RangeScan, SENTINEL_BITS, SENTINEL_THRESHOLD, bitsToFloat } from './range-scan.js';
 
-/** |v| at or above this is a mask sentinel (−1e30, float32 lowest/max), not a weight. */
-export const SENTINEL_THRESHOLD = 1e30;
+export { SENTINEL_THRESHOLD };
 
 /**
  * Tensors with fewer elements than this get nonzero values that would round to zero replaced
@@ -83,62 +83,32 @@ export function constantBehind(v: Value): { readonly tensor: Tensor; readonly so
   return undefined;
 }
 
-/** Float32 bit pattern of the smallest float32 value >= {@link SENTINEL_THRESHOLD}. */
-const SENTINEL_BITS = ((): number => {
-  const f = new Float32Array([SENTINEL_THRESHOLD]);
-  const b = new Uint32Array(f.buffer);
-  if (f[0]! < SENTINEL_THRESHOLD) b[0]!++;
-  return b[0]!;
-})();
 
 /**
  * {@link rangeStats} of a FLOAT tensor by a plain loop over its bit patterns, chunk by chunk:
  * the reference of the census-based {@link rangeStatsFloat32} (tests compare the two).
  */
 export function rangeStatsFloat32Loop(t: Tensor, target: LowPrecisionFloat): RangeStats {
-  const fp16 = target === DataType.FLOAT16;
-  // |v| > max, 65520 (rounds to Inf in fp16), 2^-25 (rounds to 0 in fp16), bf16: rounds to 0.
-  const maxBits = fp16 ? 0x477fe000 : 0x7f7f0000;
-  const tinyBits = fp16 ? 0x33000000 : 0x8000;
-  // The first bit pattern that rounds to Inf (bf16: above 0x7f7f0000, which is a sentinel).
-  const infBits = fp16 ? 0x477ff000 : 0x7f7f8000;
-  let absMaxBits = 0;
-  let overflow = 0;
-  let sentinels = 0;
-  let underflow = 0;
-  let rounded = 0; // sentinels that round to ±Inf
-  // Values in (tiny, ordinaryEnd) need no counting: tested first, as nearly all weights are there.
-  const ordinaryEnd = fp16 ? 0x477ff000 : SENTINEL_BITS;
-  forEachFloat32Chunk(t, (bits) => {
-    // The running maximum in a local: the closure's own variables are not kept in registers.
-    let m = absMaxBits;
-    const len = bits.length;
-    for (let i = 0; i < len; i++) {
-      const a = bits[i]! & 0x7fffffff;
-      if (a > tinyBits && a < ordinaryEnd) {
-        if (a > m) m = a;
-        continue;
-      }
-      if (a >= 0x7f800000) continue;
-      if (a >= SENTINEL_BITS) {
-        if (a > maxBits) sentinels++;
-        if (a >= infBits) rounded++;
-        continue;
-      }
-      if (a > m) m = a;
-      if (a >= ordinaryEnd) overflow++; // fp16 only: for bf16 every such value is a sentinel
-      else if (a !== 0) underflow++;
-    }
-    absMaxBits = m;
-  });
-  const absMax = new Float32Array(new Uint32Array([absMaxBits]).buffer)[0]!;
-  // Overflowing values: below the sentinels (fp16 only) and the sentinels that round to Inf.
-  return { elements: t.size, absMax, overflow, sentinels, underflow, narrowing: { overflowed: overflow + rounded, underflowed: underflow } };
+  const scan = new RangeScan(target);
+  forEachFloat32Chunk(t, (bits) => scan.add(bits));
+  return scan.result(t.size);
 }
 
-function bitsToFloat(bits: number): number {
-  return new Float32Array(new Uint32Array([bits]).buffer)[0]!;
+/**
+ * Eager FLOAT tensors of fewer elements than this (`Narrower.MIN_ELEMENTS`: below it the
+ * narrower runs plain loops anyway) are scanned and converted straight on their array: the
+ * chunked paths cost more per call than the loop itself on the small weights (biases, scales,
+ * epsilons) of which a big graph has thousands.
+ */
+const SMALL_ELEMENTS = 1024;
+
+/** The values of an eager FLOAT tensor of fewer than {@link SMALL_ELEMENTS} elements, else undefined. */
+function smallFloat32(t: Tensor): Float32Array | undefined {
+  if (t.isLazy || t.dtype !== DataType.FLOAT) return undefined;
+  const d = t.data as Float32Array;
+  return d.length < SMALL_ELEMENTS ? d : undefined;
 }
+
 
 /**
  * {@link rangeStats} of a FLOAT tensor on its raw bytes, by one census of the bit patterns
@@ -148,6 +118,12 @@ function bitsToFloat(bits: number): number {
  * threshold, Inf; the largest magnitude below the sentinels is `absMax`.
  */
 function rangeStatsFloat32(t: Tensor, target: LowPrecisionFloat, narrower: Narrower | undefined): RangeStats {
+  const small = smallFloat32(t);
+  if (small !== undefined) {
+    const scan = new RangeScan(target);
+    scan.add(new Uint32Array(small.buffer, small.byteOffset, small.length));
+    return scan.result(small.length);
+  }
   const S = SENTINEL_BITS;
   if (target === DataType.FLOAT16) {
     // |v| ≥ 65520 rounds to Inf, |v| ≤ 2^-25 to 0; every sentinel is above 65504 and rounds to Inf.
@@ -291,7 +267,11 @@ function convertFloat32(t: Tensor, target: LowPrecisionFloat, known: NarrowCount
     }, keptMeta(t.meta));
   } else {
     const bits = new Uint16Array(n);
-    counts = narrowFloat32(t, target, bits, options, narrower);
+    const small = smallFloat32(t);
+    // (Small: the same plain loops the narrower would run, on the array's bytes directly.)
+    counts = small !== undefined
+      ? narrowFloat32Reference(new Uint8Array(small.buffer, small.byteOffset, small.byteLength), target, bits, options)
+      : narrowFloat32(t, target, bits, options, narrower);
     tensor = Tensor.of(target, t.dims, bits, keptMeta(t.meta));
   }
   return { tensor, saturated: counts.overflowed, underflowed: counts.underflowed, replaced: options.keepTiny ? counts.underflowed : 0 };

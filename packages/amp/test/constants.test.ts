@@ -81,6 +81,30 @@ describe('constants: range statistics and 16-bit storage', () => {
     expect(c.tensor.meta).to.deep.equal({ name: 'w', docString: 'd' });
   });
 
+  it('small eager tensors (plain loops on their array) give the statistics and bytes of the chunked paths', () => {
+    let seed = 4242;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    const rare = [0, -0, 1e-9, -3e-8, 1e-40, 7e4, -65520, 65519, 1e30, -F32_MAX, 3.39e38, Infinity, Number.NaN, 1e-5, -2.5e-8, 6e-8];
+    for (const n of [0, 1, 3, 16, 399, 400, 1023, 1024]) {
+      // A view at an offset into a bigger buffer, as the decoder may hand out.
+      const backing = new Float32Array(n + 3);
+      const w = backing.subarray(2, 2 + n);
+      for (let i = 0; i < n; i++) w[i] = next() % 3 === 0 ? rare[next() % rare.length]! : ((next() / 2 ** 32) - 0.5) * 0.1;
+      const eager = Tensor.of(DataType.FLOAT, [n], w, { name: 'w' });
+      const bytes = new Uint8Array(w.buffer.slice(w.byteOffset, w.byteOffset + w.byteLength));
+      const lazy = (): Tensor => Tensor.lazy(DataType.FLOAT, [n], { byteLength: bytes.length, description: 'w', read: () => bytes }, { name: 'w' });
+      for (const target of [DataType.FLOAT16, DataType.BFLOAT16] as const) {
+        expect(rangeStats(eager, target), `${n} ${target}`).to.deep.equal(rangeStats(lazy(), target));
+        expect(rangeStats(eager, target)).to.deep.equal(rangeStatsFloat32Loop(lazy(), target));
+        const c = convertTensor(eager, target);
+        const ref = convertTensor(lazy(), target);
+        expect([c.saturated, c.underflowed, c.replaced]).to.deep.equal([ref.saturated, ref.underflowed, ref.replaced]);
+        expect(Buffer.from(c.tensor.rawBytes()).equals(Buffer.from(ref.tensor.rawBytes())), `${n} ${target} bytes`).to.equal(true);
+        expect(c.tensor.meta).to.deep.equal({ name: 'w' });
+      }
+    }
+  });
+
   it('on big tensors (WebAssembly SIMD, own or shared narrower) gives the statistics and bytes of the plain loops', () => {
     let seed = 777;
     const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
