@@ -218,6 +218,11 @@ export class Graph implements Iterable<Node> {
     return this.#first;
   }
 
+  /** True when some node of this graph (not counting deeper levels) has a graph attribute; no walk. */
+  hasSubgraphNodes(): boolean {
+    return this._holders > 0;
+  }
+
   get last(): Node | undefined {
     return this.#last;
   }

@@ -39,6 +39,7 @@ export { Graph, type ValueInfo } from './graph.js';
 export { NameAuthority } from './name-authority.js';
 export { FunctionDef, Model } from './model.js';
 export { GraphCycleError, implicitInputs, topologicalOrder } from './topo-sort.js';
+export { deadNodes, type DeadNodes } from './liveness.js';
 export { MinHeap } from './min-heap.js';
 export {
   countNodes, graphValues, subgraphDepth, valuesByName, walkGraphs, walkNodes, type WalkOptions,

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import type { Graph, Node, Value } from '@mixprec/ir';
+import { deadNodes, type Graph } from '@mixprec/ir';
 import { definePass } from '@mixprec/passes';
 
 /**
@@ -28,36 +28,12 @@ export const dce = definePass({
   defaults: { initializers: true },
   optionDocs: { initializers: 'Also remove unused initializers (never graph inputs)' },
   run(model, _ctx, opts) {
-    const live = new Set<Node>();
-    const work: Node[] = [];
-    const mark = (v: Value | undefined): void => {
-      const p = v?.producer();
-      if (p === undefined) return;
-      const before = live.size;
-      live.add(p); // one lookup: the set grows only for a node not yet live
-      if (live.size !== before) work.push(p);
-    };
-    for (const v of model.graph.outputs) mark(v);
-    while (work.length > 0) {
-      const n = work.pop()!;
-      const ins = n.inputs;
-      for (let i = 0; i < ins.length; i++) mark(ins[i]);
-      // A live node keeps its subgraphs' interfaces alive; their nodes reach outer values.
-      if (n.hasSubgraphs()) for (const sg of n.subgraphs()) for (const v of sg.outputs) mark(v);
-    }
     let modified = false;
-    const sweep = (g: Graph): void => {
-      const dead: Node[] = [];
-      for (const n of g) {
-        if (!live.has(n)) dead.push(n);
-        else if (n.hasSubgraphs()) for (const sg of n.subgraphs()) sweep(sg);
-      }
-      if (dead.length > 0) {
-        g.remove(dead);
-        modified = true;
-      }
-    };
-    sweep(model.graph);
+    // Inner graphs first, each graph's dead nodes in one call.
+    for (const { graph, nodes } of deadNodes(model.graph)) {
+      graph.remove(nodes);
+      modified = true;
+    }
     if (opts.initializers) {
       const visit = (g: Graph): void => {
         for (const v of [...g.initializers.values()]) {
@@ -72,7 +48,7 @@ export const dce = definePass({
             modified = true;
           }
         }
-        for (const n of g) if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
+        if (g.hasSubgraphNodes()) for (let n = g.first; n !== undefined; n = n.next) if (n.hasSubgraphs()) for (const sg of n.subgraphs()) visit(sg);
       };
       visit(model.graph);
     }
