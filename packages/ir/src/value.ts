@@ -28,11 +28,6 @@ export class Value {
   type: ValueType | undefined;
   /** The value of an initializer (or a value known to be constant). */
   constValue: Tensor | undefined;
-  /** The value of a sparse initializer. */
-  sparseValue: SparseTensor | undefined;
-  docString: string | undefined;
-  /** `ValueInfoProto.metadata_props`, when any. */
-  metadataProps: Map<string, string> | undefined;
 
   /** @internal */ _producer: Node | undefined;
   /** @internal */ _index = -1;
@@ -43,14 +38,6 @@ export class Value {
   _firstUse: Use | undefined = undefined;
   /** @internal */ _lastUse: Use | undefined = undefined;
   /** @internal */ _useCount = 0;
-  /** @internal Graph that lists this value as an input or initializer. */
-  _owner: Graph | undefined;
-  /** @internal Number of graph-input slots holding this value. */
-  _inputSlots = 0;
-  /** @internal Graphs whose output list holds this value (once per slot). */
-  _outputIn: Graph[] | undefined;
-  /** @internal True while listed in its owner's initializers. */
-  _initializer = false;
   /**
    * @internal Scratch of one synchronous walk of the IR package (the verifier's value numbers):
    * `_pos` is meaningful only while `_mark` is that walk's own token object.
@@ -58,11 +45,83 @@ export class Value {
   _mark: object | undefined = undefined;
   /** @internal See `_mark`. */
   _pos = 0;
+  /**
+   * Fields most values never set (graph interface membership, sparse data, doc string,
+   * metadata), in one object made when the first of them is set: a node output of a big
+   * graph carries one slot for all of them.
+   */
+  #rare: RareValueFields | undefined = undefined;
 
   constructor(name = '', type?: ValueType, constValue?: Tensor) {
     this.#name = name;
     this.type = type;
     this.constValue = constValue;
+  }
+
+  #side(): RareValueFields {
+    return (this.#rare ??= new RareValueFields());
+  }
+
+  /** The value of a sparse initializer. */
+  get sparseValue(): SparseTensor | undefined {
+    return this.#rare?.sparseValue;
+  }
+
+  set sparseValue(s: SparseTensor | undefined) {
+    if (s !== undefined || this.#rare !== undefined) this.#side().sparseValue = s;
+  }
+
+  get docString(): string | undefined {
+    return this.#rare?.docString;
+  }
+
+  set docString(d: string | undefined) {
+    if (d !== undefined || this.#rare !== undefined) this.#side().docString = d;
+  }
+
+  /** `ValueInfoProto.metadata_props`, when any. */
+  get metadataProps(): Map<string, string> | undefined {
+    return this.#rare?.metadataProps;
+  }
+
+  set metadataProps(m: Map<string, string> | undefined) {
+    if (m !== undefined || this.#rare !== undefined) this.#side().metadataProps = m;
+  }
+
+  /** @internal Graph that lists this value as an input or initializer. */
+  get _owner(): Graph | undefined {
+    return this.#rare?.owner;
+  }
+
+  set _owner(g: Graph | undefined) {
+    if (g !== undefined || this.#rare !== undefined) this.#side().owner = g;
+  }
+
+  /** @internal Number of graph-input slots holding this value. */
+  get _inputSlots(): number {
+    return this.#rare === undefined ? 0 : this.#rare.inputSlots;
+  }
+
+  set _inputSlots(k: number) {
+    if (k !== 0 || this.#rare !== undefined) this.#side().inputSlots = k;
+  }
+
+  /** @internal Graphs whose output list holds this value (once per slot). */
+  get _outputIn(): Graph[] | undefined {
+    return this.#rare?.outputIn;
+  }
+
+  set _outputIn(gs: Graph[] | undefined) {
+    if (gs !== undefined || this.#rare !== undefined) this.#side().outputIn = gs;
+  }
+
+  /** @internal True while listed in its owner's initializers. */
+  get _initializer(): boolean {
+    return this.#rare !== undefined && this.#rare.initializer;
+  }
+
+  set _initializer(b: boolean) {
+    if (b || this.#rare !== undefined) this.#side().initializer = b;
   }
 
   /** The value's name; `''` marks an omitted optional node output. */
@@ -93,7 +152,7 @@ export class Value {
 
   /** The graph where the value is defined (its producer's graph, or its owner). */
   graph(): Graph | undefined {
-    return this._producer !== undefined ? this._producer.graph : this._owner;
+    return this._producer !== undefined ? this._producer.graph : this.#rare?.owner;
   }
 
   /** A copy of the use list, so the graph may be edited while iterating it. */
@@ -141,15 +200,18 @@ export class Value {
   }
 
   isGraphInput(): boolean {
-    return this._inputSlots > 0;
+    const r = this.#rare;
+    return r !== undefined && r.inputSlots > 0;
   }
 
   isGraphOutput(): boolean {
-    return this._outputIn !== undefined && this._outputIn.length > 0;
+    const r = this.#rare;
+    return r !== undefined && r.outputIn !== undefined && r.outputIn.length > 0;
   }
 
   isInitializer(): boolean {
-    return this._initializer;
+    const r = this.#rare;
+    return r !== undefined && r.initializer;
   }
 
   /** Tensor element type (looking through sequence/optional); undefined when unknown. */
@@ -182,4 +244,15 @@ export class Value {
   toString(): string {
     return `%${this.name}`;
   }
+}
+
+/** The fields of a {@link Value} that most values never set (see `Value.#rare`). */
+class RareValueFields {
+  sparseValue: SparseTensor | undefined = undefined;
+  docString: string | undefined = undefined;
+  metadataProps: Map<string, string> | undefined = undefined;
+  owner: Graph | undefined = undefined;
+  inputSlots = 0;
+  outputIn: Graph[] | undefined = undefined;
+  initializer = false;
 }
