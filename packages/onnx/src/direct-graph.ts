@@ -118,7 +118,8 @@ export function directGraph(src: DirectSource, start: number, end: number, depth
     r.pos = f.valueInfo[i]!;
     infos.push(readValueInfo(r, f.valueInfo[i + 1]!, depth + 1));
   }
-  const order = placeValueInfos(g, infos, scope, assigned);
+  const orderValues: (Value | undefined)[] = [];
+  const order = placeValueInfos(g, infos, scope, assigned, orderValues);
   const outputInfo: (ValueInfo | null)[] = [];
   for (let i = 0; i < f.outputs.length; i += 2) {
     r.pos = f.outputs[i]!;
@@ -145,6 +146,7 @@ export function directGraph(src: DirectSource, start: number, end: number, depth
   g.extras = withExtras(g.extras, {
     [EXTRAS.present]: f.nameSeen && f.name === '' ? ['name'] : undefined,
     [EXTRAS.valueInfo]: order,
+    [EXTRAS.valueInfoValues]: orderValues,
     [EXTRAS.outputInfo]: outputInfo.some((x) => x !== null) ? outputInfo : undefined,
     [EXTRAS.inputInfo]: inputInfo.some((x) => x !== null) ? inputInfo : undefined,
     [EXTRAS.quantizationAnnotation]: qa,

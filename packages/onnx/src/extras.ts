@@ -15,6 +15,12 @@ export const EXTRAS = Object.freeze({
   opsetImport: 'onnx.opsetImport',
   /** `value_info` entries in file order: a name, or a verbatim entry that differs from its value. */
   valueInfo: 'onnx.valueInfo',
+  /**
+   * The value each `valueInfo` entry named when loaded (undefined for an entry kept as an
+   * extra), parallel to it: lets the saver skip looking names up. Not plain data; the saver
+   * checks each value before use (a clone shares the extras but not the values).
+   */
+  valueInfoValues: 'onnx.valueInfoValues',
   /** Per graph-input slot: a verbatim ValueInfoProto whose TypeProto names no type. */
   inputInfo: 'onnx.inputInfo',
   /** Per graph-output slot: a verbatim ValueInfoProto where it differs from the value's info. */

@@ -63,7 +63,8 @@ export function graphFromProto(gp: GraphProto, parents: readonly Scope[], ctx: T
   decodeNodes(g, gp.node ?? [], scope, parents, ctx, label);
 
   // value_info: attach to this graph's values; keep file order and entries that differ.
-  const order = readValueInfoList(g, gp.valueInfo ?? [], scope, assigned, ctx.file, `${label}: value_info`);
+  const orderValues: (Value | undefined)[] = [];
+  const order = readValueInfoList(g, gp.valueInfo ?? [], scope, assigned, ctx.file, `${label}: value_info`, orderValues);
   const outputInfo: (ValueInfo | null)[] = [];
   for (const vi of gp.output ?? []) {
     const info = valueInfoFromProto(vi as ValueInfoProto, ctx.file, `${label}: output`);
@@ -89,6 +90,7 @@ export function graphFromProto(gp: GraphProto, parents: readonly Scope[], ctx: T
   g.extras = withExtras(g.extras, {
     [EXTRAS.present]: presentDefaults(gp, ['name']),
     [EXTRAS.valueInfo]: order,
+    [EXTRAS.valueInfoValues]: orderValues,
     [EXTRAS.outputInfo]: outputInfo.some((x) => x !== null) ? outputInfo : undefined,
     [EXTRAS.inputInfo]: inputInfo.some((x) => x !== null) ? inputInfo : undefined,
     [EXTRAS.quantizationAnnotation]: qa,

@@ -1,12 +1,13 @@
-import type { Attr, Graph, Node, Value, ValueInfo } from '@mixprec/ir';
+import type { Attr, Graph, Node, ValueInfo } from '@mixprec/ir';
 import { attrSeq, attrToProto, isHeavyAttr, type AttrRecords } from './attr-encode.js';
 import { EXTRAS, getExtra, presentSet } from './extras.js';
 import { entriesToProto } from './metadata.js';
 import { Seq, type Part, joinParts } from './pieces.js';
-import { onnx, type IGraphProto, type INodeProto, type IValueInfoProto } from './proto.js';
+import { onnx, type IGraphProto, type INodeProto } from './proto.js';
 import { smallParts, sparseSeq, tensorSeq, type ExternalSink } from './tensor-encode.js';
-import { hasInfo, infoOf, valueInfoToProto, verbatimStillValid, type ReadValueInfo } from './value-info.js';
-import { writeNodeBody, writeValueInfo } from './fast-encode.js';
+import { infoOf, valueInfoToProto, verbatimStillValid } from './value-info.js';
+import { valueInfoBytes } from './value-info-list.js';
+import { writeNodeBody } from './fast-encode.js';
 import { Wire } from './wire.js';
 
 /** Options shared by the graph encoders. */
@@ -68,78 +69,6 @@ export function nodeSeq(n: Node, ctx: GraphEncodeContext): Seq {
     parts.push({ no: 5, piece: new Seq().field(5, body) });
   }
   return joinParts(parts);
-}
-
-/** The values defined in `g` itself, by name (last definition wins). */
-function localValues(g: Graph): Map<string, Value> {
-  const m = new Map<string, Value>();
-  for (const v of g.inputs) m.set(v.name, v);
-  for (const [k, v] of g.initializers) m.set(k, v);
-  for (const [k, v] of g.sparseInitializers) m.set(k, v);
-  for (const n of g) for (const o of n.outputs) if (o.name !== '') m.set(o.name, o);
-  return m;
-}
-
-/**
- * The `value_info` list of a graph: the entries recorded at load time in their order (skipping
- * values that no longer exist), then the extras and typed intermediate values added since.
- */
-export function valueInfoList(g: Graph, isFunction: boolean): IValueInfoProto[] {
-  const out: IValueInfoProto[] = [];
-  forEachValueInfo(g, isFunction, (v) => out.push(valueInfoToProto(infoOf(v))), (info) => out.push(valueInfoToProto(info)));
-  return out;
-}
-
-/** {@link valueInfoList} as encoded GraphProto `value_info` fields (13), written directly. */
-function valueInfoBytes(g: Graph): Uint8Array {
-  const w = new Wire();
-  const generic = (info: ReadValueInfo): void => w.bytes(13, onnx.ValueInfoProto.encode(valueInfoToProto(info)).finish());
-  forEachValueInfo(g, false, (v) => {
-    const meta = v.metadataProps !== undefined && v.metadataProps.size > 0 ? [...v.metadataProps] : undefined;
-    if (!writeValueInfo(w, 13, v.name, v.type, v.docString, meta)) generic(infoOf(v));
-  }, (info) => {
-    if (info.rawType !== undefined || !writeValueInfo(w, 13, info.name, info.type, info.docString, info.metadataProps)) generic(info);
-  });
-  return w.finish();
-}
-
-/** The entries of {@link valueInfoList}, in order: a value (its own info) or a verbatim entry. */
-function forEachValueInfo(g: Graph, isFunction: boolean, onValue: (v: Value) => void, onInfo: (info: ReadValueInfo) => void): void {
-  const recorded = getExtra<(string | ValueInfo)[]>(g.extras, EXTRAS.valueInfo) ?? [];
-  const values = localValues(g);
-  const extrasByName = new Map<string, ValueInfo[]>();
-  for (const e of g.valueInfoExtras) {
-    const l = extrasByName.get(e.name);
-    if (l === undefined) extrasByName.set(e.name, [e]);
-    else l.push(e);
-  }
-  const seen = new Set<string>();
-  for (const r of recorded) {
-    if (typeof r === 'string') {
-      seen.add(r);
-      const v = values.get(r);
-      if (v !== undefined) {
-        onValue(v);
-        continue;
-      }
-      const e = extrasByName.get(r)?.shift();
-      if (e !== undefined) onInfo(e);
-    } else {
-      const v = values.get(r.name);
-      if (v !== undefined && verbatimStillValid(v, r)) onInfo(r);
-    }
-  }
-  for (const list of extrasByName.values()) for (const e of list) onInfo(e);
-  const consider = (v: Value): void => {
-    if (v.name === '' || seen.has(v.name) || !hasInfo(v)) return;
-    seen.add(v.name);
-    onValue(v);
-  };
-  if (isFunction) for (const v of g.inputs) consider(v);
-  // Outputs of this graph carry their info in `output`; a value that is only a subgraph's
-  // output (a capture) still needs its entry here.
-  const outputs = new Set(g.outputs);
-  for (const n of g) for (const o of n.outputs) if (isFunction || !outputs.has(o)) consider(o);
 }
 
 const GRAPH_FIELDS: Readonly<Record<string, number>> = Object.freeze({

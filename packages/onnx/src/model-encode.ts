@@ -1,5 +1,6 @@
 import type { FunctionDef, Model } from '@mixprec/ir';
-import { attrRecords, graphSeq, nodeSeq, valueInfoList, type GraphEncodeContext } from './graph-encode.js';
+import { attrRecords, graphSeq, nodeSeq, type GraphEncodeContext } from './graph-encode.js';
+import { valueInfoList } from './value-info-list.js';
 import { attrSeq, attrToProto, isHeavyAttr } from './attr-encode.js';
 import { EXTRAS, getExtra, presentSet } from './extras.js';
 import { entriesToProto } from './metadata.js';

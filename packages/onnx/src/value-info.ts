@@ -101,17 +101,22 @@ export function valueInfoToProto(info: ReadValueInfo): IValueInfoProto {
  */
 export function readValueInfoList(
   g: Graph, list: readonly IValueInfoProto[], scope: ReadonlyMap<string, Value>, assigned: Set<Value>, file: string, where: string,
+  values?: (Value | undefined)[],
 ): (string | ValueInfo)[] {
-  return placeValueInfos(g, list.map((vi) => valueInfoFromProto(vi as ValueInfoProto, file, where)), scope, assigned);
+  return placeValueInfos(g, list.map((vi) => valueInfoFromProto(vi as ValueInfoProto, file, where)), scope, assigned, values);
 }
 
-/** The placing half of {@link readValueInfoList}, for entries already read. */
+/**
+ * The placing half of {@link readValueInfoList}, for entries already read. With `values`, also
+ * lists the value each entry named (undefined for an extra), parallel to the result.
+ */
 export function placeValueInfos(
-  g: Graph, infos: readonly ReadValueInfo[], scope: ReadonlyMap<string, Value>, assigned: Set<Value>,
+  g: Graph, infos: readonly ReadValueInfo[], scope: ReadonlyMap<string, Value>, assigned: Set<Value>, values?: (Value | undefined)[],
 ): (string | ValueInfo)[] {
   const order: (string | ValueInfo)[] = [];
   for (const info of infos) {
     const v = scope.get(info.name);
+    values?.push(v);
     if (v === undefined) {
       g.valueInfoExtras.push(info);
       order.push(info.name);
