@@ -53,9 +53,14 @@ const broadcast: ShapeRule = (c: ShapeContext) => {
   return [broadcastShapes(shapes)];
 };
 
-/** `broadcastShapes([a, b])` without the list. */
-function broadcastTwo(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined): Dim[] | undefined {
+/**
+ * `broadcastShapes([a, b])` without the list. When the result is `a` dim for dim (the common
+ * case: `b` broadcasts into `a`), `a` itself is returned (shape lists are read-only; whoever
+ * stores one copies it, as for the shape `sameAsFirst` passes on).
+ */
+function broadcastTwo(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined): readonly Dim[] | undefined {
   if (a === undefined || b === undefined) return undefined;
+  if (a.length >= b.length && broadcastsInto(b, a)) return a;
   const rank = a.length > b.length ? a.length : b.length;
   const offA = rank - a.length;
   const offB = rank - b.length;
@@ -67,6 +72,16 @@ function broadcastTwo(a: readonly Dim[] | undefined, b: readonly Dim[] | undefin
     out.push(d);
   }
   return out;
+}
+
+/** Whether broadcasting `b` with `a` (`a.length ≥ b.length`) gives `a`'s dims unchanged. */
+function broadcastsInto(b: readonly Dim[], a: readonly Dim[]): boolean {
+  const off = a.length - b.length;
+  for (let j = 0; j < b.length; j++) {
+    const d = a[off + j];
+    if (broadcastDim(d, b[j]) !== d) return false;
+  }
+  return true;
 }
 
 /** Rules of this family by op type. */
