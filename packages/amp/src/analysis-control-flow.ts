@@ -60,7 +60,7 @@ function carriedFixpoint(
   for (let round = 0; round <= carried.length + 1; round++) {
     carried.forEach((d, k) => {
       const bi = bodyIn(k);
-      if (d !== undefined && bi !== undefined) a.planned.set(bi, d);
+      if (d !== undefined && bi !== undefined) a.planInput(bi, d);
     });
     beforeRound();
     decideGraph(a, body);
@@ -120,7 +120,7 @@ function decideScan(a: Analysis, n: Node, path: string, decideGraph: GraphDecide
       if (bi === undefined || !a.isFloat(outer)) continue;
       const d = a.plannedOf(outer)!;
       inputs[off + nState + j] = d;
-      a.planned.set(bi, d);
+      a.planInput(bi, d);
     }
   };
   const carried = carriedFixpoint(a, body, inits, (k) => body.inputs[k], (k) => body.outputs[k], typeScanInputs, decideGraph);

@@ -10,6 +10,7 @@ import type { ResolvedAmpOptions } from './options.js';
 import type { KeptForRange, NodePlan } from './plan.js';
 import { DTypeRows } from './plan-rows.js';
 import type { Policy } from './policy.js';
+import { NarrowingView } from './narrowing-view.js';
 import { PolicyDecider } from './policy-memo.js';
 import { ioKeptFloat32 } from './runtime-gaps.js';
 
@@ -26,6 +27,12 @@ export class Analysis {
   readonly plans = new Map<Node, NodePlan>();
   /** Planned dtype of values (what consumers see). */
   readonly planned = new Map<Value, DataType>();
+  /**
+   * Graph inputs (main and bodies) and then constants, in the order they were first planned (the
+   * order of {@link planned} restricted to them): all the rewrite's first step needs to visit.
+   */
+  readonly plannedInputs: Value[] = [];
+  readonly plannedConstants: Value[] = [];
   /** Container values (sequence/optional/…) that must stay FLOAT: a Cast cannot convert them. */
   readonly forced = new Set<Value>();
   /**
@@ -89,6 +96,8 @@ export class Analysis {
   resetRound(): void {
     this.plans.clear();
     this.planned.clear();
+    this.plannedInputs.length = 0;
+    this.plannedConstants.length = 0;
     this.island.clear();
     this.large.clear();
     this.graphOutputs.clear();
@@ -111,6 +120,18 @@ export class Analysis {
 
   isFloat(v: Value | undefined): boolean {
     return v !== undefined && v.name !== '' && this.dt.dtype(v) === DataType.FLOAT;
+  }
+
+  /** Plans a graph input (of any graph): see {@link plannedInputs}. */
+  planInput(v: Value, d: DataType): void {
+    if (!this.planned.has(v)) this.plannedInputs.push(v);
+    this.planned.set(v, d);
+  }
+
+  /** Plans a constant: see {@link plannedConstants}. */
+  planConstant(v: Value, d: DataType): void {
+    if (!this.planned.has(v)) this.plannedConstants.push(v);
+    this.planned.set(v, d);
   }
 
   /** The planned dtype of a value (its original one when the plan says nothing). */
@@ -140,13 +161,12 @@ export class Analysis {
     return s;
   }
 
-  /** The conversion counts of the FLOAT weights measured so far (see {@link stats}). */
-  narrowingCounts(): Map<Tensor, NarrowCounts> {
-    const out = new Map<Tensor, NarrowCounts>();
-    this.#stats.forEach((s, t) => {
-      if (s.narrowing !== undefined) out.set(t, s.narrowing);
-    });
-    return out;
+  /**
+   * The conversion counts of the FLOAT weights measured (see {@link stats}): a view over the
+   * statistics, to be taken when the analysis ends (no more weights are measured then).
+   */
+  narrowingCounts(): ReadonlyMap<Tensor, NarrowCounts> {
+    return new NarrowingView(this.#stats);
   }
 
   path(g: Graph): string {

@@ -112,7 +112,7 @@ function planMainInputs(a: Analysis): void {
     if (!keep && a.forced.has(v)) {
       a.notes.push({ severity: 'info', code: 'amp-io-kept', value: v.name, message: `Input '${v.name}' is a ${a.dt.kind(v)} that stays float32 (its consumers cannot all run in ${dataTypeText(a.target)})` });
     }
-    a.planned.set(v, keep || a.forced.has(v) ? DataType.FLOAT : a.target);
+    a.planInput(v, keep || a.forced.has(v) ? DataType.FLOAT : a.target);
   }
 }
 
@@ -225,7 +225,7 @@ function planConstants(a: Analysis, copies: Set<Value>): void {
       if (wants === 0) continue;
       const inPlace = wants === WANT_TARGET;
       const toTarget = (wants & WANT_TARGET) !== 0;
-      a.planned.set(c, inPlace ? a.target : DataType.FLOAT);
+      a.planConstant(c, inPlace ? a.target : DataType.FLOAT);
       if (!inPlace && toTarget) copies.add(c);
       const p = c.producer();
       const np = p === undefined ? undefined : a.plans.get(p);
@@ -318,7 +318,10 @@ export function analyseWithDTypes(model: Model, opts: ResolvedAmpOptions): { pla
   } satisfies Plan);
   // Only decideNode plans an output in another dtype than computed (every other writer of a
   // node output's planned dtype writes the computed one): none counted, no output Casts.
-  return { plan, dtypes: a.dt, hints: { outputOverrides: a.outputOverrides > 0 } };
+  return {
+    plan, dtypes: a.dt,
+    hints: { outputOverrides: a.outputOverrides > 0, firstStep: { inputs: a.plannedInputs, constants: a.plannedConstants } },
+  };
 }
 
 /**

@@ -80,9 +80,8 @@ class Rewriter {
     const retype: Value[] = [];
     const retypeTo: DataType[] = [];
     // 1. Constants: in place, or a 16-bit copy next to the FLOAT original; and (step 2) graph
-    // inputs get their planned dtype. (`forEach`, not `for…of` over entries, on the map of
-    // every value: no entry array per value.)
-    p.values.forEach((d, v) => {
+    // inputs get their planned dtype.
+    const first = (d: DataType, v: Value): void => {
       if (v.isGraphInput() && d !== this.dt.dtype(v)) {
         retype.push(v);
         retypeTo.push(d);
@@ -96,7 +95,22 @@ class Rewriter {
         this.dt.pin(v);
         convertConstantInPlace(v, T, this.log, this.path(v.graph()!), p.narrowing, this.narrower);
       }
-    });
+    };
+    // The analysis lists the graph inputs and constants it planned, in the plan's order: only
+    // they can need this step (no visit of every planned value).
+    const listed = this.hints?.firstStep;
+    if (listed === undefined) {
+      // (`forEach`, not `for…of` over entries, on the map of every value: no entry array per value.)
+      p.values.forEach(first);
+    } else {
+      for (const list of [listed.inputs, listed.constants]) {
+        for (let k = 0; k < list.length; k++) {
+          const v = list[k]!;
+          const d = p.values.get(v);
+          if (d !== undefined) first(d, v);
+        }
+      }
+    }
     for (const v of p.constantCopies) this.cur.set(copyConstant(v, T, this.casts, this.log, this.path(v.graph()!), p.narrowing, this.narrower), T);
     const nodes = p.nodes;
     // 3. Outputs seen in another dtype than computed: Cast after the node, which takes the value's
@@ -280,6 +294,11 @@ export function applyPlan(model: Model, plan: Plan): RewriteLog {
 export interface RewriteHints {
   /** Some node output is planned in another dtype than its node computes. */
   readonly outputOverrides: boolean;
+  /**
+   * The planned graph inputs (of every graph) and then the planned constants, each in plan
+   * order: the only values the rewrite's first step (constants, graph input types) acts on.
+   */
+  readonly firstStep?: { readonly inputs: readonly Value[]; readonly constants: readonly Value[] };
 }
 
 /** {@link applyPlan} with the original dtypes already resolved (by the analysis, on the unchanged model). */
