@@ -30,17 +30,18 @@ export class Node {
   opType: string;
   name: string;
   overload: string;
-  docString: string | undefined;
-  /** Fields of the file format this IR does not model, kept for lossless round trips. */
-  extras: Readonly<Record<string, unknown>> | undefined;
 
   readonly #inputs: (Value | undefined)[];
   readonly #uses: (Use | undefined)[];
   readonly #outputs: Value[];
   /** Created by the first attribute (most nodes of a big graph have none). */
   #attributes: Map<string, Attr> | undefined;
-  /** Created on first access of {@link metadataProps} (almost no node has metadata). */
-  #metadata: Map<string, string> | undefined;
+  /**
+   * Fields most nodes never set (doc string, unmodelled file fields, metadata), in one object
+   * made when the first of them is set. The metadata map is created on first access of
+   * {@link metadataProps} (almost no node has metadata).
+   */
+  #rare: RareNodeFields | undefined;
   /** Number of GRAPH/GRAPHS attributes, so that nodes without subgraphs are skipped cheaply. */
   #graphAttrs = 0;
 
@@ -61,13 +62,12 @@ export class Node {
     this.domain = init.domain === 'ai.onnx' ? '' : (init.domain ?? '');
     this.name = init.name ?? '';
     this.overload = init.overload ?? '';
-    this.docString = init.docString;
-    this.extras = undefined;
+    this.#rare = undefined;
+    if (init.docString !== undefined) this.#side().docString = init.docString;
     const meta = init.metadataProps;
-    this.#metadata = undefined;
     if (meta !== undefined) {
       const m = new Map(meta);
-      if (m.size > 0) this.#metadata = m;
+      if (m.size > 0) this.#side().metadata = m;
     }
     this.#attributes = undefined;
     const attrs = init.attributes;
@@ -139,17 +139,41 @@ export class Node {
    * use {@link metadataOrUndefined}, so that nodes without metadata never get a map.
    */
   get metadataProps(): Map<string, string> {
-    return (this.#metadata ??= new Map());
+    const r = this.#side();
+    return (r.metadata ??= new Map());
   }
 
   /** True when the node has at least one metadata entry (no allocation). */
   hasMetadata(): boolean {
-    return this.#metadata !== undefined && this.#metadata.size > 0;
+    const m = this.#rare?.metadata;
+    return m !== undefined && m.size > 0;
   }
 
   /** The metadata entries when there are any, else undefined (no allocation). */
   metadataOrUndefined(): ReadonlyMap<string, string> | undefined {
-    return this.#metadata !== undefined && this.#metadata.size > 0 ? this.#metadata : undefined;
+    const m = this.#rare?.metadata;
+    return m !== undefined && m.size > 0 ? m : undefined;
+  }
+
+  get docString(): string | undefined {
+    return this.#rare?.docString;
+  }
+
+  set docString(d: string | undefined) {
+    if (d !== undefined || this.#rare !== undefined) this.#side().docString = d;
+  }
+
+  /** Fields of the file format this IR does not model, kept for lossless round trips. */
+  get extras(): Readonly<Record<string, unknown>> | undefined {
+    return this.#rare?.extras;
+  }
+
+  set extras(x: Readonly<Record<string, unknown>> | undefined) {
+    if (x !== undefined || this.#rare !== undefined) this.#side().extras = x;
+  }
+
+  #side(): RareNodeFields {
+    return (this.#rare ??= new RareNodeFields());
   }
 
   /** Attributes by name. Change them with {@link setAttr} / {@link removeAttr}. */
@@ -332,6 +356,13 @@ export class Node {
     const label = this.name !== '' ? this.name : `<unnamed, output '${this.#outputs[0]?.name ?? ''}'>`;
     return `${this.domain === '' ? '' : `${this.domain}.`}${this.opType} '${label}'`;
   }
+}
+
+/** The fields of a {@link Node} that most nodes never set (see `Node.#rare`). */
+class RareNodeFields {
+  docString: string | undefined = undefined;
+  extras: Readonly<Record<string, unknown>> | undefined = undefined;
+  metadata: Map<string, string> | undefined = undefined;
 }
 
 function isGraphAttr(a: Attr): boolean {
