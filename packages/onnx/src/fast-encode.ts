@@ -29,35 +29,29 @@ function shapeLength(shape: readonly Dim[], dens: readonly (string | undefined)[
   return n;
 }
 
-/** Lengths of a tensor TypeProto's nested messages, computed once per value (they frame each level). */
-interface TypeLengths {
-  /** TensorShapeProto (0 without a shape). */
-  readonly shape: number;
-  /** TypeProto.Tensor / SparseTensor. */
-  readonly tensorType: number;
-  /** TypeProto. */
-  readonly type: number;
+/** Bytes of a tensor TypeProto.Tensor / SparseTensor message with a shape of `shapeLength` bytes. */
+function tensorTypeLength(t: TensorLike, shapeLength: number): number {
+  return 1 + int64Length(t.dtype) + (t.shape === undefined ? 0 : fieldLength(shapeLength));
 }
 
-function typeLengths(t: TensorLike): TypeLengths {
-  const shape = t.shape === undefined ? 0 : shapeLength(t.shape, t.dimDenotations);
-  const tensorType = 1 + int64Length(t.dtype) + (t.shape === undefined ? 0 : fieldLength(shape));
-  const type = fieldLength(tensorType) + (t.denotation === undefined ? 0 : fieldLength(utf8Length(t.denotation)));
-  return { shape, tensorType, type };
+/** Bytes of a tensor TypeProto whose Tensor / SparseTensor message has `tensorLength` bytes. */
+function typeLength(t: TensorLike, tensorLength: number): number {
+  return fieldLength(tensorLength) + (t.denotation === undefined ? 0 : fieldLength(utf8Length(t.denotation)));
 }
 
-function writeType(w: Wire, t: TensorLike, lengths: TypeLengths): void {
+/** Writes a tensor TypeProto body; the lengths of its nested messages frame each level. */
+function writeType(w: Wire, t: TensorLike, shapeLength: number, tensorLength: number): void {
   // TypeProto in field order: tensor_type (1), denotation (6), sparse_tensor_type (8).
   const sparse = t.kind === 'sparse_tensor';
   if (sparse && t.denotation !== undefined) w.string(6, t.denotation);
   w.tag(sparse ? 8 : 1, 2);
-  w.varint(lengths.tensorType);
+  w.varint(tensorLength);
   w.tag(1, 0);
   w.int64(t.dtype);
   if (t.shape !== undefined) {
     const dens = t.dimDenotations;
     w.tag(2, 2);
-    w.varint(lengths.shape);
+    w.varint(shapeLength);
     for (let i = 0; i < t.shape.length; i++) {
       const d = t.shape[i];
       const den = dens?.[i];
@@ -85,18 +79,25 @@ export function writeValueInfo(
   metadata: readonly (readonly [string, string])[] | undefined,
 ): boolean {
   if (type !== undefined && type.kind !== 'tensor' && type.kind !== 'sparse_tensor') return false;
-  const lengths = type === undefined ? undefined : typeLengths(type);
+  let shapeLen = 0;
+  let tensorLen = 0;
+  let typeLen = 0;
   let len = fieldLength(utf8Length(name));
-  if (lengths !== undefined) len += fieldLength(lengths.type);
+  if (type !== undefined) {
+    shapeLen = type.shape === undefined ? 0 : shapeLength(type.shape, type.dimDenotations);
+    tensorLen = tensorTypeLength(type, shapeLen);
+    typeLen = typeLength(type, tensorLen);
+    len += fieldLength(typeLen);
+  }
   if (docString !== undefined) len += fieldLength(utf8Length(docString));
   if (metadata !== undefined) for (const [k, v] of metadata) len += fieldLength(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
   w.tag(no, 2);
   w.varint(len);
   w.string(1, name);
-  if (type !== undefined && lengths !== undefined) {
+  if (type !== undefined) {
     w.tag(2, 2);
-    w.varint(lengths.type);
-    writeType(w, type, lengths);
+    w.varint(typeLen);
+    writeType(w, type, shapeLen, tensorLen);
   }
   if (docString !== undefined) w.string(3, docString);
   if (metadata !== undefined) for (const [k, v] of metadata) {

@@ -83,6 +83,7 @@ interface QuantAnnotation {
 /** True when the node has no graphs, big or external tensors or device configurations. */
 function isLightNode(n: Node, ctx: GraphEncodeContext): boolean {
   if (getExtra<unknown[]>(n.extras, EXTRAS.deviceConfigurations) !== undefined) return false;
+  if (n.attributes.size === 0) return true;
   for (const a of n.attributes.values()) {
     if (isHeavyAttr(a) || (ctx.attributeSink !== undefined && (a.type === 'TENSOR' || a.type === 'TENSORS'))) return false;
   }
@@ -100,7 +101,7 @@ export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
     parts.push({ no: 1, piece: run.finish() });
     run.reset();
   };
-  for (const n of g) {
+  for (let n = g.first; n !== undefined; n = n.next) {
     if (isLightNode(n, ctx)) {
       body.reset();
       writeNodeBody(body, n, presentSet(n.extras), n.extras === undefined ? undefined : attrRecords(n.extras));

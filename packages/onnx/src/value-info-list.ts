@@ -97,9 +97,11 @@ function writeGeneric(w: Wire, info: ReadValueInfo): void {
  * `useRecorded` false, always by name lookup (the reference the tests compare with).
  */
 export function valueInfoBytes(g: Graph, useRecorded = true): Uint8Array {
-  const w = new Wire();
+  // Sized for about 48 bytes per entry (a name and a rank-2 shape): a big graph's list is then
+  // written without growing the buffer; the view of the local writer is the result (no copy).
+  const w = new Wire(4096 + 48 * (g.size + g.valueInfoExtras.length));
   if (!useRecorded || !writeRecordedValueInfo(g, w)) forEachValueInfo(g, false, (v) => writeValue(w, v), (info) => writeInfo(w, info));
-  return w.finish();
+  return w.view();
 }
 
 /** True when `v` is a value {@link localValues} lists for `g` under `name`, `name` being unique there. */
@@ -141,7 +143,7 @@ export function writeRecordedValueInfo(g: Graph, w: Wire): boolean {
     names.set(k, true);
     count++;
   }
-  for (const n of g) {
+  for (let n = g.first; n !== undefined; n = n.next) {
     const outs = n.outputs;
     for (let i = 0; i < outs.length; i++) {
       const name = outs[i]!.name;
@@ -177,7 +179,7 @@ export function writeRecordedValueInfo(g: Graph, w: Wire): boolean {
   }
   if (extras !== undefined) for (const list of extras.values()) for (const e of list) writeInfo(w, e);
   // The graph's other typed node outputs (those not listed yet).
-  for (const n of g) {
+  for (let n = g.first; n !== undefined; n = n.next) {
     const outs = n.outputs;
     for (let i = 0; i < outs.length; i++) {
       const o = outs[i]!;
