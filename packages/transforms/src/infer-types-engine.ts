@@ -35,10 +35,13 @@ export class TypeInferencer {
   readonly #dataOf = (v: Value): SymData | undefined => this.#data.get(v);
   readonly #rules = new TypeRuleCache();
   readonly #onnxOps = new Map<string, EngineOp>();
+  /** `opset('')`, read once: a run does not change the model's imports. */
+  readonly #onnxOpset: number | undefined;
 
   constructor(readonly model: Model, readonly options: InferOptions, readonly report: (d: Diagnostic) => void) {
     // IR < 4 lists every initializer as an input too; ONNX still treats them as constants there.
     this.#inputInitializersAreConstant = model.irVersion < 4;
+    this.#onnxOpset = this.opset('');
   }
 
   opset(domain: string): number | undefined {
@@ -79,7 +82,7 @@ export class TypeInferencer {
       const cv = constantValue(n);
       if (cv?.kind === 'dense' && n.outputs[0] !== undefined) this.#consts.set(n.outputs[0], cv.tensor);
     }
-    const opset = this.opset(n.domain);
+    const opset = onnx !== undefined ? this.#onnxOpset : this.opset(n.domain);
     const outs = n.outputs;
     let inferred: readonly Inferred[] | undefined;
     if (onnx !== undefined && onnx.controlFlow && opset !== undefined) {
@@ -87,7 +90,8 @@ export class TypeInferencer {
       if (!this.options.shapes) inferred = inferred.map((x) => ({ type: x.type, shape: undefined }));
     } else {
       if (n.hasSubgraphs()) for (const sg of n.subgraphs()) this.inferGraph(sg);
-      inferred = trainingOutputTypes(n);
+      // Training ops live outside the ai.onnx domain.
+      inferred = onnx === undefined ? trainingOutputTypes(n) : undefined;
       if (inferred === undefined) {
         // A plain node (the common case): types and shapes go to the outputs without an
         // `Inferred` object per output unless the declaration has to be merged.
