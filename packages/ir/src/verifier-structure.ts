@@ -101,8 +101,13 @@ export class SiteTable {
 
   /** `expected`: the number of values known up front (the table grows past it when needed). */
   constructor(expected = 0) {
-    this.#graphOf = new Array<number>(expected).fill(-1);
-    this.#site = new Array<Site>(expected).fill(INITIALIZER);
+    // Filled by push: a packed list (`new Array(n)` would make a holey one).
+    this.#graphOf = [];
+    this.#site = [];
+    for (let i = 0; i < expected; i++) {
+      this.#graphOf.push(-1);
+      this.#site.push(INITIALIZER);
+    }
   }
 
   get(id: number, graph: number): Site | undefined {

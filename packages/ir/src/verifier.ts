@@ -100,8 +100,10 @@ function checkTree(t: Tree, imports: ReadonlyMap<string, number>, options: Verif
   // Every value the checked graphs define or read, once, in walk order; `firstIn` is by value
   // number (-1: not met yet): its use list is checked after the nodes of that graph.
   const distinct: Value[] = [];
-  // Every value the tree defines has a number already (made while building it).
-  const firstIn: number[] = new Array<number>(t.values.length).fill(-1);
+  // Every value the tree defines has a number already (made while building it). Filled by
+  // push: a packed list (`new Array(n)` would make a holey one).
+  const firstIn: number[] = [];
+  for (let i = 0; i < t.values.length; i++) firstIn.push(-1);
   const meet = (v: Value, gi: number): void => {
     const id = t.valueId(v);
     while (firstIn.length <= id) firstIn.push(-1);
