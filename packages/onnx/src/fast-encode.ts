@@ -4,10 +4,11 @@
  * {@link Wire} the bytes protobufjs writes for the objects the generic path builds
  * (`nodeFields` + `attrToProto`, `valueInfoToProto`), without building those objects.
  */
-import type { Attr, Dim, Node, ValueType } from '@mixprec/ir';
+import type { Attr, Dim, Node, Tensor, ValueType } from '@mixprec/ir';
 import { attrToProto, type AttrRecords } from './attr-encode.js';
 import { EXTRAS, getExtra } from './extras.js';
 import { onnx } from './proto.js';
+import { isBig, storageOf } from './tensor-encode.js';
 import { fieldLength, utf8Length, varintLength, type Wire } from './wire.js';
 
 /** Bytes of an int64/int32 value as protobufjs writes it (negative: 10 bytes). */
@@ -140,4 +141,38 @@ export function writeNodeBody(w: Wire, n: Node, present: ReadonlySet<string>, re
 
 function encodeAttr(name: string, a: Attr, rec: AttrRecords): Uint8Array {
   return onnx.AttributeProto.encode(attrToProto(name, a, rec)).finish();
+}
+
+/**
+ * Writes field `no` holding a small TensorProto with raw data and nothing else but dims, data
+ * type and name (an initializer as a conversion leaves it) and returns true; returns false,
+ * writing nothing, for any other tensor (the caller encodes it with `tensorSeq`).
+ */
+export function writeSmallRawTensor(w: Wire, no: number, t: Tensor, name: string | undefined): boolean {
+  const meta = t.meta;
+  if (meta.extras !== undefined || meta.docString !== undefined || (meta.metadataProps !== undefined && meta.metadataProps.length > 0)) return false;
+  if (storageOf(t) !== 'raw' || isBig(t)) return false;
+  const dims = t.dims;
+  let len = 0;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i]!;
+    if (!Number.isSafeInteger(d)) return false;
+    len += 1 + int64Length(d);
+  }
+  if (t.dtype !== 0) len += 1 + varintLength(t.dtype);
+  const n = name ?? meta.name;
+  if (n !== undefined) len += fieldLength(utf8Length(n));
+  const raw = t.rawBytes();
+  len += fieldLength(raw.length);
+  // TensorProto fields in protobufjs's order: dims (1), data_type (2), name (8), raw_data (9).
+  w.tag(no, 2);
+  w.varint(len);
+  for (let i = 0; i < dims.length; i++) {
+    w.tag(1, 0);
+    w.int64(dims[i]!);
+  }
+  if (t.dtype !== 0) w.varintField(2, t.dtype);
+  if (n !== undefined) w.string(8, n);
+  w.bytes(9, raw);
+  return true;
 }

@@ -7,7 +7,7 @@ import { onnx, type IGraphProto, type INodeProto } from './proto.js';
 import { smallParts, sparseSeq, tensorSeq, type ExternalSink } from './tensor-encode.js';
 import { infoOf, valueInfoToProto, verbatimStillValid } from './value-info.js';
 import { valueInfoBytes } from './value-info-list.js';
-import { writeNodeBody } from './fast-encode.js';
+import { writeNodeBody, writeSmallRawTensor } from './fast-encode.js';
 import { Wire } from './wire.js';
 
 /** Options shared by the graph encoders. */
@@ -93,12 +93,13 @@ function isLightNode(n: Node, ctx: GraphEncodeContext): boolean {
 /** A GraphProto body as pieces. */
 export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
   const parts: Part[] = [];
-  // Runs of light nodes are written into one buffer; other nodes are framed as pieces.
+  // Runs of light nodes (and of small initializers) are written into one buffer; other nodes
+  // and tensors are framed as pieces.
   const run = new Wire();
   const body = new Wire(4096);
-  const flush = (): void => {
+  const flush = (no: number): void => {
     if (run.length === 0) return;
-    parts.push({ no: 1, piece: run.finish() });
+    parts.push({ no, piece: run.finish() });
     run.reset();
   };
   for (let n = g.first; n !== undefined; n = n.next) {
@@ -107,12 +108,18 @@ export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
       writeNodeBody(body, n, presentSet(n.extras), n.extras === undefined ? undefined : attrRecords(n.extras));
       run.bytes(1, body.view());
     } else {
-      flush();
+      flush(1);
       parts.push({ no: 1, piece: new Seq().field(1, nodeSeq(n, ctx)) });
     }
   }
-  flush();
-  for (const [name, v] of g.initializers) parts.push({ no: 5, piece: new Seq().field(5, tensorSeq(v.constValue!, name, ctx.sink)) });
+  flush(1);
+  for (const [name, v] of g.initializers) {
+    // With a sink the tensor may go external (the sink decides): always the general path.
+    if (ctx.sink === undefined && writeSmallRawTensor(run, 5, v.constValue!, name)) continue;
+    flush(5);
+    parts.push({ no: 5, piece: new Seq().field(5, tensorSeq(v.constValue!, name, ctx.sink)) });
+  }
+  flush(5);
   for (const v of g.sparseInitializers.values()) parts.push({ no: 15, piece: new Seq().field(15, sparseSeq(v.sparseValue!)) });
   const present = presentSet(g.extras);
   const small: IGraphProto = {};

@@ -43,7 +43,7 @@ function header(t: Tensor, name: string | undefined): ITensorProto {
 }
 
 /** How the values are written: typed fields, raw bytes or nothing (empty, no storage given). */
-function storageOf(t: Tensor): 'fields' | 'raw' | 'none' {
+export function storageOf(t: Tensor): 'fields' | 'raw' | 'none' {
   if (t.dtype === DataType.STRING) return t.size === 0 && t.meta.storage === undefined ? 'none' : 'fields';
   if (t.meta.storage === 'fields' && isKnownDataType(t.dtype) && !t.isLazy) return 'fields';
   if (t.meta.storage === undefined && t.byteLength === 0) return 'none';

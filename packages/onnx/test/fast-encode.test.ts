@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { DataType, Node, Value, attr, type Dim, type ValueType } from '@mixprec/ir';
-import { writeNodeBody, writeValueInfo } from '../src/fast-encode.js';
+import { DataType, Node, Tensor, Value, attr, type Dim, type ValueType } from '@mixprec/ir';
+import { writeNodeBody, writeSmallRawTensor, writeValueInfo } from '../src/fast-encode.js';
+import { tensorToProto } from '../src/tensor-encode.js';
 import { attrToProto } from '../src/attr-encode.js';
 import { onnx, type INodeProto } from '../src/proto.js';
 import { valueInfoToProto } from '../src/value-info.js';
@@ -71,5 +72,46 @@ describe('fast-encode: hand-written NodeProto and ValueInfoProto bytes', () => {
       const expected = onnx.NodeProto.encode(obj).finish();
       expect(Buffer.from(w.view()).equals(Buffer.from(expected)), `seed ${seed}`).to.equal(true);
     }
+  });
+});
+
+describe('fast-encode: hand-written small raw TensorProto bytes', () => {
+  it('writes what protobufjs writes for the same tensor, for dims, data types, names and empty payloads', () => {
+    const shapes = [[], [0], [1], [3], [2, 3], [1, 127, 1], [200], [1, 1, 1, 1, 2]];
+    const names = [undefined, 'W', '', 'é名前', 'lone \ud800 surrogate', 'w'.repeat(200)];
+    const dtypes = [DataType.FLOAT, DataType.FLOAT16, DataType.BFLOAT16, DataType.INT64, DataType.INT8, DataType.BOOL, DataType.DOUBLE];
+    let checked = 0;
+    for (let seed = 0; seed < 300; seed++) {
+      const dims = shapes[seed % shapes.length]!;
+      const dtype = dtypes[seed % dtypes.length]!;
+      const size = dims.reduce((a, b) => a * b, 1);
+      const width = dtype === DataType.INT64 || dtype === DataType.DOUBLE ? 8 : dtype === DataType.FLOAT ? 4 : dtype === DataType.INT8 || dtype === DataType.BOOL ? 1 : 2;
+      const bytes = Uint8Array.from({ length: size * width }, (_, i) => (i * 7 + seed) & (dtype === DataType.BOOL ? 1 : 0xff));
+      const metaName = seed % 4 === 0 ? 'meta_name' : undefined;
+      const storage = seed % 3 === 0 ? { storage: 'raw' as const } : {};
+      const t = Tensor.fromRawBytes(dtype, dims, bytes, metaName === undefined ? storage : { name: metaName, ...storage });
+      const name = names[seed % names.length];
+      const w = new Wire(8);
+      // An empty tensor without a recorded storage writes no raw_data field: the general path.
+      const none = size === 0 && seed % 3 !== 0;
+      expect(writeSmallRawTensor(w, 5, t, name), `seed ${seed}`).to.equal(!none);
+      if (none) continue;
+      const expected = onnx.GraphProto.encode({ initializer: [tensorToProto(t, name)] }).finish();
+      expect(Buffer.from(w.view()).equals(Buffer.from(expected)), `seed ${seed}`).to.equal(true);
+      checked++;
+    }
+    expect(checked).to.be.greaterThan(250);
+  });
+
+  it('leaves tensors with more fields, typed-field storage, or big and lazy payloads to the general path', () => {
+    const bytes = new Uint8Array(8);
+    const no = (t: Tensor): boolean => writeSmallRawTensor(new Wire(), 5, t, 'x');
+    expect(no(Tensor.fromRawBytes(DataType.FLOAT, [2], bytes, { docString: 'd' }))).to.equal(false);
+    expect(no(Tensor.fromRawBytes(DataType.FLOAT, [2], bytes, { metadataProps: [['k', 'v']] }))).to.equal(false);
+    expect(no(Tensor.fromRawBytes(DataType.FLOAT, [2], bytes, { extras: { 'onnx.segment': [null, '1'] } }))).to.equal(false);
+    expect(no(Tensor.of(DataType.FLOAT, [2], Float32Array.from([1, 2]), { storage: 'fields' }))).to.equal(false);
+    expect(no(Tensor.fromRawBytes(DataType.FLOAT, [16384], new Uint8Array(65536)))).to.equal(false);
+    expect(no(Tensor.lazy(DataType.FLOAT, [2], { byteLength: 8, description: 'test', read: () => bytes }))).to.equal(false);
+    expect(no(Tensor.of(DataType.STRING, [1], [Uint8Array.from([65])]))).to.equal(false);
   });
 });
