@@ -4,7 +4,7 @@ import { EXTRAS, getExtra, presentSet } from './extras.js';
 import { entriesToProto } from './metadata.js';
 import { Seq, type Part, joinParts } from './pieces.js';
 import { onnx, type IGraphProto, type INodeProto } from './proto.js';
-import { smallParts, sparseSeq, tensorSeq, type ExternalSink } from './tensor-encode.js';
+import { isBig, smallParts, sparseSeq, tensorSeq, type ExternalSink } from './tensor-encode.js';
 import { infoOf, valueInfoToProto, verbatimStillValid } from './value-info.js';
 import { valueInfoBytes } from './value-info-list.js';
 import { writeNodeBody, writeSmallRawTensor } from './fast-encode.js';
@@ -93,14 +93,14 @@ function isLightNode(n: Node, ctx: GraphEncodeContext): boolean {
 /** A GraphProto body as pieces. */
 export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
   const parts: Part[] = [];
-  // Runs of light nodes (and of small initializers) are written into one buffer; other nodes
-  // and tensors are framed as pieces.
-  const run = new Wire();
+  // Runs of light nodes (and of small initializers) are written into one buffer, each run's own
+  // (a view of it is the piece: no copy); other nodes and tensors are framed as pieces.
+  let run = new Wire(4096 + 64 * g.size);
   const body = new Wire(4096);
-  const flush = (no: number): void => {
+  const flush = (no: number, capacity: number): void => {
     if (run.length === 0) return;
-    parts.push({ no, piece: run.finish() });
-    run.reset();
+    parts.push({ no, piece: run.view() });
+    run = new Wire(capacity);
   };
   for (let n = g.first; n !== undefined; n = n.next) {
     if (isLightNode(n, ctx)) {
@@ -108,18 +108,21 @@ export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
       writeNodeBody(body, n, presentSet(n.extras), n.extras === undefined ? undefined : attrRecords(n.extras));
       run.bytes(1, body.view());
     } else {
-      flush(1);
+      flush(1, 64 * 1024);
       parts.push({ no: 1, piece: new Seq().field(1, nodeSeq(n, ctx)) });
     }
   }
-  flush(1);
+  let initBytes = 4096;
+  for (const [name, v] of g.initializers) if (!isBig(v.constValue!)) initBytes += 32 + name.length + v.constValue!.byteLength;
+  flush(1, initBytes);
+  run.reserve(initBytes);
   for (const [name, v] of g.initializers) {
     // With a sink the tensor may go external (the sink decides): always the general path.
     if (ctx.sink === undefined && writeSmallRawTensor(run, 5, v.constValue!, name)) continue;
-    flush(5);
+    flush(5, 64 * 1024);
     parts.push({ no: 5, piece: new Seq().field(5, tensorSeq(v.constValue!, name, ctx.sink)) });
   }
-  flush(5);
+  flush(5, 0);
   for (const v of g.sparseInitializers.values()) parts.push({ no: 15, piece: new Seq().field(15, sparseSeq(v.sparseValue!)) });
   const present = presentSet(g.extras);
   const small: IGraphProto = {};

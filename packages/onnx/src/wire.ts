@@ -56,6 +56,11 @@ export class Wire {
     this.#buf = next;
   }
 
+  /** Makes room for `n` more bytes (one allocation instead of growing step by step). */
+  reserve(n: number): void {
+    this.#ensure(n);
+  }
+
   /** A non-negative safe integer as a varint. */
   varint(n: number): void {
     this.#ensure(10);
