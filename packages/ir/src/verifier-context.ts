@@ -143,3 +143,45 @@ export class Tree {
     return nodeLabel(n, this.nodeIndex(n));
   }
 }
+
+/**
+ * Node names met in one tree's checked graphs, in walk order, answering "which graph first
+ * used this name" for a repeated one. Names go into a set (one operation per named node); the
+ * name → first graph table is built only at the first repeated name, by one scan of the nodes
+ * walked so far, and then kept up to date (linear either way).
+ */
+export class NodeNames {
+  readonly #seen = new Set<string>();
+  #firstGraph: Map<string, GraphInfo> | undefined;
+
+  /**
+   * Records that node `n` of `info` (the `gi`-th of `checked`) is walked now; returns the graph
+   * of the first node of that name when the name was met before, else undefined.
+   */
+  meet(n: Node, info: GraphInfo, checked: readonly GraphInfo[], gi: number): GraphInfo | undefined {
+    const name = n.name;
+    let first = this.#firstGraph;
+    if (first === undefined) {
+      const seen = this.#seen;
+      const before = seen.size;
+      seen.add(name);
+      if (seen.size !== before) return undefined;
+      first = this.#firstGraph = firstGraphs(checked, gi, n);
+    }
+    const prev = first.get(name);
+    if (prev === undefined) first.set(name, info);
+    return prev;
+  }
+}
+
+/** Name → graph of its first node over graphs `checked[0..gi]`, stopping before node `stop` of the last. */
+function firstGraphs(checked: readonly GraphInfo[], gi: number, stop: Node): Map<string, GraphInfo> {
+  const out = new Map<string, GraphInfo>();
+  for (let k = 0; k <= gi; k++) {
+    const info = checked[k]!;
+    for (let m = info.graph.first; m !== undefined && m !== stop; m = m._next) {
+      if (m.name !== '' && !out.has(m.name)) out.set(m.name, info);
+    }
+  }
+  return out;
+}

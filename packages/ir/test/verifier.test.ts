@@ -182,6 +182,34 @@ describe('verifier', () => {
     expect(codes(u.m)).to.deep.equal([]);
   });
 
+  it('duplicate-node-name names the graph of the first node of that name, for every repeat', () => {
+    const t = base();
+    const ident = (g: Graph, name: string, out: string): void => {
+      g.append(new Node({ opType: 'Identity', name, inputs: [t.x], outputs: [out] }));
+    };
+    withIf(t, (g) => {
+      ident(g, 'a', 't1');
+      ident(g, 'neg', 't2');
+      ident(g, 'a', 't3');
+      g.addOutput(t.x);
+    }, (g) => {
+      ident(g, 'a', 'e1');
+      ident(g, 'relu', 'e2');
+      ident(g, 'b', 'e3');
+      g.addOutput(t.x);
+    });
+    const pairs = verify(t.m).filter((d) => d.code === 'duplicate-node-name').map((d) => {
+      const m = /Node name '([^']*)' is used twice, in graph '([^']*)' and in graph '([^']*)'/.exec(d.message)!;
+      return [m[1], m[2], m[3]];
+    });
+    expect(pairs).to.deep.equal([
+      ['neg', 'main', 'main/if.then_branch'],
+      ['a', 'main/if.then_branch', 'main/if.then_branch'],
+      ['a', 'main/if.then_branch', 'main/if.else_branch'],
+      ['relu', 'main', 'main/if.else_branch'],
+    ]);
+  });
+
   it('subgraph-parent-mismatch: a graph attribute whose graph names no parent', () => {
     const t = base();
     const n = withIf(t, (g) => g.addOutput(t.x));
