@@ -12,8 +12,19 @@ export const SENTINEL_BITS = ((): number => {
   return b[0]!;
 })();
 
-/** The float32 value of a bit pattern. */
+/** 2^-149: the smallest float32 subnormal; a subnormal's value is its mantissa times it. */
+const SUBNORMAL_UNIT = 2 ** -149;
+
+/**
+ * The float32 value of a bit pattern. Finite non-negative patterns (magnitudes: what the scans
+ * produce, once per weight) by arithmetic, exact in a double; others through typed arrays.
+ */
 export function bitsToFloat(bits: number): number {
+  if (bits >= 0 && bits < 0x7f800000 && Number.isInteger(bits)) {
+    const e = bits >>> 23;
+    const m = bits & 0x7fffff;
+    return e === 0 ? m * SUBNORMAL_UNIT : (m + 0x800000) * 2 ** (e - 150);
+  }
   return new Float32Array(new Uint32Array([bits]).buffer)[0]!;
 }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { DataType, Narrower, Tensor, floatTensor, fromBFloat16Bits, fromFloat16Bits, narrowFloat32 } from '@mixprec/ir';
 import { convertTensor, rangeStats, rangeStatsFloat32Loop } from '../src/constants.js';
+import { bitsToFloat } from '../src/range-scan.js';
 
 const F32_MAX = 3.4028234663852886e38;
 
@@ -136,6 +137,21 @@ describe('constants: range statistics and 16-bit storage', () => {
         expect(Buffer.concat(chunks).equals(Buffer.from(reference.tensor.rawBytes())), 'streamed').to.equal(true);
         expect(Buffer.from(c.tensor.rawBytes()).equals(Buffer.from(reference.tensor.rawBytes())), 'read').to.equal(true);
       }
+    }
+  });
+});
+
+describe('range-scan: bitsToFloat', () => {
+  it('gives the float32 value of every kind of bit pattern (as a typed-array view does)', () => {
+    const view = (b: number): number => new Float32Array(new Uint32Array([b >>> 0]).buffer)[0]!;
+    let seed = 99;
+    const next = (): number => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+    const edges = [0, 1, 2, 0x7fffff, 0x800000, 0x800001, 0x33000000, 0x38800000, 0x477fe000, 0x477ff000, 0x7f7fffff, 0x7f800000, 0x7fc00000, 0x80000000, 0x80000001, 0xff800000, 0xffffffff];
+    for (const b of edges) expect(Object.is(bitsToFloat(b), view(b)) || (Number.isNaN(bitsToFloat(b)) && Number.isNaN(view(b))), b.toString(16)).to.equal(true);
+    for (let i = 0; i < 100000; i++) {
+      const b = next() & 0x7fffffff;
+      if (b >= 0x7f800000) continue;
+      expect(bitsToFloat(b), b.toString(16)).to.equal(view(b));
     }
   });
 });
