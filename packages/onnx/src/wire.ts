@@ -97,6 +97,28 @@ export class Wire {
   /** A string field (always written, also when empty). */
   string(no: number, s: string): void {
     this.tag(no, 2);
+    const n = s.length;
+    if (n < 0x80) {
+      // Short ASCII (almost every name): one pass, the one-byte length written first.
+      this.#ensure(1 + n);
+      const b = this.#buf;
+      const start = this.#pos;
+      let p = start + 1;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          p = -1;
+          break;
+        }
+        b[p++] = c;
+      }
+      if (p >= 0) {
+        b[start] = n;
+        this.#pos = p;
+        return;
+      }
+      // Not ASCII: the bytes written past the position are overwritten below.
+    }
     const len = utf8Length(s);
     this.varint(len);
     this.#ensure(len);
