@@ -96,7 +96,6 @@ export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
   // Runs of light nodes (and of small initializers) are written into one buffer, each run's own
   // (a view of it is the piece: no copy); other nodes and tensors are framed as pieces.
   let run = new Wire(4096 + 64 * g.size);
-  const body = new Wire(4096);
   const flush = (no: number, capacity: number): void => {
     if (run.length === 0) return;
     parts.push({ no, piece: run.view() });
@@ -104,9 +103,9 @@ export function graphSeq(g: Graph, ctx: GraphEncodeContext): Seq {
   };
   for (let n = g.first; n !== undefined; n = n.next) {
     if (isLightNode(n, ctx)) {
-      body.reset();
-      writeNodeBody(body, n, presentSet(n.extras), n.extras === undefined ? undefined : attrRecords(n.extras));
-      run.bytes(1, body.view());
+      const mark = run.openField(1);
+      writeNodeBody(run, n, presentSet(n.extras), n.extras === undefined ? undefined : attrRecords(n.extras));
+      run.closeField(mark);
     } else {
       flush(1, 64 * 1024);
       parts.push({ no: 1, piece: new Seq().field(1, nodeSeq(n, ctx)) });

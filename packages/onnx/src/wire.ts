@@ -132,6 +132,32 @@ export class Wire {
     }
   }
 
+  /**
+   * Starts a length-delimited field whose payload is written next; returns the mark to pass
+   * to {@link closeField}, which writes the length (one byte reserved; longer payloads move).
+   */
+  openField(no: number): number {
+    this.tag(no, 2);
+    this.#ensure(1);
+    return this.#pos++;
+  }
+
+  /** Ends the field {@link openField} started at `mark`. */
+  closeField(mark: number): void {
+    const len = this.#pos - mark - 1;
+    if (len < 0x80) {
+      this.#buf[mark] = len;
+      return;
+    }
+    const extra = varintLength(len) - 1;
+    this.#ensure(extra);
+    this.#buf.copyWithin(mark + 1 + extra, mark + 1, this.#pos);
+    const end = this.#pos + extra;
+    this.#pos = mark;
+    this.varint(len);
+    this.#pos = end;
+  }
+
   /** A length-delimited field with the given payload. */
   bytes(no: number, payload: Uint8Array): void {
     this.tag(no, 2);

@@ -115,3 +115,22 @@ describe('fast-encode: hand-written small raw TensorProto bytes', () => {
     expect(no(Tensor.of(DataType.STRING, [1], [Uint8Array.from([65])]))).to.equal(false);
   });
 });
+
+describe('Wire: fields framed after their payload is written', () => {
+  it('openField/closeField write what bytes() writes, for lengths around each varint size', () => {
+    for (const len of [0, 1, 127, 128, 300, 16383, 16384, 70000]) {
+      const payload = Uint8Array.from({ length: len }, (_, i) => (i * 13) & 0xff);
+      const a = new Wire(4);
+      a.string(2, 'before');
+      const mark = a.openField(1);
+      for (let i = 0; i < len; i += 1000) a.raw(payload.subarray(i, Math.min(len, i + 1000)));
+      a.closeField(mark);
+      a.string(3, 'after');
+      const b = new Wire(4);
+      b.string(2, 'before');
+      b.bytes(1, payload);
+      b.string(3, 'after');
+      expect(Buffer.from(a.view()).equals(Buffer.from(b.view())), `length ${len}`).to.equal(true);
+    }
+  });
+});
