@@ -32,7 +32,7 @@ import type { Graph } from './graph.js';
 import type { Model } from './model.js';
 import type { Value } from './value.js';
 import { ContentChecks, checkInitializers, checkIoTypes } from './verifier-checks.js';
-import { NodeNames, Tree, type VerifyOptions } from './verifier-context.js';
+import { Tree, type GraphInfo, type VerifyOptions } from './verifier-context.js';
 import {
   DefinedNames, Definitions, SiteTable, UseLists, checkScope, checkUseEntry, checkUseList, scopeOf,
 } from './verifier-structure.js';
@@ -96,7 +96,7 @@ function checkTree(t: Tree, imports: ReadonlyMap<string, number>, options: Verif
     checkIoTypes(t);
   }
   const content = new ContentChecks(t, imports, options);
-  const names = new NodeNames();
+  const names = new Map<string, GraphInfo>();
   // Every value the checked graphs define or read, once, in walk order; `firstIn` is by value
   // number (-1: not met yet): its use list is checked after the nodes of that graph.
   const distinct: Value[] = [];
@@ -136,8 +136,9 @@ function checkTree(t: Tree, imports: ReadonlyMap<string, number>, options: Verif
       for (let k = 0; k < outs.length; k++) meet(outs[k]!, gi);
       t.sink = inputChecks;
       if (n.name !== '') {
-        const prev = names.meet(n, info, checked, gi);
+        const prev = names.get(n.name);
         if (prev !== undefined) t.report('duplicate-node-name', `Node name '${n.name}' is used twice, in graph '${prev.path}' and in graph '${info.path}'; give one a fresh name (NameAuthority.freshNodeName)`, { graph: info, node: n });
+        else names.set(n.name, info);
       }
       if (n.hasSubgraphs()) {
         for (const sg of n.subgraphs()) {
