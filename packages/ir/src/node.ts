@@ -37,10 +37,12 @@ export class Node {
   /** Created by the first attribute (most nodes of a big graph have none). */
   #attributes: Map<string, Attr> | undefined;
   /**
-   * Fields most nodes never set (doc string, unmodelled file fields, metadata), in one object
-   * made when the first of them is set. The metadata map is created on first access of
-   * {@link metadataProps} (almost no node has metadata).
+   * Created on first access of {@link metadataProps} (almost no node has metadata). Its own
+   * field, not in `#rare`: readers that do not test {@link hasMetadata} first make a map per
+   * node, and should not make a side object too.
    */
+  #metadata: Map<string, string> | undefined;
+  /** Fields most nodes never set (doc string, unmodelled file fields), made when the first is set. */
   #rare: RareNodeFields | undefined;
   /** Number of GRAPH/GRAPHS attributes, so that nodes without subgraphs are skipped cheaply. */
   #graphAttrs = 0;
@@ -65,9 +67,10 @@ export class Node {
     this.#rare = undefined;
     if (init.docString !== undefined) this.#side().docString = init.docString;
     const meta = init.metadataProps;
+    this.#metadata = undefined;
     if (meta !== undefined) {
       const m = new Map(meta);
-      if (m.size > 0) this.#side().metadata = m;
+      if (m.size > 0) this.#metadata = m;
     }
     this.#attributes = undefined;
     const attrs = init.attributes;
@@ -139,19 +142,18 @@ export class Node {
    * use {@link metadataOrUndefined}, so that nodes without metadata never get a map.
    */
   get metadataProps(): Map<string, string> {
-    const r = this.#side();
-    return (r.metadata ??= new Map());
+    return (this.#metadata ??= new Map());
   }
 
   /** True when the node has at least one metadata entry (no allocation). */
   hasMetadata(): boolean {
-    const m = this.#rare?.metadata;
+    const m = this.#metadata;
     return m !== undefined && m.size > 0;
   }
 
   /** The metadata entries when there are any, else undefined (no allocation). */
   metadataOrUndefined(): ReadonlyMap<string, string> | undefined {
-    const m = this.#rare?.metadata;
+    const m = this.#metadata;
     return m !== undefined && m.size > 0 ? m : undefined;
   }
 
@@ -362,7 +364,6 @@ export class Node {
 class RareNodeFields {
   docString: string | undefined = undefined;
   extras: Readonly<Record<string, unknown>> | undefined = undefined;
-  metadata: Map<string, string> | undefined = undefined;
 }
 
 function isGraphAttr(a: Attr): boolean {
