@@ -127,7 +127,7 @@ function verdictOf(n: Node, a: Analysis, f: OpFacts, flags: Uint8Array, slots: N
       return red('cast-intent', `Cast ${dataTypeText(from)}→float written by the model author: kept, its consumers see float32`);
     }
   }
-  if (n.metadataProps.size > 0 && n.metadataProps.has(MATERIALIZED_KEY)) return MATERIALIZED;
+  if (n.hasMetadata() && n.metadataProps.has(MATERIALIZED_KEY)) return MATERIALIZED;
   if (f.blocked || (o.blockNodes.size > 0 && o.blockNodes.matches(n.name))) return BLOCKED;
   const forced = n.name !== '' && o.forceNodes.size > 0 && o.forceNodes.matches(n.name);
   if (!forced && a.island.size > 0 && inIsland(n, a)) return ISLAND;

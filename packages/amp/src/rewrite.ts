@@ -233,12 +233,12 @@ class Rewriter {
     const n = np.node;
     if (np.converted && np.accumulation !== undefined) {
       const name = accumulationName(np.accumulation);
-      if (n.metadataProps.get(ACCUMULATION_KEY) !== name) {
+      if (n.metadataOrUndefined()?.get(ACCUMULATION_KEY) !== name) {
         n.metadataProps.set(ACCUMULATION_KEY, name);
         this.log.edits++;
       }
     }
-    if (np.materialized && n.metadataProps.get(MATERIALIZED_KEY) === undefined) {
+    if (np.materialized && n.metadataOrUndefined()?.get(MATERIALIZED_KEY) === undefined) {
       n.metadataProps.set(MATERIALIZED_KEY, accumulationName(np.accumulation ?? DataType.FLOAT));
       this.log.edits++;
     }

@@ -88,7 +88,7 @@ export function modelCensus(model: Model): ModelCensus {
   for (const n of walkNodes(model)) {
     nodes++;
     inc(ops, n.domain === '' ? n.opType : `${n.domain}.${n.opType}`);
-    const acc = n.metadataProps.get('mixprec.accumulation');
+    const acc = n.metadataOrUndefined()?.get('mixprec.accumulation');
     if (acc !== undefined) inc(accumulation, acc);
     if (n.opType === 'Cast' && n.domain === '') {
       const to = n.attributes.get('to');

@@ -230,7 +230,7 @@ export class KernelContext {
 
   /** The accumulation precision requested for this node (FLOAT when not annotated). */
   get accumulation(): Accumulation {
-    const a = this.node.metadataProps.get(ACCUMULATION_KEY);
+    const a = this.node.metadataOrUndefined()?.get(ACCUMULATION_KEY);
     if (a === undefined || a === 'float32' || a === 'float') return DataType.FLOAT;
     if (a === 'float16') return DataType.FLOAT16;
     if (a === 'bfloat16') return DataType.BFLOAT16;

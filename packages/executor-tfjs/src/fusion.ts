@@ -40,7 +40,7 @@ function fusable(node: Node, opset: number): boolean {
   if (node.domain !== '' || !FUSABLE.has(node.opType) || node.outputs.length !== 1 || node.outputs[0]!.name === '') return false;
   // Before opset 11 Clip's bounds are attributes (function attribute references excluded).
   if (node.opType === 'Clip' && opset < 11 && [...node.attributes.values()].some((a) => a.refAttrName !== undefined)) return false;
-  const acc = node.metadataProps.get(ACCUMULATION_KEY);
+  const acc = node.metadataOrUndefined()?.get(ACCUMULATION_KEY);
   return acc === undefined || acc === 'float32' || acc === 'float';
 }
 

@@ -203,7 +203,7 @@ function execNode(env: RunEnv, step: PlanStep, ins: readonly (RValue | undefined
     const nhwc = spec.layout === 'elementwise' ? channelsLastOperands(ins) : undefined;
     const ctx = new KernelContext(node, nhwc ?? ins, host);
     if (spec.accumulates !== true && ctx.accumulation !== DataType.FLOAT) {
-      host.note('accumulation-not-honoured', `${ACCUMULATION_KEY}=${node.metadataProps.get(ACCUMULATION_KEY)} is not emulated for ${node.opType}; it computes in float32 and rounds its outputs`);
+      host.note('accumulation-not-honoured', `${ACCUMULATION_KEY}=${node.metadataOrUndefined()?.get(ACCUMULATION_KEY)} is not emulated for ${node.opType}; it computes in float32 and rounds its outputs`);
     }
     outs = runKernel(spec, ctx);
     outs = outs.map((o, i) => finalize(env, ctx, o, i, step.grid));

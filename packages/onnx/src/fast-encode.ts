@@ -131,7 +131,7 @@ export function writeNodeBody(w: Wire, n: Node, present: ReadonlySet<string>, re
   if (n.domain === '' && spelled !== undefined) w.string(7, spelled);
   else if (n.domain !== '' || present.has('domain')) w.string(7, n.domain);
   if (n.overload !== '' || present.has('overload')) w.string(8, n.overload);
-  for (const [k, v] of n.metadataProps) {
+  if (n.hasMetadata()) for (const [k, v] of n.metadataProps) {
     w.tag(9, 2);
     w.varint(fieldLength(utf8Length(k)) + fieldLength(utf8Length(v)));
     w.string(1, k);

@@ -40,7 +40,7 @@ function nodeFields(n: Node): INodeProto {
   else if (n.domain !== '' || present.has('domain')) out.domain = n.domain;
   if (n.overload !== '' || present.has('overload')) out.overload = n.overload;
   if (n.docString !== undefined) out.docString = n.docString;
-  if (n.metadataProps.size > 0) out.metadataProps = entriesToProto(n.metadataProps);
+  if (n.hasMetadata()) out.metadataProps = entriesToProto(n.metadataProps);
   const dev = getExtra<Uint8Array[]>(n.extras, EXTRAS.deviceConfigurations);
   if (dev !== undefined) out.deviceConfigurations = dev.map((b) => onnx.NodeDeviceConfigurationProto.decode(b));
   return out;

@@ -90,7 +90,7 @@ export async function replayNode(
   }
   const copy = new Node({
     opType: node.opType, domain: node.domain, name: node.name, overload: node.overload,
-    inputs, outputs: node.outputs.map((o) => o.name), attributes: node.attributes, metadataProps: node.metadataProps,
+    inputs, outputs: node.outputs.map((o) => o.name), attributes: node.attributes, metadataProps: node.metadataOrUndefined(),
   });
   copy.outputs.forEach((o, i) => {
     const orig = node.outputs[i]!;
