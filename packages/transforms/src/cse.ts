@@ -3,7 +3,7 @@ import { typesEqual, type Graph, type Node, type Value } from '@mixprec/ir';
 import { definePass } from '@mixprec/passes';
 import { attrsEqual, attrsKey } from './node-key.js';
 import { canForwardValue, forwardValue } from './rewrite.js';
-import { tensorDigest, tensorsEqual } from './tensor-key.js';
+import { bucketKey, tensorsEqual } from './tensor-key.js';
 
 /** Operators whose outputs differ between two evaluations with the same inputs. */
 const NONDETERMINISTIC: ReadonlySet<string> = new Set([
@@ -169,8 +169,8 @@ function dedupeInitializers(g: Graph): boolean {
   let merged = false;
   for (const v of [...g.initializers.values()]) {
     const tv = v.constValue;
-    if (tv === undefined || tv.isLazy || v.isGraphInput() || v.isGraphOutput()) continue;
-    const key = tensorDigest(tv);
+    if (tv === undefined || v.isGraphInput() || v.isGraphOutput()) continue;
+    const key = bucketKey(tv);
     const bucket = seen.get(key);
     const rep = bucket?.find((r) => typesEqual(r.type, v.type) && tensorsEqual(r.constValue!, tv));
     if (rep === undefined) {

@@ -1,4 +1,4 @@
-import { DataType, type SparseTensor, type Tensor } from '@mixprec/ir';
+import { DataType, Tensor, type SparseTensor } from '@mixprec/ir';
 
 /**
  * A digest of a tensor's dtype, dims and bytes (two 32-bit FNV-1a style hashes), for hash
@@ -21,9 +21,27 @@ export function tensorDigest(t: Tensor): string {
       feed(s);
     }
   } else {
-    feed(t.rawBytes());
+    // A lazy tensor (file-backed weights) streams: never whole in memory.
+    t.forEachRawChunk(feed);
   }
   return `${t.dtype}[${t.dims.join(',')}]#${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+}
+
+/** Bytes a {@link bucketKey} reads of a lazy tensor. */
+const SAMPLE_BYTES = 64 << 10;
+
+/**
+ * A hash-table key for initializers: {@link tensorDigest}, except for lazy tensors whose
+ * source can read a range (`readInto`): dtype, dims, size and a digest of their first 64 KiB,
+ * so that weights of a big model are not all read to find the few equal ones (equal tensors
+ * still get equal keys; {@link tensorsEqual} confirms a match).
+ */
+export function bucketKey(t: Tensor): string {
+  const src = t.source;
+  if (src?.readInto === undefined || t.dtype === DataType.STRING) return tensorDigest(t);
+  const head = new Uint8Array(Math.min(SAMPLE_BYTES, src.byteLength));
+  src.readInto(head, 0);
+  return `${t.dtype}[${t.dims.join(',')}]${src.byteLength}~${tensorDigest(Tensor.of(DataType.UINT8, [head.length], head))}`;
 }
 
 /** Exact equality of dtype, dims and bytes (NaN payloads and signed zeros included). */
@@ -38,7 +56,32 @@ export function tensorsEqual(a: Tensor, b: Tensor): boolean {
     for (let i = 0; i < x.length; i++) if (!bytesEqual(x[i]!, y[i]!)) return false;
     return true;
   }
+  if (a.isLazy || b.isLazy) return lazyBytesEqual(a, b);
   return bytesEqual(a.rawBytes(), b.rawBytes());
+}
+
+/**
+ * Byte equality with at least one lazy side, chunk by chunk: `a`'s chunks against the same
+ * range of `b` read with `readInto` (either way round), so neither is whole in memory; without
+ * a range reader on either side, both are read whole.
+ */
+function lazyBytesEqual(a: Tensor, b: Tensor): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  const [stream, ranged] = b.source?.readInto !== undefined ? [a, b] : [b, a];
+  const readInto = ranged.source?.readInto?.bind(ranged.source);
+  if (readInto === undefined) return bytesEqual(a.rawBytes(), b.rawBytes());
+  let at = 0;
+  let equal = true;
+  let other = new Uint8Array(0);
+  stream.forEachRawChunk((chunk) => {
+    if (!equal) return;
+    if (other.length < chunk.length) other = new Uint8Array(chunk.length);
+    const view = other.subarray(0, chunk.length);
+    readInto(view, at);
+    at += chunk.length;
+    if (!bytesEqual(chunk, view)) equal = false;
+  });
+  return equal;
 }
 
 export function sparseDigest(s: SparseTensor): string {
