@@ -1,24 +1,13 @@
-import { attrGraphs, toNumber, type Attr, type AttrInt } from './attr.js';
+import { attrGraphs, type Attr, type AttrInt } from './attr.js';
+import { readFloat, readInt, readInts, readString, readStrings } from './attr-read.js';
+import { NO_ATTRIBUTES } from './empty-attributes.js';
 import { PreconditionError } from './errors.js';
 import type { Graph } from './graph.js';
 import type { Tensor } from './tensor.js';
+import type { NodeInit } from './node-init.js';
 import { Use, Value } from './value.js';
 
-/** What a node is made from; see {@link Node}. */
-export interface NodeInit {
-  readonly opType: string;
-  /** `''` (the default) is the ONNX domain; `ai.onnx` is normalised to `''`. */
-  readonly domain?: string;
-  readonly name?: string;
-  readonly overload?: string;
-  /** `undefined` marks an omitted optional input. */
-  readonly inputs?: readonly (Value | undefined)[];
-  /** Output values (fresh, without producer) or their names (`''` = omitted optional output). */
-  readonly outputs?: readonly (Value | string)[];
-  readonly attributes?: Iterable<readonly [string, Attr]> | Readonly<Record<string, Attr>>;
-  readonly docString?: string;
-  readonly metadataProps?: Iterable<readonly [string, string]>;
-}
+export type { NodeInit } from './node-init.js';
 
 /**
  * An operator application. Inputs change only through {@link replaceInput} and friends,
@@ -297,28 +286,23 @@ export class Node {
   getInt(name: string): number | undefined;
   getInt(name: string, fallback: number): number;
   getInt(name: string, fallback?: number): number | undefined {
-    const a = this.#attributes?.get(name);
-    return a?.type === 'INT' ? toNumber(a.value) : fallback;
+    return readInt(this.#attributes?.get(name), fallback);
   }
 
   getFloat(name: string): number | undefined;
   getFloat(name: string, fallback: number): number;
   getFloat(name: string, fallback?: number): number | undefined {
-    const a = this.#attributes?.get(name);
-    return a?.type === 'FLOAT' ? a.value : a?.type === 'INT' ? toNumber(a.value) : fallback;
+    return readFloat(this.#attributes?.get(name), fallback);
   }
 
   getString(name: string): string | undefined;
   getString(name: string, fallback: string): string;
   getString(name: string, fallback?: string): string | undefined {
-    const a = this.#attributes?.get(name);
-    if (a?.type !== 'STRING') return fallback;
-    return typeof a.value === 'string' ? a.value : new TextDecoder().decode(a.value);
+    return readString(this.#attributes?.get(name), fallback);
   }
 
   getInts(name: string): number[] | undefined {
-    const a = this.#attributes?.get(name);
-    return a?.type === 'INTS' ? a.value.map(toNumber) : undefined;
+    return readInts(this.#attributes?.get(name));
   }
 
   /** INTS as exact values (bigints where needed). */
@@ -333,9 +317,7 @@ export class Node {
   }
 
   getStrings(name: string): string[] | undefined {
-    const a = this.#attributes?.get(name);
-    if (a?.type !== 'STRINGS') return undefined;
-    return a.value.map((s) => (typeof s === 'string' ? s : new TextDecoder().decode(s)));
+    return readStrings(this.#attributes?.get(name));
   }
 
   getTensor(name: string): Tensor | undefined {
@@ -369,43 +351,3 @@ class RareNodeFields {
 function isGraphAttr(a: Attr): boolean {
   return a.type === 'GRAPH' || a.type === 'GRAPHS';
 }
-
-/** The attributes of a node that has none: an empty map no code can change. */
-class EmptyAttributes implements ReadonlyMap<string, Attr> {
-  get size(): number {
-    return 0;
-  }
-
-  get(_key: string): Attr | undefined {
-    return undefined;
-  }
-
-  has(_key: string): boolean {
-    return false;
-  }
-
-  forEach(_f: (value: Attr, key: string, map: ReadonlyMap<string, Attr>) => void): void {}
-
-  entries(): MapIterator<[string, Attr]> {
-    return emptyIterator();
-  }
-
-  keys(): MapIterator<string> {
-    return emptyIterator();
-  }
-
-  values(): MapIterator<Attr> {
-    return emptyIterator();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Attr]> {
-    return this.entries();
-  }
-}
-
-/** A fresh iterator over nothing (an empty array's: cheaper than an empty Map's). */
-function emptyIterator<T>(): MapIterator<T> {
-  return ([] as T[])[Symbol.iterator]() as unknown as MapIterator<T>;
-}
-
-const NO_ATTRIBUTES: ReadonlyMap<string, Attr> = Object.freeze(new EmptyAttributes());
