@@ -9,8 +9,7 @@ import { sparseFromProto } from './attr-decode.js';
 import { readEntry, readSparse, readTensor, viaProtobuf, type DirectSource } from './direct-messages.js';
 import { directNodes } from './direct-nodes.js';
 import { readValueInfo } from './direct-types.js';
-import { EXTRAS, withExtras } from './extras.js';
-import { lookup, type Scope } from './graph-decode.js';
+import { lookup, recordGraphExtras, type Scope } from './graph-decode.js';
 import { entriesFromProto } from './metadata.js';
 import { type O, type SparseTensorProto, type TensorProto } from './proto.js';
 import { tensorFromProto, type TensorContext } from './tensor-decode.js';
@@ -143,14 +142,7 @@ export function directGraph(src: DirectSource, start: number, end: number, depth
     const a = viaProtobuf<O.TensorAnnotation>(r, f.annotations[i]!, f.annotations[i + 1]!, 'TensorAnnotation', depth + 1);
     qa.push({ tensorName: a.tensorName ?? '', quantParameterTensorNames: entriesFromProto(a.quantParameterTensorNames) });
   }
-  g.extras = withExtras(g.extras, {
-    [EXTRAS.present]: f.nameSeen && f.name === '' ? ['name'] : undefined,
-    [EXTRAS.valueInfo]: order,
-    [EXTRAS.valueInfoValues]: orderValues,
-    [EXTRAS.outputInfo]: outputInfo.some((x) => x !== null) ? outputInfo : undefined,
-    [EXTRAS.inputInfo]: inputInfo.some((x) => x !== null) ? inputInfo : undefined,
-    [EXTRAS.quantizationAnnotation]: qa,
-  });
+  recordGraphExtras(g, { present: f.nameSeen && f.name === '' ? ['name'] : undefined, order, orderValues, inputInfo, outputInfo, qa });
   return g;
 }
 

@@ -87,15 +87,33 @@ export function graphFromProto(gp: GraphProto, parents: readonly Scope[], ctx: T
     tensorName: a.tensorName ?? '',
     quantParameterTensorNames: entriesFromProto(a.quantParameterTensorNames),
   }));
-  g.extras = withExtras(g.extras, {
-    [EXTRAS.present]: presentDefaults(gp, ['name']),
-    [EXTRAS.valueInfo]: order,
-    [EXTRAS.valueInfoValues]: orderValues,
-    [EXTRAS.outputInfo]: outputInfo.some((x) => x !== null) ? outputInfo : undefined,
-    [EXTRAS.inputInfo]: inputInfo.some((x) => x !== null) ? inputInfo : undefined,
-    [EXTRAS.quantizationAnnotation]: qa,
-  });
+  recordGraphExtras(g, { present: presentDefaults(gp, ['name']), order, orderValues, inputInfo, outputInfo, qa });
   return g;
+}
+
+/** What a decoder records of a GraphProto beside its values and nodes (both decoders). */
+export interface GraphRecord {
+  /** Scalar fields present with their default value. */
+  readonly present: readonly string[] | undefined;
+  /** value_info entries in file order (names, or entries kept verbatim), and the values they named. */
+  readonly order: readonly (string | ValueInfo)[];
+  readonly orderValues: readonly (Value | undefined)[];
+  /** Per graph input/output: its ValueInfoProto when it differs from the value's own info. */
+  readonly inputInfo: readonly (ValueInfo | null)[];
+  readonly outputInfo: readonly (ValueInfo | null)[];
+  readonly qa: readonly { tensorName: string; quantParameterTensorNames: readonly (readonly [string, string])[] }[];
+}
+
+/** Stores a {@link GraphRecord} in the graph's extras (empty parts are left out). */
+export function recordGraphExtras(g: Graph, r: GraphRecord): void {
+  g.extras = withExtras(g.extras, {
+    [EXTRAS.present]: r.present,
+    [EXTRAS.valueInfo]: r.order,
+    [EXTRAS.valueInfoValues]: r.orderValues,
+    [EXTRAS.outputInfo]: r.outputInfo.some((x) => x !== null) ? r.outputInfo : undefined,
+    [EXTRAS.inputInfo]: r.inputInfo.some((x) => x !== null) ? r.inputInfo : undefined,
+    [EXTRAS.quantizationAnnotation]: r.qa,
+  });
 }
 
 export function lookup(name: string, scope: Scope, parents: readonly Scope[]): Value | undefined {

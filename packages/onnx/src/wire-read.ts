@@ -44,28 +44,7 @@ export class WireReader {
 
   /** A field tag (at most 5 bytes, below 2^32, wire type 0, 1, 2 or 5). */
   tag(end: number): number {
-    const b = this.b;
-    let p = this.pos;
-    if (p >= end) bail();
-    let c = b[p++]!;
-    let v = c & 0x7f;
-    if (c >= 0x80) {
-      let shift = 7;
-      for (;;) {
-        if (p >= end) bail();
-        c = b[p++]!;
-        if (shift === 28) {
-          if (c > 0x0f) bail();
-          v += c * 0x10000000;
-          break;
-        }
-        v |= (c & 0x7f) << shift;
-        if (c < 0x80) break;
-        shift += 7;
-      }
-      v >>>= 0;
-    }
-    this.pos = p;
+    const v = this.#uint32(end);
     const wt = v & 7;
     if (wt === 3 || wt === 4 || wt > 5) bail();
     return v;
@@ -73,6 +52,13 @@ export class WireReader {
 
   /** A length prefix (at most 5 bytes) whose payload ends by `end`. */
   len(end: number): number {
+    const v = this.#uint32(end);
+    if (v > end - this.pos) bail();
+    return v;
+  }
+
+  /** A varint of at most 5 bytes below 2^32, read up to `end`. */
+  #uint32(end: number): number {
     const b = this.b;
     let p = this.pos;
     if (p >= end) bail();
@@ -94,7 +80,6 @@ export class WireReader {
       }
       v >>>= 0;
     }
-    if (v > end - p) bail();
     this.pos = p;
     return v;
   }

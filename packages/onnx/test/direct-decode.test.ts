@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { printModel, structuralHash, type Model } from '@mixprec/ir';
-import { REAL_MODELS, TESTDATA_DIR, realModelPath, testDataModels } from '@mixprec/testing';
+import { REAL_MODELS, TESTDATA_DIR, mulberry32, realModelPath, testDataModels } from '@mixprec/testing';
 import { decodeModel, encodeModel, formatLoadError } from '../src/index.js';
 import { decodeDirect } from '../src/direct-model.js';
 import { decodeModelReference } from '../src/load.js';
@@ -126,18 +126,6 @@ function varint(n: number): number[] {
   return out;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('direct decoder: corrupt input gives exactly the reference result', () => {
   // MIXPREC_FUZZ_CASES raises the count for a longer sweep (and MIXPREC_FUZZ_SEED changes the cases).
   const cases = Number(process.env.MIXPREC_FUZZ_CASES ?? 1500);
@@ -147,7 +135,7 @@ describe('direct decoder: corrupt input gives exactly the reference result', () 
       const f = path.join(TESTDATA_DIR, c, 'model.onnx');
       return fs.existsSync(f) ? [fs.readFileSync(f)] : [];
     })];
-    const next = rng(Number(process.env.MIXPREC_FUZZ_SEED ?? 12345));
+    const next = mulberry32(Number(process.env.MIXPREC_FUZZ_SEED ?? 12345));
     let errors = 0;
     let results = 0;
     for (let k = 0; k < cases; k++) {
