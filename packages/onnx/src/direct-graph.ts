@@ -9,7 +9,7 @@ import { sparseFromProto } from './attr-decode.js';
 import { readEntry, readSparse, readTensor, viaProtobuf, type DirectSource } from './direct-messages.js';
 import { directNodes } from './direct-nodes.js';
 import { readValueInfo } from './direct-types.js';
-import { lookup, recordGraphExtras, type Scope } from './graph-decode.js';
+import { addGraphInput, lookup, recordGraphExtras, type Scope } from './graph-decode.js';
 import { entriesFromProto } from './metadata.js';
 import { type O, type SparseTensorProto, type TensorProto } from './proto.js';
 import { tensorFromProto, type TensorContext } from './tensor-decode.js';
@@ -79,12 +79,7 @@ export function directGraph(src: DirectSource, start: number, end: number, depth
     r.pos = f.inputs[i]!;
     const info = readValueInfo(r, f.inputs[i + 1]!, depth + 1);
     if (scope.has(info.name)) bail();
-    const v = new Value(info.name);
-    applyInfo(v, info);
-    inputInfo.push(info.rawType !== undefined ? info : null);
-    assigned.add(v);
-    g.addInput(v);
-    scope.set(info.name, v);
+    addGraphInput(g, info, scope, assigned, inputInfo);
   }
   for (let i = 0; i < f.initializers.length; i += 2) {
     r.pos = f.initializers[i]!;

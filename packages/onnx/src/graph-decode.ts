@@ -6,7 +6,7 @@ import { entriesFromProto } from './metadata.js';
 import type { AttributeProto, GraphProto, INodeProto, NodeProto, SparseTensorProto, TensorProto, ValueInfoProto } from './proto.js';
 import { onnx } from './proto.js';
 import { tensorFromProto, type TensorContext } from './tensor-decode.js';
-import { applyInfo, infoMatches, readValueInfoList, valueInfoFromProto } from './value-info.js';
+import { applyInfo, infoMatches, readValueInfoList, valueInfoFromProto, type ReadValueInfo } from './value-info.js';
 
 /** Names visible in one graph: its inputs, initializers and node outputs. */
 export type Scope = Map<string, Value>;
@@ -31,12 +31,7 @@ export function graphFromProto(gp: GraphProto, parents: readonly Scope[], ctx: T
   for (const vi of gp.input ?? []) {
     const info = valueInfoFromProto(vi as ValueInfoProto, ctx.file, `${label}: input`);
     if (scope.has(info.name)) fail(`input '${info.name}' is listed twice`, { value: info.name });
-    const v = new Value(info.name);
-    applyInfo(v, info);
-    inputInfo.push(info.rawType !== undefined ? info : null);
-    assigned.add(v);
-    g.addInput(v);
-    scope.set(info.name, v);
+    addGraphInput(g, info, scope, assigned, inputInfo);
   }
   (gp.initializer ?? []).forEach((tp, i) => {
     const name = tp.name ?? '';
@@ -114,6 +109,19 @@ export function recordGraphExtras(g: Graph, r: GraphRecord): void {
     [EXTRAS.inputInfo]: r.inputInfo.some((x) => x !== null) ? r.inputInfo : undefined,
     [EXTRAS.quantizationAnnotation]: r.qa,
   });
+}
+
+/**
+ * A graph input from its ValueInfoProto (both decoders): typed as declared, in scope; its info
+ * recorded in `inputInfo` when the type is one the IR does not model (kept verbatim).
+ */
+export function addGraphInput(g: Graph, info: ReadValueInfo, scope: Scope, assigned: Set<Value>, inputInfo: (ValueInfo | null)[]): void {
+  const v = new Value(info.name);
+  applyInfo(v, info);
+  inputInfo.push(info.rawType !== undefined ? info : null);
+  assigned.add(v);
+  g.addInput(v);
+  scope.set(info.name, v);
 }
 
 export function lookup(name: string, scope: Scope, parents: readonly Scope[]): Value | undefined {
