@@ -200,9 +200,7 @@ export class ExternalRangeSource implements TensorSource {
 
   /** Fills `dst` with the bytes `[byteOffset, byteOffset + dst.length)` of the tensor. */
   readInto(dst: Uint8Array, byteOffset: number): void {
-    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + dst.length > this.byteLength) {
-      throw new RangeError(`${this.description}: cannot read ${dst.length} bytes at ${byteOffset} of ${this.byteLength}`);
-    }
+    checkReadRange(this, dst, byteOffset);
     this.file.readInto(dst, this.offset + byteOffset, dst.length);
   }
 
@@ -233,4 +231,11 @@ const STREAM_CHUNK = 8 * 1024 * 1024;
 /** A lazy source over a range of an external file. */
 export function externalSource(file: ExternalFile, offset: number, length: number): TensorSource {
   return new ExternalRangeSource(file, offset, length);
+}
+
+/** The range check of a file-backed source's `readInto`: `[byteOffset, byteOffset + dst.length)` must lie in it. */
+export function checkReadRange(src: TensorSource, dst: Uint8Array, byteOffset: number): void {
+  if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + dst.length > src.byteLength) {
+    throw new RangeError(`${src.description}: cannot read ${dst.length} bytes at ${byteOffset} of ${src.byteLength}`);
+  }
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { TensorSource } from '@mixprec/ir';
-import { closeNow, closeWhenCollected } from './external-data.js';
+import { checkReadRange, closeNow, closeWhenCollected } from './external-data.js';
 
 /** Bytes per chunk of a streaming read (whole elements of every type). */
 export const FILE_CHUNK = 4 * 1024 * 1024;
@@ -101,9 +101,7 @@ export class FileRangeSource implements TensorSource {
   }
 
   readInto(dst: Uint8Array, byteOffset: number): void {
-    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + dst.length > this.byteLength) {
-      throw new RangeError(`${this.description}: cannot read ${dst.length} bytes at ${byteOffset} of ${this.byteLength}`);
-    }
+    checkReadRange(this, dst, byteOffset);
     this.file.read(dst, this.offset + byteOffset, this.description);
   }
 
