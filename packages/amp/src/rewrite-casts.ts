@@ -36,6 +36,23 @@ export function typeAs(t: ValueType | undefined, d: DataType): ValueType {
   return out;
 }
 
+/**
+ * {@link typeAs} with one result per (type object, dtype) of a run: values that share a type
+ * (a decoded model shares one object per distinct type) share the converted one too.
+ */
+export class TypeMemo {
+  readonly #byDType = new Map<DataType, Map<ValueType, ValueType>>();
+
+  as(t: ValueType | undefined, d: DataType): ValueType {
+    if (t === undefined) return typeAs(t, d);
+    let m = this.#byDType.get(d);
+    if (m === undefined) this.#byDType.set(d, (m = new Map()));
+    let out = m.get(t);
+    if (out === undefined) m.set(t, (out = typeAs(t, d)));
+    return out;
+  }
+}
+
 /** Cast's `to`: the enum, or (Cast-1, ai.onnx opsets 1–5) the type's name as a string. */
 export function castToAttr(to: DataType, legacy: boolean): Attr {
   return legacy ? attr.string(dataTypeName(to)) : attr.int(to);

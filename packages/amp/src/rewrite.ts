@@ -6,7 +6,7 @@ import { MATERIALIZED_KEY } from './analysis-node.js';
 import { convertTensor, isPlannableConstant } from './constants.js';
 import { DTYPE_ATTR, DTypeResolver } from './dtypes.js';
 import type { NodePlan, Plan } from './plan.js';
-import { CastInserter, dtypeSuffix, typeAs } from './rewrite-casts.js';
+import { CastInserter, TypeMemo, dtypeSuffix } from './rewrite-casts.js';
 import { CAST_STRING_TO_BELOW } from './runtime-gaps.js';
 import { convertConstantInPlace, copyConstant, decodeWeight } from './rewrite-constants.js';
 import { emptyLog, type RewriteLog } from './rewrite-log.js';
@@ -28,6 +28,8 @@ class Rewriter {
    */
   readonly cur = new Map<Value, DataType>();
   readonly casts: CastInserter;
+  /** Converted types, one per (type, dtype) of the run. */
+  readonly types = new TypeMemo();
   /**
    * The SIMD kernels converting this run's FLOAT weights (one WebAssembly instance, made on
    * first use); lazy converted weights keep it to narrow when the saver streams them.
@@ -57,7 +59,7 @@ class Rewriter {
   setDType(v: Value, d: DataType): void {
     const t = v.type;
     if (t !== undefined && elementDType(t) !== d) {
-      v.type = typeAs(t, d);
+      v.type = this.types.as(t, d);
       this.log.edits++;
     }
     if (v.constValue !== undefined && v.constValue.dtype !== d && !v.isInitializer()) {
@@ -152,7 +154,7 @@ class Rewriter {
       const g = n.graph!;
       const oldName = v.name;
       v.name = g.names.freshValueName(`${oldName}_${dtypeSuffix(c)}`);
-      const w = new Value(oldName, typeAs(v.type, seen));
+      const w = new Value(oldName, this.types.as(v.type, seen));
       w.docString = v.docString;
       w.metadataProps = v.metadataProps;
       v.docString = undefined;
@@ -215,7 +217,7 @@ class Rewriter {
       }
       const oldName = v.name;
       v.name = g.names.freshValueName(`${oldName}_${have === undefined ? 'orig' : dtypeSuffix(have)}`);
-      const w = new Value(oldName, typeAs(v.type, want));
+      const w = new Value(oldName, this.types.as(v.type, want));
       w.docString = v.docString;
       w.metadataProps = v.metadataProps;
       const cast = this.casts.makeNamedCast(g, v, oldName, w, want);

@@ -77,7 +77,7 @@ export function directGraph(src: DirectSource, start: number, end: number, depth
   const inputInfo: (ValueInfo | null)[] = [];
   for (let i = 0; i < f.inputs.length; i += 2) {
     r.pos = f.inputs[i]!;
-    const info = readValueInfo(r, f.inputs[i + 1]!, depth + 1);
+    const info = readValueInfo(src, f.inputs[i + 1]!, depth + 1);
     if (scope.has(info.name)) bail();
     addGraphInput(g, info, scope, assigned, inputInfo);
   }
@@ -110,14 +110,14 @@ export function directGraph(src: DirectSource, start: number, end: number, depth
   const infos: ReadValueInfo[] = [];
   for (let i = 0; i < f.valueInfo.length; i += 2) {
     r.pos = f.valueInfo[i]!;
-    infos.push(readValueInfo(r, f.valueInfo[i + 1]!, depth + 1));
+    infos.push(readValueInfo(src, f.valueInfo[i + 1]!, depth + 1));
   }
   const orderValues: (Value | undefined)[] = [];
   const order = placeValueInfos(g, infos, scope, assigned, orderValues);
   const outputInfo: (ValueInfo | null)[] = [];
   for (let i = 0; i < f.outputs.length; i += 2) {
     r.pos = f.outputs[i]!;
-    const info = readValueInfo(r, f.outputs[i + 1]!, depth + 1);
+    const info = readValueInfo(src, f.outputs[i + 1]!, depth + 1);
     const v = lookup(info.name, scope, parents);
     if (v === undefined) return bail();
     const local = scope.get(info.name) === v;

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import type { IOperatorSetIdProto, IStringStringEntryProto, ProtoInt64 } from './proto.js';
 import { onnx } from './proto.js';
 import { checkWireTypes } from './wire-check.js';
+import type { TypeCache } from './direct-type-cache.js';
 import { bail, RECURSION_LIMIT, repeated, type WireReader } from './wire-read.js';
 
 interface ReaderCtor {
@@ -37,6 +38,8 @@ export interface DirectSource {
   readonly r: WireReader;
   /** Placeholder raw_data payloads (by their position in the buffer) whose bytes are in the file. */
   readonly fileRaws: ReadonlyMap<number, FileRaw> | undefined;
+  /** Value info types already read, by encoding. */
+  readonly types: TypeCache;
 }
 
 /**

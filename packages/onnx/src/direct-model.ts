@@ -14,6 +14,7 @@
 import { Graph, Model, fromBigInt } from '@mixprec/ir';
 import { readEntry, readOpset, viaProtobuf, type DirectSource, type FileRaw } from './direct-messages.js';
 import { directGraph } from './direct-graph.js';
+import { TypeCache } from './direct-type-cache.js';
 import { EXTRAS, withExtras } from './extras.js';
 import { functionFromProto, readOpsets } from './model-decode.js';
 import { int64ToBigInt, onnx, type FunctionProto, type IOperatorSetIdProto, type O, type ProtoInt64 } from './proto.js';
@@ -28,7 +29,7 @@ const SCALARS = ['irVersion', 'producerName', 'producerVersion', 'domain', 'mode
  */
 export function decodeDirect(bytes: Uint8Array, ctx: TensorContext, fileRaws?: ReadonlyMap<number, FileRaw>): Model {
   const r = new WireReader(bytes);
-  const src: DirectSource = { r, fileRaws };
+  const src: DirectSource = { r, fileRaws, types: new TypeCache(bytes) };
   const end = bytes.length;
   let irVersion: ProtoInt64 = 0;
   let modelVersion: ProtoInt64 = 0;

@@ -3,7 +3,7 @@
  * built exactly as `typeFromProto` / `valueInfoFromProto` build them from protobufjs messages.
  */
 import type { DataType, Dim, ValueType } from '@mixprec/ir';
-import { viaProtobuf, readEntry } from './direct-messages.js';
+import { viaProtobuf, readEntry, type DirectSource } from './direct-messages.js';
 import { int64ToNumberOrBigInt, onnx, type ITypeProto, type TypeProto } from './proto.js';
 import { typeFromProto } from './type-proto.js';
 import type { ReadValueInfo } from './value-info.js';
@@ -137,8 +137,9 @@ function otherFromProto(t: ITypeProto): ValueType {
 }
 
 /** ValueInfoProto → the same {@link ReadValueInfo} as `valueInfoFromProto` builds. */
-export function readValueInfo(r: WireReader, end: number, depth: number): ReadValueInfo {
+export function readValueInfo(src: DirectSource, end: number, depth: number): ReadValueInfo {
   enter(depth);
+  const r = src.r;
   let name = '';
   let type: ValueType | undefined;
   let typeAt = -1;
@@ -154,7 +155,13 @@ export function readValueInfo(r: WireReader, end: number, depth: number): ReadVa
         const e = sub(r, end);
         typeAt = r.pos;
         typeEnd = e;
+        type = src.types.get(typeAt, e, depth + 1);
+        if (type !== undefined) {
+          r.pos = e;
+          break;
+        }
         type = readType(r, e, depth + 1);
+        if (type !== undefined) src.types.set(typeAt, e, depth + 1, type);
         break;
       }
       case 26: doc = r.string(end); break;

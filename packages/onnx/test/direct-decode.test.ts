@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { printModel, structuralHash, type Model } from '@mixprec/ir';
+import { printModel, structuralHash, valuesByName, type Model } from '@mixprec/ir';
 import { REAL_MODELS, TESTDATA_DIR, mulberry32, realModelPath, testDataModels } from '@mixprec/testing';
 import { decodeModel, encodeModel, formatLoadError } from '../src/index.js';
 import { decodeDirect } from '../src/direct-model.js';
+import { TypeCache } from '../src/direct-type-cache.js';
 import { decodeModelReference } from '../src/load.js';
 import { onnx } from '../src/proto.js';
 import { f32Bytes, i64, protoBytes, tensorTypeProto, vi } from './helpers.js';
@@ -125,6 +126,43 @@ function varint(n: number): number[] {
   out.push(n);
   return out;
 }
+
+describe('direct decoder: one type object per distinct encoding', () => {
+  it('value infos with the same TypeProto bytes share their type; others do not', () => {
+    const bytes = protoBytes({
+      irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'g',
+        input: [vi('x', 1, [1, 16])],
+        node: [{ input: ['x'], output: ['a'], opType: 'Relu' }, { input: ['a'], output: ['b'], opType: 'Relu' }, { input: ['b'], output: ['y'], opType: 'Cast', attribute: [{ name: 'to', type: 2, i: 10 }] }],
+        valueInfo: [vi('a', 1, [1, 16]), vi('b', 1, [1, 'N'])],
+        output: [vi('y', 10, [1, 16])],
+      },
+    });
+    const m = decodeDirect(bytes, CTX);
+    const values = valuesByName(m.graph);
+    const type = (name: string) => values.get(name)!.type;
+    expect(type('a')).to.equal(type('x'));
+    expect(type('a')).to.deep.equal({ kind: 'tensor', dtype: 1, shape: [1, 16] });
+    expect(type('b')).to.not.equal(type('a'));
+    expect(type('b')).to.deep.equal({ kind: 'tensor', dtype: 1, shape: [1, 'N'] });
+    expect(type('y')).to.deep.equal({ kind: 'tensor', dtype: 10, shape: [1, 16] });
+    expectDirectEqualsReference(bytes, 'shared types');
+  });
+
+  it('a type read at one depth is reused only where reading it again could not hit the nesting limit', () => {
+    const bytes = Uint8Array.from([8, 1, 18, 4, 8, 1, 18, 0]);
+    const cache = new TypeCache(bytes);
+    const t = { kind: 'tensor', dtype: 1 } as const;
+    cache.set(0, 2, 5, t);
+    expect(cache.get(0, 2, 5)).to.equal(t);
+    expect(cache.get(0, 2, 4)).to.equal(t);
+    expect(cache.get(0, 2, 6)).to.equal(undefined);
+    expect(cache.get(4, 6, 5), 'same bytes elsewhere').to.equal(t);
+    expect(cache.get(2, 4, 5), 'other bytes').to.equal(undefined);
+    expect(cache.get(0, 3, 5), 'other length').to.equal(undefined);
+  });
+});
 
 describe('direct decoder: corrupt input gives exactly the reference result', () => {
   // MIXPREC_FUZZ_CASES raises the count for a longer sweep (and MIXPREC_FUZZ_SEED changes the cases).
