@@ -5,22 +5,25 @@
 // output marker) still matches, i.e. no `tsc -b` ran since.
 // Plugins (`--plugin`) import @mixprec packages themselves and must share their module
 // instances with the CLI, so they always run dist; so does MIXPREC_NO_BUNDLE=1.
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { loadBundle } from './bundle-loader.js';
+// CommonJS (bin/package.json): Node starts a CommonJS entry without its ES module loader.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { loadBundle } = require('./bundle-loader.js');
 
-const bundleDir = new URL('../dist/bundle/', import.meta.url);
+const bundleDir = path.join(__dirname, '..', 'dist', 'bundle');
 
 function freshBundle(argv) {
   if (process.env.MIXPREC_NO_BUNDLE === '1') return undefined;
   if (argv.some((a) => a === '--plugin' || a.startsWith('--plugin='))) return undefined;
   try {
-    const manifest = JSON.parse(fs.readFileSync(new URL('manifest.json', bundleDir), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(bundleDir, 'manifest.json'), 'utf8'));
     for (const s of manifest.stamps) {
-      const st = fs.statSync(new URL(s.file, bundleDir), { throwIfNoEntry: false });
+      const st = fs.statSync(path.join(bundleDir, s.file), { throwIfNoEntry: false });
       if (st === undefined || st.mtimeMs !== s.mtimeMs || st.size !== s.size) return undefined;
     }
-    return fileURLToPath(new URL(manifest.entry, bundleDir));
+    return path.join(bundleDir, manifest.entry);
   } catch {
     return undefined; // no bundle (or an unreadable manifest): dist
   }
@@ -36,8 +39,7 @@ async function load() {
       if (process.env.MIXPREC_DEBUG !== undefined) process.stderr.write(`mixprec: the bundle did not load, running dist: ${e}\n`);
     }
   }
-  return import('../dist/index.js');
+  return import(pathToFileURL(path.join(__dirname, '..', 'dist', 'index.js')).href);
 }
 
-const { main } = await load();
-main(process.argv).then((code) => { process.exitCode = code; });
+load().then(({ main }) => main(process.argv)).then((code) => { process.exitCode = code; });

@@ -18,6 +18,9 @@
  * - Every module keeps its own `import.meta.url` (rewritten to its original file, relative to
  *   the bundle file), so `createRequire(import.meta.url)` and `new URL('../x', import.meta.url)` in
  *   the packages resolve exactly as from dist.
+ * - CommonJS modules that packages load with `createRequire(import.meta.url)('<literal>')`
+ *   (protobufjs, the generated ONNX messages) are bundled like imports, so they are in the code
+ *   cache too; the bundle is pure ASCII (read as latin1 by the loader).
  * - Deterministic: same inputs, same bytes (paths in the output are relative).
  * - dist/bundle/manifest.json lists the bundle's files and the stamps of its inputs (size and
  *   mtime of each bundled package's build-info file, of each dependency's package.json);
@@ -46,8 +49,15 @@ const ownImportMetaUrl = {
   name: 'own-import-meta-url',
   setup(build) {
     build.onLoad({ filter: /\.(m|c)?js$/ }, async (args) => {
-      const text = await fs.promises.readFile(args.path, 'utf8');
+      let text = await fs.promises.readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
+      // CommonJS modules a package loads with `createRequire(import.meta.url)('<literal>')` at
+      // start-up (protobufjs and the generated ONNX messages) go into the bundle too, and so
+      // into its code cache: a plain `require` of the same literal, which esbuild resolves from
+      // the same file. Externals stay runtime requires.
+      text = text.replace(/createRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g, (all, q, spec) => (
+        options.external.some((e) => (e.endsWith('/*') ? spec.startsWith(e.slice(0, -1)) : spec === e)) ? all : `require(${q}${spec}${q})`
+      ));
       const rel = toPosix(path.relative(outDir, args.path));
       const url = `new URL(${JSON.stringify(rel)}, __mixprecBundleUrl).href`;
       return { contents: text.replaceAll('import.meta.url', url), loader: 'js', resolveDir: path.dirname(args.path) };
@@ -66,6 +76,7 @@ const options = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  charset: 'ascii',
   entryNames: '[name]',
   outExtension: { '.js': '.cjs' },
   external: ['@tensorflow/*', 'onnxruntime-node', 'onnxruntime-common'],
@@ -126,7 +137,7 @@ for (let attempt = 1; ; attempt++) {
 }
 
 const rel = (f) => toPosix(path.relative(outDir, f));
-const files = build.result.outputFiles.map((f) => ({ name: rel(f.path), contents: f.contents }));
+const files = build.result.outputFiles.map((f) => ({ name: rel(f.path), contents: f.path.endsWith('.cjs') ? asciiBundle(f.text) : f.contents }));
 const CACHE = path.basename(codeCacheFile(ENTRY));
 const manifest = {
   entry: ENTRY,
@@ -149,6 +160,15 @@ writeAtomic(MANIFEST, `${JSON.stringify(manifest, null, 1)}\n`);
 const keep = new Set([...manifest.files, MANIFEST]);
 for (const name of fs.readdirSync(outDir)) {
   if (!keep.has(name) && !name.endsWith('.tmp')) fs.rmSync(path.join(outDir, name), { force: true });
+}
+
+/**
+ * The bundle as pure ASCII, which bin/bundle-loader.js reads as latin1 (a one-byte string, no
+ * UTF-8 decode). esbuild escapes every non-ASCII character of code (its default charset), so
+ * the only ones left are in comments it copies, where each becomes `?`.
+ */
+function asciiBundle(text) {
+  return Buffer.from(text.replace(/[^\x00-\x7f]/gu, '?'), 'latin1');
 }
 
 /**

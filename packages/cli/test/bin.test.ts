@@ -32,7 +32,7 @@ function fakeCli(): { root: string; stamp: string; manifest: string; bundleEntry
   fs.mkdirSync(path.join(root, 'dist', 'bundle'), { recursive: true });
   fs.copyFileSync(BIN, path.join(root, 'bin', 'mixprec.js'));
   fs.writeFileSync(path.join(root, 'package.json'), '{"type":"module"}');
-  fs.copyFileSync(path.join(path.dirname(BIN), 'bundle-loader.js'), path.join(root, 'bin', 'bundle-loader.js'));
+  for (const f of ['bundle-loader.js', 'package.json']) fs.copyFileSync(path.join(path.dirname(BIN), f), path.join(root, 'bin', f));
   const body = (what: string): string => `async function main(argv) { process.stdout.write('${what} ' + argv.slice(2).join(' ')); return 0; }\n`;
   fs.writeFileSync(path.join(root, 'dist', 'index.js'), `export ${body('dist')}`);
   const bundleEntry = path.join(root, 'dist', 'bundle', 'mixprec.cjs');
@@ -145,6 +145,16 @@ describe('the bundled CLI (scripts/bundle.mjs)', function () {
     const r = withBundle('process.stdout.write(String(bundle.cacheRejected));', []);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.stdout).to.equal('false');
+  });
+
+  it('is pure ASCII, and holds protobufjs and the generated ONNX messages (nothing of them is required at run time)', () => {
+    const bytes = fs.readFileSync(entry);
+    expect(bytes.every((b) => b < 0x80)).to.equal(true);
+    const dir = tempDir();
+    const required = 'const { createRequire } = await import("node:module"); process.stdout.write(JSON.stringify({ code, loaded: Object.keys(createRequire(process.argv[2]).cache).filter((k) => /protobufjs|long|generated/.test(k)) }));';
+    const r = withBundle(`const code = await bundle.exports.main(["node", "mixprec", ...argv]); ${required}`, ['convert', CLS, '-o', path.join(dir, 'c.onnx'), '-q']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.equal({ code: 0, loaded: [] });
   });
 
   it('keeps TensorFlow.js and onnxruntime-node out of a conversion (loaded only by the commands that run models)', () => {
