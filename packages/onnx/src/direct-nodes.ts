@@ -73,9 +73,9 @@ export function directNodes(
       switch (t) {
         case 18: outNames.push(r.string(end)); break;
         case 26: name = r.string(end); present = name === '' ? present | P_NAME : present & ~P_NAME; break;
-        case 34: opType = r.string(end); present = opType === '' ? present | P_OP : present & ~P_OP; break;
+        case 34: opType = r.symbol(end); present = opType === '' ? present | P_OP : present & ~P_OP; break;
         case 50: doc = r.string(end); break;
-        case 58: domain = r.string(end); present = domain === '' ? present | P_DOMAIN : present & ~P_DOMAIN; break;
+        case 58: domain = r.symbol(end); present = domain === '' ? present | P_DOMAIN : present & ~P_DOMAIN; break;
         case 66: overload = r.string(end); present = overload === '' ? present | P_OVERLOAD : present & ~P_OVERLOAD; break;
         case 74: {
           const n = r.len(end);

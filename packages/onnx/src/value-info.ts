@@ -123,9 +123,10 @@ export function placeValueInfos(
     } else if (!assigned.has(v) && info.rawType === undefined) {
       applyInfo(v, info);
       assigned.add(v);
-      order.push(info.name);
+      // The value's own name string (equal): the entry's copy is not kept alive.
+      order.push(v.name);
     } else {
-      order.push(infoMatches(v, info) ? info.name : info);
+      order.push(infoMatches(v, info) ? v.name : info);
     }
   }
   return order;

@@ -27,6 +27,8 @@ export function bail(): never {
 
 const ASCII = new TextDecoder('utf-8', { ignoreBOM: true });
 const EMPTY_BUFFER_LENGTH = 0;
+/** Longer strings are not shared by {@link WireReader.symbol}. */
+const MAX_SYMBOL_BYTES = 32;
 
 /** A cursor over one buffer of protobuf bytes. */
 export class WireReader {
@@ -34,6 +36,8 @@ export class WireReader {
   /** protobufjs reads a Node Buffer with Buffer's own UTF-8 decoder, anything else with its own. */
   readonly isBuffer: boolean;
   readonly #dv: DataView;
+  /** Strings read by {@link symbol}, by a hash of their bytes. */
+  readonly #symbols = new Map<number, string>();
   pos = 0;
 
   constructor(b: Uint8Array) {
@@ -187,6 +191,38 @@ export class WireReader {
     }
     for (let i = s; i < e; i++) if (b[i]! >= 0x80) return this.#utf8(s, e);
     return this.isBuffer ? (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(s, e) : ASCII.decode(b.subarray(s, e));
+  }
+
+  /**
+   * A string field whose few values repeat through a model (op types, domains): one string per
+   * distinct short ASCII value of this reader, not one per field (the same text otherwise).
+   */
+  symbol(end: number): string {
+    const start = this.pos;
+    const n = this.len(end);
+    const s = this.pos;
+    const e = s + n;
+    const b = this.b;
+    let h = n;
+    let ascii = n <= MAX_SYMBOL_BYTES;
+    for (let i = s; ascii && i < e; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) ascii = false;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const hit = ascii ? this.#symbols.get(h) : undefined;
+    if (hit !== undefined && hit.length === n) {
+      let same = true;
+      for (let i = 0; same && i < n; i++) if (hit.charCodeAt(i) !== b[s + i]) same = false;
+      if (same) {
+        this.pos = e;
+        return hit;
+      }
+    }
+    this.pos = start;
+    const str = this.string(end);
+    if (ascii) this.#symbols.set(h, str);
+    return str;
   }
 
   #utf8(s: number, e: number): string {

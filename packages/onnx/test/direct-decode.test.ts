@@ -6,6 +6,7 @@ import { REAL_MODELS, TESTDATA_DIR, mulberry32, realModelPath, testDataModels } 
 import { decodeModel, encodeModel, formatLoadError } from '../src/index.js';
 import { decodeDirect } from '../src/direct-model.js';
 import { TypeCache } from '../src/direct-type-cache.js';
+import { WireReader } from '../src/wire-read.js';
 import { decodeModelReference } from '../src/load.js';
 import { onnx } from '../src/proto.js';
 import { f32Bytes, i64, protoBytes, tensorTypeProto, vi } from './helpers.js';
@@ -161,6 +162,30 @@ describe('direct decoder: one type object per distinct encoding', () => {
     expect(cache.get(4, 6, 5), 'same bytes elsewhere').to.equal(t);
     expect(cache.get(2, 4, 5), 'other bytes').to.equal(undefined);
     expect(cache.get(0, 3, 5), 'other length').to.equal(undefined);
+  });
+});
+
+describe('direct decoder: shared strings', () => {
+  it('symbol reads what string reads (ASCII, repeated, non-ASCII, long, invalid UTF-8)', () => {
+    const texts = ['Add', 'Add', '', 'ai.onnx', 'Relu', 'Add', 'com.microsoft', 'ü', 'x'.repeat(40), 'Add', '\u{1F600}', 'Relu'];
+    const fields: number[] = [];
+    for (const t of texts) {
+      const b = Buffer.from(t, 'utf8');
+      fields.push(b.length, ...b);
+    }
+    fields.push(2, 0xc3, 0x28); // invalid UTF-8
+    for (const bytes of [Buffer.from(fields), Uint8Array.from(fields)]) {
+      const a = new WireReader(bytes);
+      const b = new WireReader(bytes);
+      const read: string[] = [];
+      while (a.pos < bytes.length) {
+        const x = a.symbol(bytes.length);
+        expect(x).to.equal(b.string(bytes.length));
+        expect(a.pos).to.equal(b.pos);
+        read.push(x);
+      }
+      expect(read.slice(0, texts.length)).to.deep.equal(texts);
+    }
   });
 });
 
