@@ -12,7 +12,8 @@
  *   import them.
  * - The code cache (`mixprec.cjs.cache`) is made by loading the new bundle in this process and
  *   converting examples/models/showcase.onnx with it once, so the functions of a conversion are
- *   in it. It depends on the V8 version and flags (V8 rejects one that does not fit, and the
+ *   in it, under the V8 flags the CLI runs with (`V8_FLAGS` of bin/bundle-loader.js, set by
+ *   `loadBundle`). It depends on the V8 version and flags (V8 rejects one that does not fit, and the
  *   CLI then compiles from source), so it is the one output that is not byte-for-byte
  *   reproducible.
  * - Every module keeps its own `import.meta.url` (rewritten to its original file, relative to
