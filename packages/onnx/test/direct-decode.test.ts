@@ -9,7 +9,7 @@ import { TypeCache } from '../src/direct-type-cache.js';
 import { WireReader } from '../src/wire-read.js';
 import { decodeModelReference } from '../src/load.js';
 import { onnx } from '../src/proto.js';
-import { f32Bytes, i64, protoBytes, tensorTypeProto, vi } from './helpers.js';
+import { f32Bytes, i64, protoBytes, tensorTypeProto, varint, vi } from './helpers.js';
 
 const CTX = { file: 'm.onnx', external: undefined, eager: true } as const;
 
@@ -120,13 +120,6 @@ describe('direct decoder: the same models as the reference path (protobufjs mess
     for (const f of files) expectDirectEqualsReference(fs.readFileSync(f), f);
   });
 });
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
-  out.push(n);
-  return out;
-}
 
 describe('direct decoder: one type object per distinct encoding', () => {
   it('value infos with the same TypeProto bytes share their type; others do not', () => {

@@ -53,3 +53,11 @@ export function f32Bytes(values: number[]): Uint8Array {
 export function i64(decimal: string): PbInt64 {
   return toProtoInt64(BigInt(decimal));
 }
+
+/** A protobuf varint's bytes (non-negative integers below 2^53). */
+export function varint(n: number): number[] {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return out;
+}

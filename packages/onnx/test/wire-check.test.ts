@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { decodeModel, formatLoadError, loadTensor } from '../src/index.js';
 import { onnx } from '../src/proto.js';
-import { protoBytes, vi } from './helpers.js';
+import { protoBytes, varint, vi } from './helpers.js';
 
 /** Bytes of a model `Y = Relu(X)` whose output ValueInfo is replaced by `outputInfo` (raw bytes of field 12). */
 function withRawOutput(outputInfo: Uint8Array): Uint8Array {
@@ -10,13 +10,6 @@ function withRawOutput(outputInfo: Uint8Array): Uint8Array {
   // The graph (field 7) with the raw output (field 12) appended inside it.
   const body = Uint8Array.from([...graph, 0x62, outputInfo.length, ...outputInfo]);
   return Uint8Array.from([...head, 0x3a, ...varint(body.length), ...body]);
-}
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
-  out.push(n);
-  return out;
 }
 
 describe('wire types: a known field with a wire type its type cannot have is a decode error (found by fuzzing)', () => {
